@@ -1,0 +1,90 @@
+"""What running a program produces: the contract between the interpreter and the front ends.
+
+The interpreter fills these; the CLI renders them (Rich, JSON). Nothing here prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from gradcalc.errors import GradcalcError, Span
+
+
+@dataclass
+class Output:
+    """One thing a statement shows, in order.
+
+    kind "print": a line written by ``print(...)``; "value": the repr of an expression
+    statement's result (as a notebook cell shows it); "warning": e.g. a variable became NaN.
+    ``text`` is exactly what Python/PyTorch would print (no trailing newline).
+    """
+
+    kind: Literal["print", "value", "warning"]
+    text: str
+    span: Span | None = None
+
+
+@dataclass
+class StatementResult:
+    index: int  # 0-based position in the program
+    span: Span
+    source: str  # the statement's own text
+    outputs: list[Output] = field(default_factory=list)
+    error: GradcalcError | None = None
+
+
+@dataclass
+class RunResult:
+    source: str
+    filename: str
+    statements: list[StatementResult] = field(default_factory=list)
+    syntax_error: GradcalcError | None = None  # set when nothing ran because parsing failed
+
+    @property
+    def errors(self) -> list[GradcalcError]:
+        found = [self.syntax_error] if self.syntax_error else []
+        return found + [s.error for s in self.statements if s.error is not None]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class GraphNode:
+    """One tensor in the computational graph, for the tree view and the exporters."""
+
+    id: int
+    name: str | None  # variable name bound to this tensor, if any
+    op: str | None  # PyTorch node name (``MulBackward0``); None for leaves and constants
+    expr: str  # the source text that made it (``2 * y``), or the name for a leaf
+    shape: tuple[int, ...]
+    value: np.ndarray
+    grad: np.ndarray | None  # leaf .grad, or the node's output gradient from the last backward
+    requires_grad: bool
+    is_leaf: bool
+    is_constant: bool  # a literal inside an expression, e.g. the 2 in 2*y
+    freed: bool  # its saved values were released by a backward without retain_graph
+    inputs: list[int] = field(default_factory=list)  # ids of the nodes it was computed from
+
+
+@dataclass
+class Graph:
+    root: int
+    nodes: list[GraphNode]  # topological order, inputs before the nodes that use them
+
+    def node(self, node_id: int) -> GraphNode:
+        return self.nodes[[n.id for n in self.nodes].index(node_id)]
+
+
+@dataclass
+class ExplainStep:
+    """One node of a backward pass, for ``--explain``: the chain rule at that node."""
+
+    node: str  # e.g. "m = mean(z)  [MeanBackward0]"
+    upstream: np.ndarray  # gradient arriving at the node's output
+    rule: str  # the local derivative, e.g. "d/dz mean(z) = 1/numel(z)"
+    flows: list[tuple[str, np.ndarray]]  # (input label, gradient sent to that input)
