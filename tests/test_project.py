@@ -1,0 +1,43 @@
+"""The project's promises about itself: README's commands, CI, version, entry points."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+spec = importlib.util.spec_from_file_location("readme_command", REPO / ".ci" / "readme_command.py")
+readme_command = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(readme_command)
+
+
+def test_readme_names_both_commands():
+    assert readme_command.readme_command("run").startswith("pip install . && gradcalc ")
+    test_cmd = readme_command.readme_command("test")
+    assert "pip install" in test_cmd and "[test]" in test_cmd and test_cmd.endswith("pytest")
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (REPO / ".ci" / "run").read_text()
+    assert "readme_command.py test" in ci
+    assert 'bash -c "$test_command"' in ci
+    assert "set -euo pipefail" in ci
+
+
+def test_version_matches_package(run_gradcalc):
+    import gradcalc
+
+    result = run_gradcalc("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"gradcalc {gradcalc.__version__}"
+
+
+def test_python_dash_m_gradcalc():
+    result = subprocess.run(
+        [sys.executable, "-m", "gradcalc", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("gradcalc ")
