@@ -9,8 +9,10 @@ import re
 import sys
 from pathlib import Path
 
+README = Path(__file__).resolve().parent.parent / "README.md"
 
-def readme_command(which: str, readme: Path = Path(__file__).resolve().parent.parent / "README.md") -> str:
+
+def readme_command(which: str, readme: Path = README) -> str:
     text = readme.read_text(encoding="utf-8")
     match = re.search(rf"<!-- command:{which} -->\s*```[a-z]*\n(.+?)\n```", text)
     if not match:
