@@ -1,0 +1,1 @@
+"""The derivative rules, one module per family; each registers into ``registry.RULES``."""
