@@ -1,0 +1,320 @@
+"""The ``gradcalc`` Typer command: every option, its help text, and the examples of --help.
+
+One command, like ``python``, ``sqlite3`` or ``jq``. Only typer is imported at module level;
+rich, numpy, lark and the interpreter load when a run needs them (``--version`` and
+``--help`` stay fast). The defaults are ``Options``' own, so a call that bypasses Typer
+(see ``app.main``) gets the same ones.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gradcalc.cli.options import Options
+
+EXAMPLES = """\
+Examples:
+  # values, gradients and the graph of a one-liner (m = 9, x.grad = 1/3)
+  gradcalc 'x = [[1,2,3],[4,5,6]]; m = mean(2*(x+1))'
+  # two implicit backward calls that accumulate: x.grad = 2/3
+  gradcalc -b 2 -r 'x = [[1,2,3],[4,5,6]]; m = mean(2*(x+1))'
+  # bind a variable from the command line; gradients of w only
+  gradcalc -s 'w=randn(3,3)' --wrt w 'm = sum(tanh(w @ ones(3)))'
+  # a script, with the tables and the tree of its output
+  gradcalc -f tutorial.py --summary --tree
+  # machine-readable output; one JSON object per line of a batch file
+  gradcalc --json 'x = 3; y = x**2'
+  gradcalc --batch --json -f programs.txt
+  # the graph for Graphviz
+  gradcalc --graph dot 'x = [1., 2.]; m = sum(exp(x))' | dot -Tsvg > graph.svg
+  # run, then continue in the REPL with the same variables
+  gradcalc -i 'x = ones(2, 3, requires_grad=True)'
+
+Exit codes: 0 success, 1 evaluation error, 2 usage or syntax error.
+"""
+
+
+class GraphFormat(str, Enum):
+    dot = "dot"
+    mermaid = "mermaid"
+    json = "json"
+
+
+class DType(str, Enum):
+    float64 = "float64"
+    float32 = "float32"
+
+
+DEFAULT_DTYPE = DType(Options.dtype)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from gradcalc import __version__
+
+        print(f"gradcalc {__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_RUN = "Run"
+_OUT = "Output"
+_AUTOGRAD = "Autograd"
+
+
+@app.command(
+    help="A command-line expression differentiator: tensor expressions in; values, gradients "
+    "and the computational graph out.\n\n"
+    "Runs PROGRAM (statements separated by ';' or newlines), or a script with -f FILE. "
+    "With neither, starts the REPL when stdin is a terminal, else runs stdin as a script.",
+    epilog=EXAMPLES,
+    no_args_is_help=False,
+)
+def gradcalc(
+    program: Annotated[
+        str | None,
+        typer.Argument(
+            help="Program text: statements separated by ';' or newlines.", show_default=False
+        ),
+    ] = Options.program,
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "-f",
+            "--file",
+            metavar="FILE",
+            rich_help_panel=_RUN,
+            help="Run a script file ('-' reads stdin).",
+        ),
+    ] = Options.file,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "-i",
+            "--interactive",
+            rich_help_panel=_RUN,
+            help="Run PROGRAM or FILE, then continue in the REPL with the same variables.",
+        ),
+    ] = Options.interactive,
+    set_values: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-s",
+            "--set",
+            metavar="NAME=VALUE",
+            rich_help_panel=_RUN,
+            help="Bind a variable before the program runs (repeatable). VALUE is an "
+            "expression ('[[1,2],[3,4]]', 'randn(3,3)') or @path to a "
+            ".npy/.csv/.txt/.json file. The variable requires grad.",
+        ),
+    ] = None,
+    batch: Annotated[
+        bool,
+        typer.Option(
+            "--batch",
+            rich_help_panel=_RUN,
+            help="Each non-empty, non-comment input line is an independent program "
+            "(fresh variables); with --json, one JSON object per line.",
+        ),
+    ] = Options.batch,
+    keep_going: Annotated[
+        bool,
+        typer.Option(
+            "-k",
+            "--keep-going",
+            rich_help_panel=_RUN,
+            help="Report a failing statement and go on with the next one "
+            "(exit 1 at the end if any failed).",
+        ),
+    ] = Options.keep_going,
+    backward: Annotated[
+        int,
+        typer.Option(
+            "-b",
+            "--backward",
+            min=0,
+            metavar="N",
+            rich_help_panel=_AUTOGRAD,
+            help="Implicit backward calls on the output when the program itself "
+            "differentiates nothing; 0 = forward only.",
+        ),
+    ] = Options.backward,
+    retain_graph: Annotated[
+        bool,
+        typer.Option(
+            "-r",
+            "--retain-graph",
+            rich_help_panel=_AUTOGRAD,
+            help="Keep the graph through every implicit backward, so -b N > 1 "
+            "accumulates gradients.",
+        ),
+    ] = Options.retain_graph,
+    wrt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--wrt",
+            metavar="NAME",
+            rich_help_panel=_AUTOGRAD,
+            help="Report gradients with respect to these variables only (repeatable).",
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            rich_help_panel=_AUTOGRAD,
+            help="Compare every reported gradient with central finite differences; "
+            "exit 1 if one is off.",
+        ),
+    ] = Options.check,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            rich_help_panel=_AUTOGRAD,
+            help="After each backward, show the chain-rule steps node by node.",
+        ),
+    ] = Options.explain,
+    seed: Annotated[
+        int, typer.Option("--seed", rich_help_panel=_AUTOGRAD, help="Seed for rand/randn.")
+    ] = Options.seed,
+    dtype: Annotated[
+        DType, typer.Option("--dtype", rich_help_panel=_AUTOGRAD, help="Default float dtype.")
+    ] = DEFAULT_DTYPE,
+    max_elements: Annotated[
+        int | None,
+        typer.Option(
+            "--max-elements",
+            min=1,
+            metavar="N",
+            rich_help_panel=_AUTOGRAD,
+            help="Largest tensor a program may create (default 100,000,000).",
+        ),
+    ] = Options.max_elements,
+    json_output: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            rich_help_panel=_OUT,
+            help="Machine output: one JSON document on stdout and nothing else.",
+        ),
+    ] = Options.json_output,
+    tree: Annotated[
+        bool | None,
+        typer.Option(
+            "--tree/--no-tree",
+            rich_help_panel=_OUT,
+            show_default=False,
+            help="Show the graph as a tree rooted at the output "
+            "(default: on for a PROGRAM one-liner, off for scripts).",
+        ),
+    ] = Options.tree,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            rich_help_panel=_OUT,
+            help="Show the Values and Gradients tables after a script "
+            "(always shown for a one-liner).",
+        ),
+    ] = Options.summary,
+    graph: Annotated[
+        GraphFormat | None,
+        typer.Option(
+            "--graph",
+            rich_help_panel=_OUT,
+            show_default=False,
+            help="Print the computational graph in this format; stdout then holds only the graph.",
+        ),
+    ] = None,
+    graph_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--graph-out",
+            metavar="FILE",
+            rich_help_panel=_OUT,
+            help="Write the graph to FILE; the suffix picks the format: .dot .mmd "
+            ".json, or .svg/.png rendered by Graphviz's dot.",
+        ),
+    ] = Options.graph_out,
+    precision: Annotated[
+        int,
+        typer.Option(
+            "--precision",
+            min=0,
+            max=17,
+            metavar="N",
+            rich_help_panel=_OUT,
+            help="Digits shown after the decimal point.",
+        ),
+    ] = Options.precision,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "-q",
+            "--quiet",
+            rich_help_panel=_OUT,
+            help="Only the program's own output and errors: no tables, no tree.",
+        ),
+    ] = Options.quiet,
+    no_color: Annotated[
+        bool,
+        typer.Option(
+            "--no-color",
+            rich_help_panel=_OUT,
+            help="No colours or styles (also when NO_COLOR is set or output is not a terminal).",
+        ),
+    ] = Options.no_color,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", rich_help_panel=_OUT, help="Show Python tracebacks for internal errors."
+        ),
+    ] = Options.debug,
+    version: Annotated[
+        bool | None,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = None,
+) -> None:
+    options = Options(
+        program=program,
+        file=file,
+        interactive=interactive,
+        set_values=list(set_values or []),
+        batch=batch,
+        keep_going=keep_going,
+        backward=backward,
+        retain_graph=retain_graph,
+        wrt=list(wrt) if wrt else None,
+        check=check,
+        explain=explain,
+        seed=seed,
+        dtype=dtype.value,
+        max_elements=max_elements,
+        json_output=json_output,
+        tree=tree,
+        summary=summary,
+        graph=graph.value if graph else None,
+        graph_out=graph_out,
+        precision=precision,
+        quiet=quiet,
+        no_color=no_color,
+        debug=debug,
+    )
+    from gradcalc.cli.app import _execute_guarded
+
+    code = _execute_guarded(options)
+    if code:
+        raise typer.Exit(code)

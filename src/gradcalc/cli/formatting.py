@@ -1,0 +1,55 @@
+"""Short text for numbers and arrays in tables, tree labels and graph exports.
+
+Program output (``print``, expression values) is PyTorch's repr and is made by the
+interpreter; this module only summarises values for the reports around it, with
+``--precision`` digits and a bound on how many elements are written out.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+ONE_LINE_ELEMENTS = 8  # tree labels and graph nodes: past this, edge items and "..."
+BLOCK_ELEMENTS = 60  # table cells
+_SPACES_AFTER_NEWLINE = re.compile(r"\n\s*")
+_PADDING = re.compile(r"(?<=\[) +| +(?=[,\]])")
+_RUNS_OF_SPACES = re.compile(r" {2,}")
+
+
+def format_shape(shape) -> str:
+    dims = tuple(int(n) for n in shape)
+    return "(" + ", ".join(map(str, dims)) + ("," if len(dims) == 1 else "") + ")"
+
+
+def format_value(value, precision: int = 4, *, one_line: bool = False) -> str:
+    """A value as a compact numpy-style literal: ``9.``, ``[[0.3333, 0.3333], ...]``."""
+    if value is None or isinstance(value, str | bool):
+        return repr(value) if isinstance(value, str) else str(value)
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        return str(value)
+    limit = ONE_LINE_ELEMENTS if one_line else BLOCK_ELEMENTS
+    text = np.array2string(
+        array,
+        precision=precision,
+        threshold=limit,
+        edgeitems=(2 if array.ndim <= 1 else 1) if one_line else 3,
+        max_line_width=10**6 if one_line else 72,
+        separator=", ",
+        floatmode="maxprec",
+        suppress_small=False,
+    )
+    if one_line:  # alignment padding means nothing on one line
+        text = _PADDING.sub("", _SPACES_AFTER_NEWLINE.sub(" ", text))
+        text = _RUNS_OF_SPACES.sub(" ", text)
+    return text
+
+
+def value_shape(value) -> str:
+    if isinstance(value, np.ndarray):
+        return format_shape(value.shape)
+    if isinstance(value, bool | int | float) and not isinstance(value, bool):
+        return "()"
+    return ""

@@ -1,0 +1,245 @@
+"""The interactive loop: ``>>>`` / ``...`` prompts, history, Tab completion, ``:commands``.
+
+Input comes through ``input()``; on a terminal the stdlib ``readline`` gives it line editing,
+a history file kept across sessions (``$XDG_STATE_HOME/gradcalc/history``) and Tab
+completion from ``Session.completions``. A chunk runs once
+``gradcalc.grammar.parser.is_complete`` says it is whole. Errors are shown and the session
+goes on with every variable intact; Ctrl-C cancels the line; Ctrl-D (or ``:quit``) exits 0.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from rich.text import Text
+
+from gradcalc.errors import GradcalcError, UsageError
+
+PROMPT = ">>> "
+CONTINUATION = "... "
+HISTORY_LENGTH = 2000
+COMPLETER_DELIMS = " \t\n()[]{},;=+-*/@<>%!~&|^"  # not "." (x.me<Tab>) nor ":" (:tr<Tab>)
+
+HELP = """\
+Type statements as in a script; expression results are printed, assignments are silent.
+Open brackets continue on the next line (... prompt). Ctrl-C cancels the line, Ctrl-D exits.
+
+  :help            this help
+  :vars            every variable: shape and value
+  :grads           the gradients of the leaves that require grad
+  :tree [name]     the graph rooted at name (default: the last output)
+  :explain         the chain-rule steps of the last backward pass
+  :reset           forget every variable
+  :load FILE       run a script in this session
+  :save FILE       write the statements run so far as a script
+  :quit            leave (also Ctrl-D)"""
+
+COMMANDS = (":help", ":vars", ":grads", ":tree", ":explain", ":reset", ":load", ":save", ":quit")
+
+
+def history_path() -> Path:
+    state = os.environ.get("XDG_STATE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "state"
+    )
+    return Path(state) / "gradcalc" / "history"
+
+
+class Repl:
+    def __init__(self, session, options, reporter):
+        self.session = session
+        self.options = options
+        self.reporter = reporter
+        self.out = reporter.out
+        self.precision = options.precision
+        self._matches: list[str] = []
+        self._readline = None
+
+    # ---- the loop ----------------------------------------------------------------------
+
+    def loop(self) -> int:
+        from gradcalc.grammar.parser import is_complete
+
+        self._setup_readline()
+        if self._readline is not None:
+            self.out.print(Text("gradcalc REPL — :help for commands, Ctrl-D to leave", style="dim"))
+        lines: list[str] = []
+        try:
+            while True:
+                try:
+                    line = input(CONTINUATION if lines else PROMPT)
+                except EOFError:
+                    self._newline()
+                    return 0
+                except KeyboardInterrupt:
+                    self._newline()
+                    lines.clear()
+                    continue
+                if not lines and line.strip().startswith(":"):
+                    if self.command(line.strip()) == "quit":
+                        return 0
+                    continue
+                lines.append(line)
+                text = "\n".join(lines)
+                if not text.strip():
+                    lines.clear()
+                    continue
+                if not is_complete(text):
+                    continue
+                lines.clear()
+                self.execute(text)
+        finally:
+            self._save_history()
+
+    def _newline(self) -> None:
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+
+    def execute(self, text: str, filename: str = "<stdin>") -> None:
+        try:
+            result = self.session.run(text, filename=filename)
+        except KeyboardInterrupt:
+            self.reporter.err.print(Text("interrupted", style="yellow"))
+            return
+        self.reporter.statement_results(result)
+
+    # ---- commands ----------------------------------------------------------------------
+
+    def command(self, line: str) -> str | None:
+        name, _, argument = line.partition(" ")
+        argument = argument.strip()
+        handler = {
+            ":help": self._help,
+            ":vars": self._vars,
+            ":grads": self._grads,
+            ":tree": self._tree,
+            ":explain": self._explain,
+            ":reset": self._reset,
+            ":load": self._load,
+            ":save": self._save,
+            ":quit": None,
+            ":q": None,
+            ":exit": None,
+        }
+        if name not in handler:
+            self._error(UsageError(f"unknown command {name}", hint="type :help for the commands"))
+            return None
+        if handler[name] is None:
+            return "quit"
+        try:
+            handler[name](argument)
+        except GradcalcError as error:
+            self._error(error)
+        return None
+
+    def _error(self, error: GradcalcError) -> None:
+        self.reporter.error(error)
+
+    def _help(self, _argument: str) -> None:
+        self.out.print(Text(HELP))
+
+    def _vars(self, _argument: str) -> None:
+        from gradcalc.cli.tables import values_table
+
+        values = self.session.values()
+        if not values:
+            self.out.print(Text("(no variables)", style="dim"))
+            return
+        self.out.print(values_table(values, self.precision))
+
+    def _grads(self, _argument: str) -> None:
+        from gradcalc.cli.tables import grads_table
+
+        grads = self.session.leaf_grads()
+        if not grads:
+            self.out.print(Text("(no gradients yet: call backward() on a result)", style="dim"))
+            return
+        self.out.print(grads_table(grads, self.session.backward_calls, self.precision))
+
+    def _tree(self, argument: str) -> None:
+        from gradcalc.cli.runner import output_graph
+        from gradcalc.cli.tree import graph_tree
+
+        graph = self.session.graph(argument) if argument else output_graph(self.session)
+        if graph is None:
+            what = argument or "the last output"
+            self.out.print(Text(f"(no graph: {what} is not a tensor)", style="dim"))
+            return
+        self.out.print(graph_tree(graph, self.precision))
+
+    def _explain(self, _argument: str) -> None:
+        from gradcalc.cli.tables import explain_view
+
+        steps = self.session.explain_steps()
+        self.out.print(explain_view(steps, self.precision, "Chain rule: the last backward pass"))
+
+    def _reset(self, _argument: str) -> None:
+        self.session.reset()
+        self.out.print(Text("(all variables forgotten)", style="dim"))
+
+    def _load(self, argument: str) -> None:
+        from gradcalc.cli.runner import read_script
+
+        if not argument:
+            raise UsageError(":load needs a file name", hint="e.g. :load examples/tutorial.py")
+        self.execute(read_script(argument), filename=argument)
+
+    def _save(self, argument: str) -> None:
+        if not argument:
+            raise UsageError(":save needs a file name", hint="e.g. :save session.py")
+        statements = self.session.statements_source()
+        try:
+            Path(argument).write_text("".join(s + "\n" for s in statements), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {argument}: {exc.strerror or exc}") from None
+        self.out.print(Text(f"(saved {len(statements)} statements to {argument})", style="dim"))
+
+    # ---- readline: history and completion ------------------------------------------------
+
+    def _setup_readline(self) -> None:
+        if not sys.stdin.isatty():
+            return  # input() only uses readline on a terminal; piped input keeps no history
+        try:
+            import readline
+        except ImportError:  # e.g. Windows without pyreadline
+            return
+        self._readline = readline
+        readline.set_history_length(HISTORY_LENGTH)
+        path = history_path()
+        try:
+            if path.exists():
+                readline.read_history_file(str(path))
+        except OSError:
+            pass
+        readline.set_completer(self.complete)
+        readline.set_completer_delims(COMPLETER_DELIMS)
+        if "libedit" in (readline.__doc__ or ""):
+            readline.parse_and_bind("bind ^I rl_complete")
+        else:
+            readline.parse_and_bind("tab: complete")
+
+    def _save_history(self) -> None:
+        if self._readline is None:
+            return
+        path = history_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._readline.write_history_file(str(path))
+        except OSError:
+            pass
+
+    def complete(self, text: str, state: int) -> str | None:
+        """readline's completer: called with state 0, 1, 2... until it returns None."""
+        if state == 0:
+            try:
+                self._matches = self.candidates(text)
+            except Exception:  # noqa: BLE001 - a completer must never break the prompt
+                self._matches = []
+        return self._matches[state] if state < len(self._matches) else None
+
+    def candidates(self, text: str) -> list[str]:
+        line = self._readline.get_line_buffer() if self._readline else text
+        if line.lstrip().startswith(":") and " " not in line.strip():
+            return [c for c in COMMANDS if c.startswith(line.strip())]
+        return list(self.session.completions(text))

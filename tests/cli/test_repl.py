@@ -1,0 +1,187 @@
+"""The REPL in a pseudo-terminal (pexpect): prompts, continuation, errors, history, Tab, Ctrl-C/D."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+TIMEOUT = 20
+
+
+def gradcalc_executable() -> str:
+    script = Path(sys.executable).with_name("gradcalc")
+    return str(script) if script.exists() else shutil.which("gradcalc")
+
+
+@pytest.fixture
+def state_home(tmp_path) -> Path:
+    return tmp_path / "state"
+
+
+@pytest.fixture
+def spawn(tmp_path, state_home):
+    children = []
+
+    def start(*args: str, env: dict | None = None):
+        full_env = {
+            **os.environ,
+            "NO_COLOR": "1",
+            "TERM": "xterm",
+            "COLUMNS": "100",
+            "XDG_STATE_HOME": str(state_home),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        }
+        full_env.pop("FORCE_COLOR", None)
+        full_env.update(env or {})
+        child = pexpect.spawn(
+            gradcalc_executable(),
+            list(args),
+            encoding="utf-8",
+            env=full_env,
+            cwd=str(tmp_path),
+            timeout=TIMEOUT,
+            dimensions=(50, 100),
+        )
+        children.append(child)
+        child.expect_exact(">>> ")
+        return child
+
+    yield start
+    for child in children:
+        if child.isalive():
+            child.terminate(force=True)
+
+
+def run_line(child, line: str) -> str:
+    """Send a line; return what was printed before the next prompt (without the echo)."""
+    child.sendline(line)
+    child.expect_exact(">>> ")
+    return child.before.replace("\r\n", "\n").split("\n", 1)[-1]
+
+
+def exit_with_ctrl_d(child) -> int:
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
+def test_values_continuation_and_ctrl_d(spawn):
+    child = spawn()
+    assert (
+        run_line(child, "x = tensor([1., 2.], requires_grad=True)") == ""
+    )  # assignments are silent
+    child.sendline("m = (x *")
+    child.expect_exact("... ")
+    child.sendline("  x).sum()")
+    child.expect_exact(">>> ")
+    assert run_line(child, "m.backward()") == ""
+    assert "tensor([2., 4.])" in run_line(child, "x.grad")
+    assert "tensor(5., grad_fn=<SumBackward0>)" in run_line(child, "m")
+    assert exit_with_ctrl_d(child) == 0
+
+
+def test_an_error_mid_session_keeps_the_variables(spawn):
+    child = spawn()
+    run_line(child, "x = [1., 2.]")
+    shown = run_line(child, "y = x + [1, 2, 3]")
+    assert "ShapeError" in shown and "^" in shown and "<stdin>:1:7" in shown
+    assert "Traceback" not in shown
+    shown = run_line(child, "meen(x)")
+    assert "mean" in shown
+    assert "tensor([2., 4.], grad_fn=<MulBackward0>)" in run_line(child, "x * 2")
+    assert exit_with_ctrl_d(child) == 0
+
+
+def test_ctrl_c_cancels_the_line_not_the_session(spawn):
+    child = spawn()
+    run_line(child, "x = 3.")
+    child.sendline("y = (x +")
+    child.expect_exact("... ")
+    child.sendcontrol("c")
+    child.expect_exact(">>> ")
+    assert "tensor(6., grad_fn=<MulBackward0>)" in run_line(child, "x * 2")
+    assert "NameError" in run_line(child, "y")  # the cancelled statement never ran
+    assert exit_with_ctrl_d(child) == 0
+
+
+def test_history_is_kept_across_sessions(spawn, state_home):
+    first = spawn()
+    run_line(first, "a_remembered_name = 41.")
+    assert exit_with_ctrl_d(first) == 0
+    history = state_home / "gradcalc" / "history"
+    assert "a_remembered_name = 41." in history.read_text()
+
+    second = spawn()
+    second.send("\x1b[A")  # up arrow: the previous session's line
+    second.sendline("")
+    second.expect_exact(">>> ")
+    assert "tensor(42., grad_fn=<AddBackward0>)" in run_line(second, "a_remembered_name + 1")
+    assert exit_with_ctrl_d(second) == 0
+
+
+def test_tab_completes_names_builtins_and_attributes(spawn):
+    child = spawn()
+    run_line(child, "weights_matrix = ones(2, 2, requires_grad=True)")
+    child.send("weights_m\t")  # a variable
+    child.expect_exact("weights_matrix")
+    child.send(".me\t")  # a method after "."
+    child.expect_exact(".mean")  # readline redraws only what changed
+    child.sendline("()")
+    child.expect_exact("tensor(1., grad_fn=<MeanBackward0>)")
+    child.expect_exact(">>> ")
+    child.send("sigmo\t")  # a builtin
+    child.expect_exact("sigmoid")
+    child.sendline("(weights_matrix).shape")
+    child.expect_exact("torch.Size([2, 2])")
+    child.expect_exact(">>> ")
+    child.send(":gr\t")  # a REPL command
+    child.expect_exact(":grads")
+    child.sendline("")
+    child.expect_exact(">>> ")
+    assert exit_with_ctrl_d(child) == 0
+
+
+def test_commands(spawn, tmp_path):
+    (tmp_path / "script.py").write_text("w = [1., 2., 3.]\nloss = sum(w * w)\nloss.backward()\n")
+    child = spawn()
+    assert ":vars" in run_line(child, ":help")
+    run_line(child, ":load script.py")
+    shown = run_line(child, ":vars")
+    assert "loss" in shown and "14." in shown
+    shown = run_line(child, ":grads")
+    assert "w.grad" in shown and "[2., 4., 6.]" in shown and "after 1 backward call" in shown
+    shown = run_line(child, ":tree loss")
+    assert "loss = sum(w * w)  SumBackward0" in shown and "w  leaf requires_grad=True" in shown
+    shown = run_line(child, ":explain")
+    assert "SumBackward0" in shown and "upstream gradient" in shown
+    run_line(child, ":save saved.py")
+    assert (
+        tmp_path / "saved.py"
+    ).read_text() == "w = [1., 2., 3.]\nloss = sum(w * w)\nloss.backward()\n"
+    assert "unknown command" in run_line(child, ":nope")
+    run_line(child, ":reset")
+    assert "NameError" in run_line(child, "loss")
+    child.sendline(":quit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_interactive_flag_continues_after_the_program(spawn):
+    child = spawn("-i", "x = [[1,2,3],[4,5,6]]; m = mean(2*(x+1))")
+    assert "tensor([[0.3333, 0.3333, 0.3333]," in run_line(child, "x.grad")
+    assert exit_with_ctrl_d(child) == 0
+
+
+def test_no_escape_codes_with_no_color(spawn):
+    child = spawn()
+    shown = run_line(child, "y = q + 1")
+    assert "NameError" in shown and "\x1b[1" not in shown and "\x1b[3" not in shown
+    assert exit_with_ctrl_d(child) == 0
