@@ -291,7 +291,8 @@ def evaluate(session, source: Source, options: Options) -> Outcome:
                         + (" --retain-graph" if options.retain_graph else ""),
                     )
                 )
-                outcome.stopped = True
+                # The program itself ran: its values (and any gradients from earlier passes)
+                # are still shown beside the error.
                 return outcome
             if options.explain:
                 outcome.explain.append((f"implicit backward {call}", session.explain_steps()))
