@@ -133,6 +133,12 @@ def _zero_grad(rt):
     return None
 
 
+def _manual_seed(rt, seed):
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ArgumentError(f"manual_seed() expects a non-negative integer, got {seed!r}")
+    core.reseed(seed)
+
+
 def _zero_(rt, tensor):
     tensor = rt.expect_tensor(tensor, "zero_()")
     core.zero_in_place(tensor)
@@ -285,6 +291,7 @@ _add("jacobian", "autograd", False, "d output / d input, shape out+in", local=_j
 _add("hessian", "autograd", False, "second derivatives of a scalar", local=_hessian)
 _add("detach", "autograd", True, "the same values, cut from the graph", local=_detach)
 _add("zero_grad", "autograd", False, "zero every named leaf's .grad", local=_zero_grad)
+_add("manual_seed", "python", False, "restart rand/randn from a seed", local=_manual_seed)
 _add("retain_grad", "tensor", True, "keep .grad of a non-leaf", local=_retain_grad)
 _add("requires_grad_", "tensor", True, "make a leaf require grad", local=_requires_grad_)
 _add("zero_", "tensor", True, "fill with zeros in place", local=_zero_)

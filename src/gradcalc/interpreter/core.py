@@ -86,6 +86,12 @@ def settings(*, dtype: str, max_elements: int, rng, record_output_grads: bool):
         (state.default_dtype, state.max_elements, state.rng, state.record_output_grads) = saved
 
 
+def reseed(seed: int) -> None:
+    from gradcalc.autograd import manual_seed
+
+    manual_seed(seed)
+
+
 def make_generator(seed: int):
     return np.random.default_rng(seed)
 
