@@ -208,7 +208,7 @@ def test_markup_like_text_survives(run_gradcalc):
 
 
 def test_no_colour_codes_when_not_a_terminal_even_without_no_color(run_gradcalc):
-    done = run_gradcalc(ONE_LINER + "; q = x + [1]", env={"NO_COLOR": ""})
+    done = run_gradcalc(ONE_LINER + "; q = x + [1, 2]", env={"NO_COLOR": ""})
     assert done.returncode == 1
     assert not ESCAPE.search(done.stdout + done.stderr)
 

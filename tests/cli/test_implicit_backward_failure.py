@@ -1,13 +1,29 @@
 """A failing implicit backward still shows what the program computed (nothing is lost)."""
 
 
-def test_non_scalar_output_keeps_values_and_says_why(run_gradcalc):
+def test_non_scalar_output_is_shown_not_differentiated(run_gradcalc):
     result = run_gradcalc("x = [1, 2]; y = x * 2")
+    assert result.returncode == 0
+    assert "no implicit backward: y has shape (2,), not a scalar" in result.stderr
+    assert "sum(y)" in result.stderr  # the warning names the fix
+    assert "[2., 4.]" in result.stdout  # y's value is in the Values table
+    assert "Gradients" not in result.stdout
+
+
+def test_non_scalar_warning_in_json(run_gradcalc):
+    import json
+
+    result = run_gradcalc("--json", "x = [1, 2]; y = x * 2")
+    document = json.loads(result.stdout)
+    assert document["ok"] is True and document["grads"] == {}
+    assert document["values"]["y"] == [2.0, 4.0]
+    assert any("no implicit backward" in w for w in document["warnings"])
+
+
+def test_explicit_non_scalar_backward_still_fails_as_in_pytorch(run_gradcalc):
+    result = run_gradcalc("x = [1, 2]; y = x * 2; y.backward()")
     assert result.returncode == 1
     assert "grad can be implicitly created only for scalar outputs" in result.stderr
-    assert "sum(" in result.stderr  # the hint names the fix
-    assert "[2., 4.]" in result.stdout  # y's value is still in the Values table
-    assert "Traceback" not in result.stderr
 
 
 def test_second_backward_failure_keeps_first_gradients(run_gradcalc):

@@ -54,6 +54,7 @@ def run_batch(source: Source, options, reporter) -> int:
             continue
         if outcome.result is not None:
             reporter.statement_results(outcome.result, line_offset=offset)
+        reporter.warnings(outcome.warnings)
         for error, err_source, filename in outcome.errors:
             reporter.error(error, err_source, filename, 0 if err_source else offset)
         if not options.quiet and outcome.result is not None and outcome.result.ok:

@@ -43,6 +43,7 @@ class Outcome:
     check: dict | None = None
     check_failed: set = field(default_factory=set)
     stopped: bool = False  # the program did not run to its end (an error without -k)
+    warnings: list = field(default_factory=list)  # what the command itself chose not to do
 
     def all_errors(self) -> list[GradcalcError]:
         found = list(self.result.errors) if self.result is not None else []
@@ -77,14 +78,16 @@ class Reporter:
             debug=self.options.debug,
         )
 
+    def warnings(self, texts: list[str]) -> None:
+        for text in texts:
+            self.err.print(Text.assemble(("warning: ", "bold yellow"), text), soft_wrap=True)
+
     def statement_results(self, result, line_offset: int = 0) -> None:
         """Each statement's output in order, then its error, as it would have happened live."""
         for statement in result.statements:
             for output in statement.outputs:
                 if output.kind == "warning":
-                    self.err.print(
-                        Text.assemble(("warning: ", "bold yellow"), output.text), soft_wrap=True
-                    )
+                    self.warnings([output.text])
                 else:
                     self.program_out.print(Text(output.text), soft_wrap=True)
             if statement.error is not None:
@@ -260,6 +263,7 @@ def run_program(session, source: Source, options: Options, reporter: Reporter) -
         reporter.out.file.flush()
         return outcome
     reporter.statement_results(outcome.result)
+    reporter.warnings(outcome.warnings)
     for error, err_source, filename in outcome.errors:
         reporter.error(error, err_source, filename)
     if outcome.stopped:  # half a program's tables would mislead; the error says what happened
@@ -278,7 +282,19 @@ def evaluate(session, source: Source, options: Options) -> Outcome:
         return outcome
     if options.explain and session.differentiated:
         outcome.explain.append(("backward (last one in the program)", session.explain_steps()))
-    if options.backward > 0 and not session.differentiated:
+    backward_wanted = options.backward > 0 and not session.differentiated
+    if backward_wanted and not _output_is_scalar(session):
+        # The implicit backward is the command's idea, not the program's: a non-scalar output
+        # is shown, not differentiated (an explicit backward() still fails as in PyTorch).
+        name = session.output_name or "the output"
+        shape = tuple(session.output.shape)
+        outcome.warnings.append(
+            f"no implicit backward: {name} has shape {shape}, not a scalar; "
+            f"reduce it first (e.g. m = sum({session.output_name or '...'})), "
+            "call backward(gradient=...) yourself, or pass -b 0 for values only"
+        )
+        backward_wanted = False
+    if backward_wanted:
         for call in range(1, options.backward + 1):
             try:
                 session.implicit_backward(1, options.retain_graph)
@@ -312,6 +328,12 @@ def evaluate(session, source: Source, options: Options) -> Outcome:
             if math.isnan(error) or error > CHECK_TOLERANCE * scale:
                 outcome.check_failed.add(name)
     return outcome
+
+
+def _output_is_scalar(session) -> bool:
+    """True unless the output is a tensor with other than one element."""
+    shape = getattr(session.output, "shape", None)
+    return shape is None or math.prod(shape) == 1
 
 
 def _report(
@@ -434,6 +456,7 @@ def run_document(session, outcome: Outcome, options: Options, *, with_graph: boo
             for output in statement.outputs:
                 key = "warnings" if output.kind == "warning" else "printed"
                 document[key].append(output.text)
+    document["warnings"].extend(outcome.warnings)
     document["values"] = session.values()
     try:
         document["grads"] = session.leaf_grads(options.wrt)
