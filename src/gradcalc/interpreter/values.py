@@ -130,7 +130,8 @@ def close_matches(name: str, candidates, n: int = 3) -> list[str]:
     """The known names closest to ``name`` (typos: ``meen`` -> ``mean``)."""
     candidates = sorted(set(candidates))
     cutoff = 0.5 if len(name) <= 3 else 0.6  # one typo in a short name is a big ratio change
-    found = difflib.get_close_matches(name, candidates, n=n, cutoff=cutoff)
+    # a one-letter name is similar to everything that contains its letter ('w' -> 'pow')
+    found = difflib.get_close_matches(name, candidates, n=n, cutoff=cutoff) if len(name) > 1 else []
     if not found:
         lowered = name.lower()
         found = [c for c in candidates if c.lower() == lowered][:n]
