@@ -35,7 +35,7 @@ CASES = [
     ),
     (
         "mean(x",
-        "unexpected end of input — '(' opened at line 1, column 5 is not closed",
+        "unexpected end of input — '(' opened at column 5 is not closed",
         (1, 7),
         "",
         "add the missing ')'",
@@ -125,7 +125,7 @@ CASES = [
         "unexpected end of line — expected an expression",
         (1, 8),
         "\n",
-        "'+' at line 1, column 7",
+        "'+' at column 7",
     ),
     (
         "x = (1 +\n y = 2",

@@ -89,13 +89,18 @@ def describe_expected(expected: Iterable[str], terminal_text: dict[str, str]) ->
     return ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
-def _where(span: Span) -> str:
+def _where(span: Span, here: Span) -> str:
+    """Where ``span`` is, said relative to the error at ``here``: a message names no line
+    number for its own line, so it stays true when a front end renumbers the lines (the
+    CLI's --batch runs each line of a file as its own program)."""
+    if span.line == here.line:
+        return f"column {span.column}"
     return f"line {span.line}, column {span.column}"
 
 
-def _open_bracket_text(kind_value_span: tuple[str, Span]) -> str:
+def _open_bracket_text(kind_value_span: tuple[str, Span], here: Span) -> str:
     value, span = kind_value_span
-    return f"'{value}' opened at {_where(span)}"
+    return f"'{value}' opened at {_where(span, here)}"
 
 
 def unexpected_token(
@@ -120,7 +125,7 @@ def unexpected_token(
 
     if kind == "$END" and open_brackets:
         innermost = open_brackets[-1]
-        message = f"unexpected end of input — {_open_bracket_text(innermost)} is not closed"
+        message = f"unexpected end of input — {_open_bracket_text(innermost, span)} is not closed"
         hint = f"add the missing '{CLOSER_OF[innermost[0]]}'"
         return _error(message, span, hint, at_end)
 
@@ -132,14 +137,14 @@ def unexpected_token(
 
     if innermost and innermost[1].line < span.line and kind not in CLOSERS:
         # A bracket left open swallows the newlines after it, so the error shows up later.
-        hint = f"{_open_bracket_text(innermost)} is still open"
+        hint = f"{_open_bracket_text(innermost, span)} is still open"
     elif kind in CLOSERS:
         closer = CLOSERS[kind]
         if innermost is None:
             hint = f"there is no open bracket for this '{closer}' to close"
         elif CLOSER_OF[innermost[0]] != closer:
             hint = (
-                f"the innermost open bracket is {_open_bracket_text(innermost)}; "
+                f"the innermost open bracket is {_open_bracket_text(innermost, span)}; "
                 f"close it with '{CLOSER_OF[innermost[0]]}' first"
             )
     elif kind == "NAME" and value in PYTHON_ONLY_KEYWORDS:
@@ -171,7 +176,7 @@ def unexpected_token(
     elif kind in ("STAR", "POW") and prev_kind in ("LPAR", "COMMA"):
         hint = "unpacking arguments with '*' or '**' is not supported"
     elif kind in ("$END", "_NL") and prev_kind in BINARY_OPERATORS:
-        hint = f"the '{prev_value}' at {_where(prev_span)} needs a value after it"
+        hint = f"the '{prev_value}' at {_where(prev_span, span)} needs a value after it"
     return _error(message, span, hint, at_end)
 
 
