@@ -41,3 +41,27 @@ def test_python_dash_m_gradcalc():
     )
     assert result.returncode == 0
     assert result.stdout.startswith("gradcalc ")
+
+
+def readme_console_examples() -> list[tuple[str, str]]:
+    """(command line, shown output) for each README console block shown in full."""
+    import re
+    import shlex
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", text, flags=re.S):
+        command, _, output = block.partition("\n")
+        if "..." not in output:
+            examples.append((shlex.split(command.removeprefix("$ ")), output))
+    return examples
+
+
+def test_readme_shows_real_output(run_gradcalc):
+    examples = readme_console_examples()
+    assert len(examples) >= 3
+    for argv, shown in examples:
+        assert argv[0] == "gradcalc"
+        args = [str(REPO / a) if a.startswith("examples/") else a for a in argv[1:]]
+        result = run_gradcalc(*args, env={"COLUMNS": "100"})
+        assert result.stdout + result.stderr == shown, argv
