@@ -195,6 +195,11 @@ def workloads() -> list[dict]:
             "gradcalc": mean6[0],
             "numpy": mean6[1],
             "torch": mean6[2],
+            "note": (
+                "numpy's one-liner computes 2*(x+1) in place (temporary elision), so it holds "
+                "one array where gradcalc and torch hold x+1 and 2*(x+1): 16 MB instead of 8, "
+                "which glibc returns to the OS on free, and the next run pays page faults again"
+            ),
         },
         {
             "name": "mean(2*(x+1)) 1e7",

@@ -138,23 +138,53 @@ def test_long_chain_has_no_recursion_limit():
     np.testing.assert_array_equal(x.grad.data, [1.0, 1.0, 1.0])
 
 
-def test_memory_released_after_backward():
-    n = 1_000_000  # 8 MB per array
+N_MEMORY = 1_000_000  # 8 MB per float64 array
+
+
+def _held_then_after(build):
+    """Bytes held by the graph ``build(x, c)`` records, and left over after its backward."""
     gc.collect()
     tracemalloc.start()
     try:
-        x = ag.ones(n, requires_grad=True)
+        x = ag.ones(N_MEMORY, requires_grad=True)
+        c = ag.full((N_MEMORY,), 3.0)  # a constant operand (no gradient)
         base = tracemalloc.get_traced_memory()[0]
-        m = (2 * (x + 1)).exp().mean()  # MulBackward0 saves x + 1, ExpBackward0 its result
+        m = build(x, c).mean()
         held = tracemalloc.get_traced_memory()[0] - base
         m.backward()
+        del m
         gc.collect()
         after = tracemalloc.get_traced_memory()[0] - base
     finally:
         tracemalloc.stop()
-    assert held > 1.9 * 8 * n  # both intermediates are really held before the backward
-    assert after < 1.2 * 8 * n  # only x.grad remains (plus small change)
-    np.testing.assert_allclose(x.grad.data[:3], np.full(3, 2 * np.exp(4.0) / n))
+    return held / (8 * N_MEMORY), after / (8 * N_MEMORY), x
+
+
+@pytest.mark.parametrize(
+    ("build", "arrays_held", "grad_at_0"),
+    [
+        # ExpBackward0 keeps its result; MulBackward0 by a number keeps nothing.
+        (lambda x, c: (2 * (x + 1)).exp(), 1, 2 * np.exp(4.0)),
+        # Each factor is kept for the other's gradient.
+        (lambda x, c: (x + 1) * (x + 2), 2, 5.0),
+        # Only the constant is needed (for x's gradient) and it is not the graph's to keep.
+        (lambda x, c: (x + 1) * c, 0, 3.0),
+        (lambda x, c: c * (x + 1), 0, 3.0),
+        (lambda x, c: (x + 1) / c, 0, 1 / 3),
+        # d/dother of x / other reads both operands.
+        (lambda x, c: c / (x + 1), 1, -3 / 4),
+        (lambda x, c: (x + 1) / (x + 2), 2, 1 / 3 - 2 / 9),
+        # A number exponent: PowBackward0 keeps the base, not the result.
+        (lambda x, c: (x + 1) ** 3, 1, 12.0),
+        # A number base: the exponent's gradient reads the result and the exponent.
+        (lambda x, c: 2 ** (x + 1), 2, 4 * np.log(2.0)),
+    ],
+)
+def test_graph_keeps_only_what_backward_reads_and_releases_it(build, arrays_held, grad_at_0):
+    held, after, x = _held_then_after(build)
+    assert arrays_held - 0.05 < held < arrays_held + 0.2  # measured, not assumed
+    assert after < 1.1  # only x.grad remains (plus small change)
+    np.testing.assert_allclose(x.grad.data[:3], np.full(3, grad_at_0 / N_MEMORY))
 
 
 def test_memory_kept_with_retain_graph():
@@ -358,7 +388,90 @@ def test_shared_leaf_gets_summed_gradient():
     x = ag.tensor(3.0, requires_grad=True)
     y = x * x + x
     y.backward()
+    # numpy returns a 0-d sum as a scalar: the grad must still be a Tensor
+    assert isinstance(x.grad, ag.Tensor) and isinstance(x.grad.data, np.ndarray)
     assert x.grad.item() == 7.0
+
+
+def test_create_graph_grads_are_separate_tensors():
+    a = ag.tensor([1.0, 2.0], requires_grad=True)
+    b = ag.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward(create_graph=True)
+    assert a.grad is not b.grad
+    a.grad.zero_()
+    np.testing.assert_array_equal(b.grad.data, [1.0, 1.0])
+    seed = ag.tensor([5.0, 6.0])
+    c = ag.tensor([1.0, 2.0], requires_grad=True)
+    (c * 1.0).backward(seed, create_graph=True)
+    assert c.grad is not seed
+    c.grad.zero_()
+    np.testing.assert_array_equal(seed.data, [5.0, 6.0])
+
+
+def _arrays_in_graph(t):
+    """Every array a backward of ``t`` could read: tensor data and saved values."""
+    found = []
+    stack = [t.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None or type(node).__name__ == "AccumulateGrad":
+            continue
+        for saved in node.saved_inputs or ():
+            if isinstance(saved, ag.Tensor):
+                found.append(saved.data)
+        if node.saved_output is not None:
+            found.append(node.saved_output)
+        stack.extend(node.next_nodes)
+    return found
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda x: (2 * (x + 1)).mean(),  # the gradient a VJP creates is handed over as it is
+        lambda x: (x.exp() * 3.0).sum(),
+        lambda x: x.sum(),  # a read-only broadcast view: copied
+        lambda x: (x * x).sum(),
+        lambda x: x.reshape(3, 2).sum(),
+    ],
+)
+def test_leaf_grad_owns_its_array(build):
+    x = ag.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    before = x.data.copy()
+    out = build(x)
+    internal = _arrays_in_graph(out) + [x.data, out.data]
+    out.backward(retain_graph=True)
+    g = x.grad.data
+    assert g.flags.writeable
+    assert not any(np.shares_memory(g, a) for a in internal)
+    expected = g.copy()
+    out.backward()  # accumulating never writes into an array someone else holds
+    np.testing.assert_array_equal(g, expected)
+    np.testing.assert_array_equal(x.grad.data, 2 * expected)
+    np.testing.assert_array_equal(x.data, before)
+
+
+def test_plain_and_general_backward_paths_agree():
+    """``loss.backward()`` runs a dedicated loop; options send it through the general one."""
+
+    def build():
+        x = ag.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], requires_grad=True)
+        w = ag.tensor([0.3, -0.2, 0.1], requires_grad=True)
+        h = (x * w + x).tanh()
+        y = h.sum(dim=1) * h.mean() + (x**2.0).sum() - w.exp().sum()
+        return x, w, y.sum()
+
+    x1, w1, y1 = build()
+    y1.backward()
+    x2, w2, y2 = build()
+    y2.backward(keep_output_grads=True)  # general loop
+    x3, w3, y3 = build()
+    gx, gw = ag.grad([y3], [x3, w3])
+    for a, b, c in [(x1.grad, x2.grad, gx), (w1.grad, w2.grad, gw)]:
+        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.data, c.data)
+    with pytest.raises(AutogradError, match=FREED):
+        y1.backward()
 
 
 def test_float32_gradients_keep_dtype():
@@ -367,3 +480,25 @@ def test_float32_gradients_keep_dtype():
     (x * w).sum().backward()
     assert x.grad.dtype == np.float32 and w.grad.dtype == np.float64
     assert (x * 2.0).dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("value", "shape"),
+    [
+        (np.float64(0.5), (2, 3)),
+        (np.array(0.5, dtype=np.float32), (4,)),
+        (np.array([[2.0]]), (3, 2)),
+        (np.array([[2.0]]), (5, 3, 2)),
+        (np.array(1.0), (0, 3)),
+        (np.array([1.0, 2.0]), (3, 2)),  # more than one value: numpy's own broadcast_to
+        (np.array(7.0), ()),
+    ],
+)
+def test_numpy_backend_broadcast_to_matches_numpy(value, shape):
+    from gradcalc.autograd.registry import NUMPY
+
+    got = NUMPY.broadcast_to(value, shape)
+    expected = np.broadcast_to(value, shape)
+    assert got.shape == expected.shape and got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
+    assert not got.flags.writeable  # a leaf copies it before keeping it as .grad

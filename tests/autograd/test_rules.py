@@ -406,3 +406,107 @@ def test_second_derivatives_match_torch(case, rng, torch_module):
         expected = np.zeros(shape) if ts is None else ts.detach().numpy(force=True)
         got = np.zeros(shape) if s is None else s.data
         np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-10, err_msg=name)
+
+
+# ---- only some inputs require grad (PyTorch's needs_input_grad) -------------------------------
+# A rule computes and saves only what the inputs that need a gradient read, so every
+# multi-input case is rerun with each single input as the only one requiring grad.
+
+PARTIAL = [(c, i) for c in CASES for i in range(len(c[3])) if len(c[3]) > 1]
+PARTIAL_IDS = [f"{c[0]}-only{i}" for c, i in PARTIAL]
+
+
+def _partial_analytic(fn, arrays, weights, which):
+    leaves = [ag.tensor(a, requires_grad=(j == which)) for j, a in enumerate(arrays)]
+    out = fn(*leaves)
+    out.backward(ag.tensor(weights))
+    for j, leaf in enumerate(leaves):
+        assert (leaf.grad is None) == (j != which)
+    return out, leaves[which].grad.data
+
+
+@pytest.mark.parametrize(("case", "which"), PARTIAL, ids=PARTIAL_IDS)
+def test_rule_with_one_input_requiring_grad_matches_finite_differences(case, which, rng):
+    _, fn, _, shapes, domain = case
+    arrays = [_draw(rng, s, domain) for s in shapes]
+    with ag.no_grad():
+        out_shape = fn(*[ag.tensor(a) for a in arrays]).shape
+    weights = rng.normal(size=out_shape)
+    _, analytic = _partial_analytic(fn, arrays, weights, which)
+    numeric = _numeric_grads(fn, arrays, weights)[which]
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize(("case", "which"), PARTIAL, ids=PARTIAL_IDS)
+def test_rule_with_one_input_requiring_grad_matches_torch(case, which, rng, torch_module):
+    """First and second derivatives when the other inputs are constants."""
+    T = torch_module
+    name, fn, tfn, shapes, domain = case
+    arrays = [_draw(rng, s, domain) for s in shapes]
+    with ag.no_grad():
+        out_shape = fn(*[ag.tensor(a) for a in arrays]).shape
+    weights = rng.normal(size=out_shape)
+    _, grad = _partial_analytic(fn, arrays, weights, which)
+    tleaves = [
+        T.tensor(a, dtype=T.float64, requires_grad=(j == which)) for j, a in enumerate(arrays)
+    ]
+    tout = tfn(T, *tleaves)
+    tout.backward(T.tensor(weights))
+    np.testing.assert_allclose(grad, tleaves[which].grad.numpy(), rtol=1e-10, atol=1e-12)
+
+    probe = rng.normal(size=shapes[which])
+    leaves = [ag.tensor(a, requires_grad=(j == which)) for j, a in enumerate(arrays)]
+    (first,) = ag.grad([fn(*leaves)], [leaves[which]], [ag.tensor(weights)], create_graph=True)
+    tleaves = [
+        T.tensor(a, dtype=T.float64, requires_grad=(j == which)) for j, a in enumerate(arrays)
+    ]
+    (tfirst,) = T.autograd.grad(
+        [tfn(T, *tleaves)], [tleaves[which]], [T.tensor(weights)], create_graph=True
+    )
+    np.testing.assert_allclose(first.data, tfirst.detach().numpy(), rtol=1e-10, atol=1e-12)
+    total = (first * ag.tensor(probe)).sum()
+    ttotal = (tfirst * T.tensor(probe)).sum()
+    if not ttotal.requires_grad:
+        return
+    (tsecond,) = T.autograd.grad([ttotal], [tleaves[which]], allow_unused=True)
+    if total.requires_grad:
+        (second,) = ag.grad([total], [leaves[which]], allow_unused=True)
+    else:
+        second = None
+    expected = np.zeros(shapes[which]) if tsecond is None else tsecond.detach().numpy(force=True)
+    got = np.zeros(shapes[which]) if second is None else second.data
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-10, err_msg=name)
+
+
+@pytest.mark.parametrize(
+    ("build", "saved"),
+    [
+        (lambda x, c: x * c, (None, "c")),
+        (lambda x, c: c * x, ("c", None)),
+        (lambda x, c: x * 2.0, (None, 2.0)),
+        (lambda x, c: x * x, ("x", "x")),
+        (lambda x, c: x / c, (None, "c")),
+        (lambda x, c: c / x, ("c", "x")),
+        (lambda x, c: x @ c, (None, "c")),
+        (lambda x, c: c @ x, ("c", None)),
+    ],
+)
+def test_rules_save_only_what_the_needed_gradients_read(build, saved):
+    x = ag.ones(2, 2, requires_grad=True)
+    c = ag.full((2, 2), 3.0)
+    node = build(x, c).grad_fn
+    names = {"x": x, "c": c}
+    expected = tuple(names.get(s, s) if isinstance(s, str) else s for s in saved)
+    assert len(node.saved_inputs) == len(expected)
+    for got, want in zip(node.saved_inputs, expected):
+        assert got is want if isinstance(want, ag.Tensor | type(None)) else got == want
+
+
+def test_pow_saves_its_result_only_for_the_exponent_gradient():
+    x = ag.tensor([1.5, 2.0], requires_grad=True)
+    assert (x**3.0).grad_fn.saved_output is None
+    assert (2.0**x).grad_fn.saved_output is not None
+    e = ag.tensor([1.0, 2.0])
+    assert (x**e).grad_fn.saved_output is None
+    assert (e**x).grad_fn.saved_output is not None

@@ -7,12 +7,14 @@ once, with their gradients already summed. A 100,000-op chain needs no deep stac
 
 from __future__ import annotations
 
+from heapq import heappop, heappush
+
 import numpy as np
 
 from gradcalc.autograd.node import AccumulateGrad, Node
 from gradcalc.autograd.registry import NUMPY, TENSOR, Context, unbroadcast
 from gradcalc.autograd.settings import STATE, enable_grad
-from gradcalc.autograd.tensor import Tensor
+from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import ArgumentError, AutogradError, ShapeError
 
 NO_GRAD_FN_HINT = "only tensors computed from a leaf with requires_grad=True have a graph"
@@ -84,7 +86,9 @@ def _node_of(t: Tensor):
 
 def _accumulate(t: Tensor, g) -> None:
     """Add ``g`` into ``t.grad`` (PyTorch's AccumulateGrad)."""
-    if type(g) is np.ndarray:
+    if type(g) is not Tensor:
+        if type(g) is not np.ndarray:  # 0-d sums come back from numpy as scalars
+            g = np.asarray(g)
         if g.dtype != t.data.dtype:
             g = g.astype(t.data.dtype)
         elif not g.flags.writeable:  # a broadcast view: give the leaf its own array
@@ -99,7 +103,12 @@ def _accumulate(t: Tensor, g) -> None:
             current.data = current.data + g
         return
     current = t._grad
-    t._grad = g if current is None else current + g
+    if current is None:
+        # A Tensor of its own (same values and graph): ``x + y`` hands both leaves the same
+        # gradient object, and ``x.grad.zero_()`` must not clear ``y.grad``.
+        t._grad = make_tensor(g.data, g._requires_grad, g.grad_fn)
+    else:
+        t._grad = current + g
 
 
 def _topological_order(roots) -> list:
@@ -146,6 +155,9 @@ def run_backward(
     into ``.grad`` (``autograd.grad``).
     """
     record = STATE.record_output_grads if keep_output_grads is None else keep_output_grads
+    if not (create_graph or record or capture) and targets is None and on_node is None:
+        _run_plain([(_node_of(out), seed) for out, seed in zip(outputs, seeds)], retain_graph)
+        return {}
     grads: dict = {}
     for out, seed in zip(outputs, seeds):
         node = _node_of(out)
@@ -213,6 +225,80 @@ def run_backward(
     return captured
 
 
+def _run_plain(roots, retain_graph: bool) -> None:
+    """``run_backward`` for a plain ``backward()`` on numpy arrays: the hot loop.
+
+    ``roots``: (node, seed gradient) pairs. Same order and results as the general loop,
+    found with a heap keyed on the creation number instead of a full sort of the reachable
+    graph: a node is queued when its first gradient arrives, and every consumer (created
+    later) has run before it is popped.
+    """
+    grads: dict = {}
+    heap: list = []
+    tie = 0  # leaves all have seq -1: never compare two nodes
+    for node, seed in roots:
+        previous = grads.get(node)
+        if previous is None:
+            grads[node] = seed
+            tie += 1
+            heappush(heap, (-node.seq, tie, node))
+        else:
+            grads[node] = previous + seed
+    ctx = Context(NUMPY, None, None, None, None, None)
+    pop = grads.pop
+    get = grads.get
+    ndarray = np.ndarray
+    while heap:
+        node = heappop(heap)[2]
+        g = pop(node)
+        if type(node) is AccumulateGrad:
+            _accumulate(node.variable, g)
+            continue
+        if node.retained is not None:
+            kept = node.retained()
+            if kept is not None:
+                _accumulate(kept, g)
+        if node.freed:
+            node.check_not_freed()
+        saved = node.saved_inputs
+        if saved is not None:
+            if len(saved) == 2:
+                a, b = saved
+                saved = (a.data if type(a) is Tensor else a, b.data if type(b) is Tensor else b)
+            else:
+                saved = [x.data if type(x) is Tensor else x for x in saved]
+        ctx.inputs = saved
+        ctx.out = node.saved_output
+        ctx.needs = node.needs
+        shapes = ctx.shapes = node.in_shapes
+        dtypes = ctx.dtypes = node.in_dtypes
+        params = node.params
+        results = node.rule.vjp(ctx, g, **params) if params else node.rule.vjp(ctx, g)
+        i = -1
+        for child in node.next_nodes:
+            i += 1
+            if child is None:
+                continue
+            r = results[i]
+            if r is None:
+                continue
+            if type(r) is not ndarray:
+                r = np.asarray(r)
+            if r.shape != shapes[i]:
+                r = unbroadcast(r, shapes[i])
+            if r.dtype != dtypes[i]:
+                r = r.astype(dtypes[i], copy=False)
+            previous = get(child)
+            if previous is None:
+                grads[child] = r
+                tie += 1
+                heappush(heap, (-child.seq, tie, child))
+            else:
+                grads[child] = previous + r
+        if not retain_graph and (node.saved_inputs is not None or node.saved_output is not None):
+            node.release()
+
+
 def _context(node: Node, B, create_graph: bool) -> Context:
     saved = node.saved_inputs
     out = node.saved_output
@@ -240,6 +326,19 @@ def backward(
     view); ``keep_output_grads`` stores each node's incoming gradient in
     ``node.output_grad`` (default: ``settings.set_record_output_grads``).
     """
+    if (
+        type(tensors) is Tensor
+        and grad_tensors is None
+        and inputs is None
+        and not create_graph
+        and on_node is None
+        and not (STATE.record_output_grads if keep_output_grads is None else keep_output_grads)
+        and tensors._requires_grad
+        and tensors.data.size == 1
+    ):  # the common ``loss.backward()``: nothing to check, no options
+        seed = np.ones(tensors.data.shape, dtype=tensors.data.dtype)
+        _run_plain([(_node_of(tensors), seed)], bool(retain_graph))
+        return
     outputs = _as_tensor_list(tensors, "tensors")
     if isinstance(grad_tensors, Tensor) and len(outputs) == 1:
         grad_tensors = [grad_tensors]

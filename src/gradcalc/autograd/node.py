@@ -34,7 +34,6 @@ class Node:
         "freed",
         "in_dtypes",
         "in_shapes",
-        "name",
         "needs",
         "next_nodes",
         "output_grad",
@@ -46,9 +45,8 @@ class Node:
         "seq",
     )
 
-    def __init__(self, rule, name, next_nodes, needs, in_shapes, in_dtypes, params):
+    def __init__(self, rule, next_nodes, needs, in_shapes, in_dtypes, params):
         self.rule = rule
-        self.name = name
         self.next_nodes = next_nodes
         self.needs = needs
         self.in_shapes = in_shapes
@@ -60,6 +58,11 @@ class Node:
         self.output_grad = None
         self.retained = None  # weakref to the non-leaf tensor that called retain_grad()
         self.seq = next(_sequence)
+
+    @property
+    def name(self) -> str:
+        """PyTorch's node name (``MulBackward0``): the rule's."""
+        return self.rule.node_name
 
     @property
     def formula(self) -> str:

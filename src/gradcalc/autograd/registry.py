@@ -10,7 +10,10 @@ values are numpy arrays and ``ctx.B`` is ``NUMPY``; with ``create_graph=True`` t
 Tensors and ``ctx.B`` is the package's own ops, so the backward pass is itself recorded.
 VJPs use operators (``g * y``) and ``ctx.B.<fn>`` with numpy's names and signatures.
 
-Every gradient a VJP returns goes through the one ``unbroadcast`` on its way to the input.
+A rule saves only what its VJP will read for the inputs that need a gradient (PyTorch's
+``needs_input_grad``): ``x * 2`` keeps nothing, ``x * w`` with a constant ``w`` keeps
+``w`` alone. Every gradient a VJP returns goes through the one ``unbroadcast`` on its
+way to the input.
 """
 
 from __future__ import annotations
@@ -22,24 +25,57 @@ import numpy as np
 
 from gradcalc.autograd.node import Node
 from gradcalc.autograd.settings import STATE
-from gradcalc.autograd.tensor import Tensor
+from gradcalc.autograd.tensor import Tensor, make_tensor
 
 RULES: dict[str, Rule] = {}
+
+_ndarray = np.ndarray
+_asarray = np.asarray
+
+
+def _save_plan(save, save_output, needs: tuple) -> tuple:
+    """``(keep, keep_output)`` for one pattern of ``needs``: the input positions to save
+    (True: all) and whether to save the output.
+
+    ``save``: ``()``, ``True`` (every input), positions, or ``{position: positions whose
+    gradient reads it}``. ``save_output``: a bool, or the positions whose gradient reads it.
+    """
+    if isinstance(save, dict):
+        save = tuple(i for i, readers in sorted(save.items()) if any(needs[j] for j in readers))
+    if isinstance(save_output, tuple):
+        save_output = any(needs[j] for j in save_output if j < len(needs))
+    return save, bool(save_output)
 
 
 class Rule:
     """One differentiable primitive. ``rule(*inputs, **params)`` applies it."""
 
-    __slots__ = ("forward", "formula", "name", "node_name", "save_inputs", "save_output", "vjp")
+    __slots__ = (
+        "_fixed_plan",
+        "_plans",
+        "forward",
+        "formula",
+        "name",
+        "node_name",
+        "save_inputs",
+        "save_output",
+        "vjp",
+    )
 
     def __init__(self, name, node_name, forward, formula, save_inputs, save_output):
         self.name = name
         self.node_name = node_name
         self.forward = forward
         self.formula = formula
-        self.save_inputs = save_inputs  # input positions the VJP reads, or True for all
+        # Input positions the VJP reads (True for all, or a dict: position -> the input
+        # gradients that read it); save_output: bool or the input gradients that read it.
+        self.save_inputs = save_inputs
         self.save_output = save_output
         self.vjp = None
+        conditional = isinstance(save_inputs, dict) or isinstance(save_output, tuple)
+        self._plans: dict = {}
+        # Rules whose saving does not depend on ``needs`` (most of them) skip the lookup.
+        self._fixed_plan = None if conditional else (save_inputs, bool(save_output))
 
     def defvjp(self, vjp):
         """Decorator: ``vjp(ctx, g, **params) -> tuple of input gradients`` (None allowed)."""
@@ -54,13 +90,105 @@ class Rule:
         twin.vjp = self.vjp
         return twin
 
+    def _plan(self, needs: tuple) -> tuple:
+        plan = self._plans.get(needs)
+        if plan is None:
+            plan = self._plans[needs] = _save_plan(self.save_inputs, self.save_output, needs)
+        return plan
+
     def __call__(self, *inputs, **params):
+        # The hot path of every operation: one- and two-input rules are unrolled.
+        n = len(inputs)
+        if n == 2:
+            a, b = inputs
+            ta = type(a) is Tensor
+            tb = type(b) is Tensor
+            da = a.data if ta else a
+            db = b.data if tb else b
+            out = self.forward(da, db, **params) if params else self.forward(da, db)
+            if type(out) is not _ndarray:
+                out = _asarray(out)
+            if not STATE.grad_enabled:
+                return make_tensor(out)
+            ra = ta and a._requires_grad
+            rb = tb and b._requires_grad
+            if not (ra or rb):
+                return make_tensor(out)
+            if ra:
+                na = a.grad_fn
+                if na is None:
+                    na = a._grad_accumulator()
+            else:
+                na = None
+            if rb:
+                nb = b.grad_fn
+                if nb is None:
+                    nb = b._grad_accumulator()
+            else:
+                nb = None
+            needs = (ra, rb)
+            node = Node(
+                self,
+                (na, nb),
+                needs,
+                (
+                    da.shape if type(da) is _ndarray else (),
+                    db.shape if type(db) is _ndarray else (),
+                ),
+                (
+                    da.dtype if type(da) is _ndarray else None,
+                    db.dtype if type(db) is _ndarray else None,
+                ),
+                params,
+            )
+            plan = self._fixed_plan or self._plans.get(needs) or self._plan(needs)
+            keep = plan[0]
+            if keep:
+                if keep is True:
+                    node.saved_inputs = inputs
+                else:
+                    node.saved_inputs = (a if 0 in keep else None, b if 1 in keep else None)
+            if plan[1]:
+                node.saved_output = out
+            return make_tensor(out, True, node)
+        if n == 1:
+            (a,) = inputs
+            ta = type(a) is Tensor
+            da = a.data if ta else a
+            out = self.forward(da, **params) if params else self.forward(da)
+            if type(out) is not _ndarray:
+                out = _asarray(out)
+            if not (ta and a._requires_grad and STATE.grad_enabled):
+                return make_tensor(out)
+            na = a.grad_fn
+            if na is None:
+                na = a._grad_accumulator()
+            ta_nd = type(da) is _ndarray
+            node = Node(
+                self,
+                (na,),
+                (True,),
+                (da.shape if ta_nd else (),),
+                (da.dtype if ta_nd else None,),
+                params,
+            )
+            plan = self._fixed_plan or self._plan((True,))
+            keep = plan[0]
+            if keep is True or 0 in keep:
+                node.saved_inputs = inputs
+            if plan[1]:
+                node.saved_output = out
+            return make_tensor(out, True, node)
+        return self._apply(inputs, params)
+
+    def _apply(self, inputs: tuple, params: dict):
+        """Any number of inputs (cat, stack, where, losses with weights)."""
         datas = [x.data if type(x) is Tensor else x for x in inputs]
         out = self.forward(*datas, **params)
-        if type(out) is not np.ndarray:
-            out = np.asarray(out)
+        if type(out) is not _ndarray:
+            out = _asarray(out)
         if not STATE.grad_enabled:
-            return Tensor._make(out)
+            return make_tensor(out)
         requires = False
         next_nodes = []
         needs = []
@@ -74,34 +202,37 @@ class Rule:
                 next_nodes.append(None)
                 needs.append(False)
         if not requires:
-            return Tensor._make(out)
+            return make_tensor(out)
+        needs = tuple(needs)
         node = Node(
             self,
-            self.node_name,
             tuple(next_nodes),
-            tuple(needs),
-            tuple([d.shape if type(d) is np.ndarray else () for d in datas]),
-            tuple([d.dtype if type(d) is np.ndarray else None for d in datas]),
+            needs,
+            tuple([d.shape if type(d) is _ndarray else () for d in datas]),
+            tuple([d.dtype if type(d) is _ndarray else None for d in datas]),
             params,
         )
-        keep = self.save_inputs
+        keep, keep_output = self._fixed_plan or self._plan(needs)
         if keep is True:
             node.saved_inputs = inputs
         elif keep:
             node.saved_inputs = tuple([x if i in keep else None for i, x in enumerate(inputs)])
-        if self.save_output:
+        if keep_output:
             node.saved_output = out
-        return Tensor._make(out, True, node)
+        return make_tensor(out, True, node)
 
 
-def rule(name: str, node_name: str, *, formula: str, save=(), save_output: bool = False):
+def rule(name: str, node_name: str, *, formula: str, save=(), save_output=False):
     """Decorator registering ``forward`` as the rule ``name``.
 
-    ``save`` lists the input positions the VJP reads (``True``: every input).
+    ``save`` lists the input positions the VJP reads (``True``: every input), or maps each
+    position to the inputs whose gradient reads it (``{0: (1,), 1: (0,)}`` for ``x * y``:
+    ``x`` is kept only when ``y`` needs a gradient). ``save_output`` is a bool, or the
+    inputs whose gradient reads the output.
     """
 
     def register(forward) -> Rule:
-        positions = save if save is True else tuple(save)
+        positions = save if save is True or isinstance(save, dict) else tuple(save)
         r = Rule(name, node_name, forward, formula, positions, save_output)
         if name in RULES:
             raise RuntimeError(f"rule {name!r} registered twice")
@@ -165,10 +296,28 @@ def _scatter(g, index, shape, accumulate):
     return out
 
 
+def _broadcast_to(x, shape: tuple):
+    """``np.broadcast_to``, fast for the common case of one value (a reduction's gradient).
+
+    ``np.broadcast_to`` costs microseconds (it builds an nditer); a single value becomes a
+    zero-stride read-only array directly. Read-only like ``broadcast_to``'s views, so a leaf
+    never keeps it as its ``.grad`` without a copy.
+    """
+    if type(x) is not np.ndarray:
+        x = np.asarray(x)
+    if x.size == 1 and x.ndim <= len(shape):
+        return np.ndarray(shape, x.dtype, x.tobytes(), 0, (0,) * len(shape))
+    return np.broadcast_to(x, shape)
+
+
+def _reshape(x, shape):
+    return x.reshape(shape) if type(x) is np.ndarray else np.reshape(x, shape)
+
+
 NUMPY = SimpleNamespace(
     abs=np.abs,
     astype=lambda x, dtype: x.astype(dtype, copy=False),
-    broadcast_to=np.broadcast_to,
+    broadcast_to=_broadcast_to,
     concatenate=np.concatenate,
     const=lambda a: a,
     cos=np.cos,
@@ -178,7 +327,7 @@ NUMPY = SimpleNamespace(
     log=np.log,
     matmul=np.matmul,
     maximum=np.maximum,
-    reshape=np.reshape,
+    reshape=_reshape,
     scatter=_scatter,
     sign=np.sign,
     sin=np.sin,

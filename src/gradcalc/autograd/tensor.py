@@ -37,13 +37,7 @@ class Tensor:
     @classmethod
     def _make(cls, data: np.ndarray, requires_grad: bool = False, grad_fn=None) -> Tensor:
         """Wrap an array without checks (the hot path of every op)."""
-        t = object.__new__(cls)
-        t.data = data
-        t.grad_fn = grad_fn
-        t._grad = None
-        t._accumulator = None
-        t._requires_grad = requires_grad
-        return t
+        return make_tensor(data, requires_grad, grad_fn)
 
     # ---- what users see -------------------------------------------------------------------
 
@@ -246,3 +240,17 @@ class Tensor:
         )
 
     __str__ = __repr__
+
+
+_new = object.__new__
+
+
+def make_tensor(data: np.ndarray, requires_grad: bool = False, grad_fn=None) -> Tensor:
+    """``Tensor._make`` as a plain function: wrap an array without checks (every op's result)."""
+    t = _new(Tensor)
+    t.data = data
+    t.grad_fn = grad_fn
+    t._grad = None
+    t._accumulator = None
+    t._requires_grad = requires_grad
+    return t

@@ -43,13 +43,18 @@ def _sub(x, y):
 
 @_sub.defvjp
 def _(ctx, g):
-    return g, -g
+    return g, (-g if ctx.needs[1] else None)  # no pass over g for a constant subtrahend
 
 
 _RSUB = _sub.renamed("RsubBackward1")
 
 
-@rule("mul", "MulBackward0", formula="self: grad * other; other: grad * self", save=True)
+@rule(
+    "mul",
+    "MulBackward0",
+    formula="self: grad * other; other: grad * self",
+    save={0: (1,), 1: (0,)},  # each operand only for the other's gradient
+)
 def _mul(x, y):
     return x * y
 
@@ -64,7 +69,7 @@ def _(ctx, g):
     "div",
     "DivBackward0",
     formula="self: grad / other; other: -grad * self / (other * other)",
-    save=True,
+    save={0: (1,), 1: (0, 1)},
 )
 def _div(x, y):
     return x / y
@@ -108,7 +113,7 @@ def _(ctx, g):
         "exponent: grad * result * log(self) (0 where self == 0 and exponent >= 0)"
     ),
     save=True,
-    save_output=True,
+    save_output=(1,),  # the result only for the exponent's gradient
 )
 def _pow(x, e):
     return x**e
@@ -142,11 +147,15 @@ _POW_SCALAR_BASE = _pow.renamed("PowBackward2")
 
 def add(input, other):
     """``input + other`` with broadcasting."""
+    if type(input) is Tensor and type(other) is float:  # nothing to check
+        return _add(input, other)
     return _add(*_binary(input, other, "add"))
 
 
 def sub(input, other):
     """``input - other`` with broadcasting."""
+    if type(input) is Tensor and type(other) is float:  # nothing to check
+        return _sub(input, other)
     return _sub(*_binary(input, other, "subtract"))
 
 
@@ -158,11 +167,15 @@ def rsub(input, other):
 
 def mul(input, other):
     """``input * other`` with broadcasting."""
+    if type(input) is Tensor and type(other) is float:  # nothing to check
+        return _mul(input, other)
     return _mul(*_binary(input, other, "multiply"))
 
 
 def div(input, other):
     """``input / other`` with broadcasting."""
+    if type(input) is Tensor and type(other) is float:  # nothing to check
+        return _div(input, other)
     return _div(*_binary(input, other, "divide"))
 
 

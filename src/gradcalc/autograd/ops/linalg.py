@@ -14,7 +14,7 @@ from gradcalc.errors import ShapeError
     "matmul",
     "MmBackward0",
     formula="self: grad @ other^T; other: self^T @ grad",
-    save=True,
+    save={0: (1,), 1: (0,)},  # each operand only for the other's gradient
 )
 def _matmul(a, b):
     return np.matmul(a, b)
@@ -22,23 +22,26 @@ def _matmul(a, b):
 
 @_matmul.defvjp
 def _(ctx, g):
-    a, b = ctx.inputs
+    a, b = ctx.inputs  # None where not saved: read shapes from ctx.shapes
+    sa, sb = ctx.shapes
     B = ctx.B
-    if a.ndim == 1 and b.ndim == 1:
+    if len(sa) == 1 and len(sb) == 1:
         return (g * b if ctx.needs[0] else None), (g * a if ctx.needs[1] else None)
     # Promote 1-D operands to matrices, as matmul itself does, then use the 2-D rule.
-    a2 = B.reshape(a, (1,) + a.shape) if a.ndim == 1 else a
-    b2 = B.reshape(b, b.shape + (1,)) if b.ndim == 1 else b
+    sa2 = (1,) + sa if len(sa) == 1 else sa
+    sb2 = sb + (1,) if len(sb) == 1 else sb
     g2 = g
-    if a.ndim == 1:
-        g2 = B.expand_dims(g2, -2 if b.ndim > 1 else -1)
-    if b.ndim == 1:
+    if len(sa) == 1:
+        g2 = B.expand_dims(g2, -2 if len(sb) > 1 else -1)
+    if len(sb) == 1:
         g2 = B.expand_dims(g2, -1)
     ga = gb = None
     if ctx.needs[0]:
-        ga = B.reshape(unbroadcast(B.matmul(g2, B.swapaxes(b2, -1, -2)), a2.shape), a.shape)
+        b2 = B.reshape(b, sb2) if len(sb) == 1 else b
+        ga = B.reshape(unbroadcast(B.matmul(g2, B.swapaxes(b2, -1, -2)), sa2), sa)
     if ctx.needs[1]:
-        gb = B.reshape(unbroadcast(B.matmul(B.swapaxes(a2, -1, -2), g2), b2.shape), b.shape)
+        a2 = B.reshape(a, sa2) if len(sa) == 1 else a
+        gb = B.reshape(unbroadcast(B.matmul(B.swapaxes(a2, -1, -2), g2), sb2), sb)
     return ga, gb
 
 

@@ -44,7 +44,7 @@ def _(ctx, g, reduction):
     d = x - target
     n = d.size if type(d) is np.ndarray else d.data.size
     gd = _spread(g, reduction, n, ctx.B) * 2.0 * d
-    return gd, -gd
+    return gd, (-gd if ctx.needs[1] else None)  # the target is usually a constant
 
 
 @rule(

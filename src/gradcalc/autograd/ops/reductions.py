@@ -27,7 +27,7 @@ def _kept_shape(shape: tuple, axis) -> tuple:
 
 def _keep(t, shape, axis, keepdims, B):
     """A reduced value or gradient, reshaped so that it broadcasts against the input."""
-    if keepdims:
+    if keepdims or axis is None:  # a reduction over every dim broadcasts as it is
         return t
     return B.reshape(t, _kept_shape(shape, axis))
 
