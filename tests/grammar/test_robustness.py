@@ -66,7 +66,7 @@ def too_deep(source: str) -> GradcalcSyntaxError:
         "f(" * 10_000 + ")" * 10_000,
         "-" * 10_000 + "x",
         "x" + "**x" * 10_000,
-        "x" + "+x" * 10_000,
+        "x" + "+(x" * 10_000 + ")" * 10_000,  # right operands nest (a flat x+x+... does not)
         "x" + ".a" * 10_000,
         "x" + "[0]" * 10_000,
         "f" + "()" * 10_000,

@@ -29,9 +29,15 @@ if TYPE_CHECKING:
 GRAMMAR_PATH = Path(__file__).with_name("gradcalc.lark")
 PARSER_OPTIONS = {"parser": "lalr", "lexer": "basic", "maybe_placeholders": False}
 MAX_NESTING_DEPTH = 500
-"""Deepest bracket nesting, and deepest syntax tree, a program may have."""
+"""Deepest bracket nesting, and deepest syntax tree, a program may have.
+
+Depth counts real nesting, what the evaluator recurses into: brackets, operands of unary
+operators and ``**``, right operands, call arguments, attribute and index chains. A flat
+left-associative chain (``x + x + ... + x``) is one level however long, since the evaluator
+folds it in a loop."""
 
 _OPENERS = {"LPAR": "(", "LSQB": "["}
+_BinOp = ast.BinOp
 _CLOSERS = {"RPAR", "RSQB"}
 
 _lark: Lark | None = None
@@ -208,7 +214,8 @@ class _Driver:
 
     @staticmethod
     def _plan(rule, builder) -> tuple:
-        """(size, how, build function, child codes, plain, rule name) for one reduction."""
+        """(size, how, build function, child codes, plain, rule name, left spine) for one
+        reduction."""
         codes = []
         for symbol in rule.expansion:
             if symbol.is_term:
@@ -224,7 +231,10 @@ class _Driver:
         else:
             how, build = _NODE, getattr(builder, rule.alias or rule.origin.name)
         plain = all(code == _KEEP for code in codes)
-        return len(codes), how, build, tuple(codes), plain, rule.origin.name
+        # A binary operation whose left operand is itself one (``a + b + c``) does not nest
+        # any deeper: the evaluator walks that left spine in a loop, not by recursion.
+        spine = rule.alias == "binop"
+        return len(codes), how, build, tuple(codes), plain, rule.origin.name, spine
 
     def run(self, tokens, end_token, max_depth: int) -> list:
         actions, gotos, unit_chains = self.actions, self.gotos, self.unit_chains
@@ -245,7 +255,7 @@ class _Driver:
                     depths.append(0)
                     previous = token
                     break
-                size, how, build, codes, plain, origin = arg
+                size, how, build, codes, plain, origin, spine = arg
                 if how == _UNIT:
                     # Chains like atom -> postfix -> ... -> expr only move the top state; where
                     # they end depends on (state below, top state, lookahead) alone: memoised.
@@ -258,7 +268,12 @@ class _Driver:
                 else:
                     if size:
                         chunk = values[-size:]
-                        depth = max(depths[-size:])
+                        if spine and type(chunk[0]) is _BinOp:
+                            # Real nesting only: the left operand keeps its own depth, the
+                            # right one is a level deeper (see _plan).
+                            depth = max(depths[-size] - 1, depths[-1])
+                        else:
+                            depth = max(depths[-size:])
                         del values[-size:], states[-size:], depths[-size:]
                     else:
                         chunk, depth = [], 0

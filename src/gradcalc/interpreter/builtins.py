@@ -235,12 +235,22 @@ def _python_int(rt, value):
 
 
 def _round(rt, value, ndigits=None):
+    if ndigits is not None:
+        if isinstance(ndigits, float) and ndigits.is_integer():
+            ndigits = int(ndigits)
+        if isinstance(ndigits, bool) or not isinstance(ndigits, int):
+            raise ArgumentError(
+                f"round() ndigits must be an integer, got {rt.type_name(ndigits)}",
+                hint="e.g. round(x, 2)",
+            )
     if core.is_tensor(value):
         data = core.data(value)
-        decimals = 0 if ndigits is None else int(ndigits)
+        decimals = 0 if ndigits is None else ndigits
         return rt.new_tensor(np.round(data, decimals), requires_grad=False)
     if isinstance(value, bool | int | float):
-        return round(value) if ndigits is None else round(value, int(ndigits))
+        if ndigits is None and isinstance(value, float) and not math.isfinite(value):
+            raise ValueDomainError(f"cannot round {value!r} to an integer")
+        return round(value) if ndigits is None else round(value, ndigits)
     raise ArgumentError(f"round() expects a number or a tensor, not '{rt.type_name(value)}'")
 
 

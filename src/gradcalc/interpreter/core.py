@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import warnings
 from typing import Any
 
 import numpy as np
@@ -81,7 +82,12 @@ def settings(*, dtype: str, max_elements: int, rng, record_output_grads: bool):
     state.rng = rng
     state.record_output_grads = record_output_grads
     try:
-        yield state
+        # Python warnings (numpy's "Mean of empty slice", ...) would reach the user's terminal
+        # as a source path and line of numpy; non-finite results get the interpreter's own
+        # "warning: y contains NaN" instead.
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            yield state
     finally:
         (state.default_dtype, state.max_elements, state.rng, state.record_output_grads) = saved
 
@@ -159,6 +165,11 @@ def astype(t, name: str):
 
 def detach(t):
     return t.detach()
+
+
+def retains_grad(t) -> bool:
+    flag = getattr(t, "retains_grad", False)
+    return bool(flag() if callable(flag) else flag)
 
 
 def retain_grad(t) -> None:

@@ -63,6 +63,11 @@ TENSOR_ATTRIBUTES = (
 )
 ASSIGNABLE_ATTRIBUTES = ("grad", "requires_grad", "data")
 
+# Graph labels (the expression that made a node) longer than this show only both ends.
+LABEL_MAX_CHARS = 200
+LABEL_HEAD_CHARS = 120
+LABEL_TAIL_CHARS = 60
+
 _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add,
     "-": operator.sub,
@@ -250,7 +255,17 @@ class Evaluator:
     # ---- expressions ---------------------------------------------------------------------
 
     def text(self, span: Span) -> str:
-        return self.source[span.start : span.end]
+        """The source text of ``span`` for a graph label; long texts keep only both ends.
+
+        Labels are taken for every operation, and in a long chain (``x + x + ... + x``) each
+        one spans everything before it: whole slices would make the run quadratic.
+        """
+        start, end = span.start, span.end
+        if end - start <= LABEL_MAX_CHARS:
+            return self.source[start:end]
+        head = self.source[start : start + LABEL_HEAD_CHARS]
+        tail = self.source[end - LABEL_TAIL_CHARS : end]
+        return f"{head} ... {tail}"
 
     def evaluate_bound(self, expr: ast.Expr) -> Any:
         """Evaluate the right side of ``name = expr``: literals and constructors become leaves."""
@@ -333,6 +348,8 @@ class Evaluator:
         )
 
     def _undefined_hint(self, name: str) -> str | None:
+        if name.startswith("__"):
+            return "the language has no access to Python's internals; see docs/language.md"
         if name == "nn":
             return "write torch.nn.functional.xxx or F.xxx"
         return "assign it first, e.g. " + name + " = [1.0, 2.0]"
@@ -568,7 +585,7 @@ class Evaluator:
             args, kwargs = self._prepare_core_arguments(entry, func, args, kwargs)
             if entry.kind == "constructor":
                 self._check_constructor_size(entry.name, args, kwargs)
-                kwargs = self._constructor_keywords(func, kwargs, dtype)
+                kwargs = self._constructor_keywords(func, args, kwargs, dtype)
         self.calling_as_tuple = as_tuple
         try:
             result = self._guard(lambda: func(*args, **kwargs), display, span)
@@ -646,12 +663,17 @@ class Evaluator:
             return self.to_tensor(value, "argument")
         return value
 
-    def _constructor_keywords(self, func, kwargs, dtype):
+    def _constructor_keywords(self, func, args, kwargs, dtype):
         sig = B.signature_of(func)
-        params = sig.parameters if sig else {}
-        if "dtype" in params and "dtype" not in kwargs:
+        if sig is None:
+            return kwargs
+        params = sig.parameters
+        # Parameters the call already fills, by keyword or by position (``full((2,), 1, x)``
+        # reaches dtype positionally): the core then reports the bad value itself.
+        given = sig.bind_partial(*args, **kwargs).arguments
+        if "dtype" in params and "dtype" not in given:
             kwargs = {**kwargs, "dtype": dtype or self.dtype}
-        if "generator" in params and "generator" not in kwargs:
+        if "generator" in params and "generator" not in given:
             kwargs = {**kwargs, "generator": self.generator}
         return kwargs
 
@@ -719,6 +741,14 @@ class Evaluator:
                 return BoundMethod(obj, attr)
             raise self._unknown_attribute(obj, attr, attr_span)
         if attr == "grad":
+            if not core.is_leaf(obj) and not core.retains_grad(obj):
+                # PyTorch warns here too (a UserWarning): backward() never fills it.
+                self.emit(
+                    "warning",
+                    "warning: the .grad of a non-leaf tensor is not populated by backward(); "
+                    "call .retain_grad() on it before backward(), or read .grad of a leaf",
+                    span,
+                )
             return core.grad_of(obj)
         if attr == "requires_grad":
             return core.requires_grad(obj)
@@ -1129,6 +1159,8 @@ def _expected_numel(name: str, args: tuple, kwargs: dict) -> int | None:
             return steps if isinstance(steps, int) else None
         if name == "arange":
             numbers = [a for a in args if isinstance(a, int | float)]
+            if any(not math.isfinite(n) for n in numbers):
+                raise ValueDomainError("arange: start, end and step must be finite numbers")
             if len(numbers) == 1:
                 return max(0, math.ceil(numbers[0]))
             if len(numbers) >= 2:
@@ -1136,6 +1168,6 @@ def _expected_numel(name: str, args: tuple, kwargs: dict) -> int | None:
                 if step == 0:
                     raise ValueDomainError("arange: step must be nonzero")
                 return max(0, math.ceil((numbers[1] - numbers[0]) / step))
-    except (TypeError, OverflowError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return None

@@ -164,6 +164,10 @@ def _parse_json(text: str, path_text: str) -> np.ndarray:
     return nested_numbers_to_array(data, what=f"'{path_text}'", error=DataFileError)
 
 
+MAX_DIMENSIONS = 64
+"""numpy's limit on the number of dimensions of an array (PyTorch's too)."""
+
+
 def nested_numbers_to_array(data, *, what: str, error=DataFileError) -> np.ndarray:
     """A number or a regular nested list of numbers as a float64 array, else ``error``."""
     shape = _regular_shape(data, what, error)
@@ -192,6 +196,12 @@ def _regular_shape(data, what: str, error) -> tuple[int, ...]:
                 )
             length = lengths.pop()
             shape.append(length)
+            if len(shape) > MAX_DIMENSIONS:
+                raise error(
+                    f"cannot make a tensor from {what}: more than {MAX_DIMENSIONS} "
+                    "nested levels of lists",
+                    hint=f"a tensor has at most {MAX_DIMENSIONS} dimensions",
+                )
             level = [x for item in level for x in item]
             if length == 0:
                 return tuple(shape)
