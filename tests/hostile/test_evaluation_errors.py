@@ -353,12 +353,12 @@ def test_lookalike_characters_get_a_hint():
 def test_nonfinite_results_warn_once_per_variable_and_keep_going():
     session, result = run_ok("w = v / 0; w = w + 1; n = log(-v); k = sum(v)")
     warnings = outputs(result, "warning")
-    assert warnings == ["warning: w contains inf", "warning: n contains NaN"]
+    assert warnings == ["w contains inf", "n contains NaN"]
     assert float(session.values()["k"]) == 6.0  # the run went on
     _, again = run_ok("w = w * 2", session)
     assert outputs(again, "warning") == []  # still inf: not repeated
     _, healed = run_ok("w = v; w = v / 0", session)
-    assert outputs(healed, "warning") == ["warning: w contains inf"]  # finite in between
+    assert outputs(healed, "warning") == ["w contains inf"]  # finite in between
 
 
 def test_nan_and_inf_together_and_python_floats():
@@ -366,15 +366,15 @@ def test_nan_and_inf_together_and_python_floats():
         "b = [0., 1., -1.] / 0 * [0., 1., 1.]; f = float('inf') - float('inf')"
     )
     assert outputs(result, "warning") == [
-        "warning: b contains NaN and inf",
-        "warning: f contains NaN",
+        "b contains NaN and inf",
+        "f contains NaN",
     ]
 
 
 def test_numpy_warnings_never_reach_the_user(recwarn):
     session, result = run_ok("e = mean(tensor([])); s = softplus(tensor([1000.]))")
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
-    assert outputs(result, "warning") == ["warning: e contains NaN"]
+    assert outputs(result, "warning") == ["e contains NaN"]
 
 
 def test_grad_of_a_non_leaf_warns_like_pytorch_and_is_none():

@@ -38,7 +38,9 @@ def _show(source: str) -> str:
         err = result.syntax_error
         lines.append(f"{err.kind}: {err.message}")
     for stmt in result.statements:
-        lines.extend(out.text for out in stmt.outputs)
+        lines.extend(
+            f"warning: {out.text}" if out.kind == "warning" else out.text for out in stmt.outputs
+        )
         if stmt.error is not None:
             lines.append(f"{stmt.error.kind}: {stmt.error.message}")
             if stmt.error.hint:

@@ -171,12 +171,24 @@ def _read_source(options: Options) -> Source | None:
     if options.program is not None:
         return Source(options.program, "<string>", one_liner=True)
     if options.file == "-":
-        return Source(sys.stdin.read(), "<stdin>")
+        return Source(read_stdin(), "<stdin>")
     if options.file is not None:
         return Source(read_script(options.file), options.file)
     if options.interactive or _stdin_is_terminal():
         return None
-    return Source(sys.stdin.read(), "<stdin>")
+    return Source(read_stdin(), "<stdin>")
+
+
+def read_stdin() -> str:
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, str):  # a test harness's text stream
+        return data.removeprefix("\ufeff")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(
+            "cannot read stdin: not UTF-8 text", hint="gradcalc scripts are plain text"
+        ) from None
 
 
 def _stdin_is_terminal() -> bool:
@@ -188,7 +200,8 @@ def _stdin_is_terminal() -> bool:
 
 def read_script(path: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark from a Windows editor is not part of the program
+        return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UsageError(
             f"cannot read {path}: no such file", hint="check the path (use -f - to read stdin)"

@@ -206,7 +206,7 @@ class Evaluator:
             self.warned_nonfinite.discard(name)
         elif name not in self.warned_nonfinite:
             self.warned_nonfinite.add(name)
-            self.emit("warning", f"warning: {name} contains {problem}")
+            self.emit("warning", f"{name} contains {problem}")
 
     def do_import(self, stmt: ast.Import) -> None:
         module = stmt.module
@@ -745,7 +745,7 @@ class Evaluator:
                 # PyTorch warns here too (a UserWarning): backward() never fills it.
                 self.emit(
                     "warning",
-                    "warning: the .grad of a non-leaf tensor is not populated by backward(); "
+                    "the .grad of a non-leaf tensor is not populated by backward(); "
                     "call .retain_grad() on it before backward(), or read .grad of a leaf",
                     span,
                 )

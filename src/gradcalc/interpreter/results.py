@@ -18,8 +18,9 @@ class Output:
     """One thing a statement shows, in order.
 
     kind "print": a line written by ``print(...)``; "value": the repr of an expression
-    statement's result (as a notebook cell shows it); "warning": e.g. a variable became NaN.
-    ``text`` is exactly what Python/PyTorch would print (no trailing newline).
+    statement's result (as a notebook cell shows it); "warning": e.g. "y contains NaN" (the
+    front end adds its own "warning:" label). ``text`` is exactly what Python/PyTorch would
+    print (no trailing newline).
     """
 
     kind: Literal["print", "value", "warning"]
