@@ -109,8 +109,18 @@ class Subscript(Node):
 
 
 Expr = (
-    Number | String | Constant | Name | ListLiteral | TupleLiteral | UnaryOp | BinOp | Call
-    | Attribute | Subscript | EllipsisLiteral
+    Number
+    | String
+    | Constant
+    | Name
+    | ListLiteral
+    | TupleLiteral
+    | UnaryOp
+    | BinOp
+    | Call
+    | Attribute
+    | Subscript
+    | EllipsisLiteral
 )
 
 
