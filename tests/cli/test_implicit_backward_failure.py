@@ -33,3 +33,11 @@ def test_second_backward_failure_keeps_first_gradients(run_gradcalc):
     assert "--retain-graph" in result.stderr
     assert "after 1 backward call" in result.stdout
     assert "0.3333" in result.stdout
+
+
+def test_explain_shows_each_backward_of_the_program(run_gradcalc):
+    program = "x = [1., 2.]; m = sum(x * x); m.backward(retain_graph=True); backward(m)"
+    result = run_gradcalc("--explain", "-q", program)
+    assert result.returncode == 0, result.stderr
+    assert "backward 1 of 2 in the program" in result.stdout
+    assert "backward 2 of 2 in the program" in result.stdout

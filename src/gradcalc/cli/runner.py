@@ -294,7 +294,9 @@ def evaluate(session, source: Source, options: Options) -> Outcome:
         outcome.stopped = True
         return outcome
     if options.explain and session.differentiated:
-        outcome.explain.append(("backward (last one in the program)", session.explain_steps()))
+        passes = session.explain_passes()
+        for number, steps in enumerate(passes, 1):
+            outcome.explain.append((f"backward {number} of {len(passes)} in the program", steps))
     backward_wanted = options.backward > 0 and not session.differentiated
     if backward_wanted and not _output_is_scalar(session):
         # The implicit backward is the command's idea, not the program's: a non-scalar output

@@ -85,6 +85,7 @@ class Session:
         self._output_value: Any = None
         self._last_backward_root: Any = None
         self._explain_steps: list[ExplainStep] = []
+        self._explain_passes: list[list[ExplainStep]] = []  # since the last run()
         self._ev.backward_hook = None
         self._install_backward_recorder()
 
@@ -112,6 +113,7 @@ class Session:
         self, source: str, *, filename: str = "<string>", keep_going: bool = False
     ) -> RunResult:
         result = RunResult(source=source, filename=filename)
+        self._explain_passes = []
         try:
             program = _parse(source, filename)
         except GradcalcError as exc:
@@ -251,6 +253,7 @@ class Session:
         self._last_backward_root = tensor
         if recorder is not None:
             self._explain_steps = recorder.steps
+            self._explain_passes.append(recorder.steps)
 
     def _core_settings(self, rng=None, dtype=None):
         return core.settings(
@@ -328,7 +331,12 @@ class Session:
         return build_graph(self._ev, tensor)
 
     def explain_steps(self) -> list[ExplainStep]:
+        """The chain-rule steps of the most recent backward pass."""
         return list(self._explain_steps)
+
+    def explain_passes(self) -> list[list[ExplainStep]]:
+        """The steps of every backward pass since the last ``run()`` began, in order."""
+        return [list(steps) for steps in self._explain_passes]
 
     def statements_source(self) -> list[str]:
         return [
