@@ -185,3 +185,28 @@ def test_no_escape_codes_with_no_color(spawn):
     shown = run_line(child, "y = q + 1")
     assert "NameError" in shown and "\x1b[1" not in shown and "\x1b[3" not in shown
     assert exit_with_ctrl_d(child) == 0
+
+
+HOSTILE_LINES = [
+    ("y = (1 +* 2)", "SyntaxError"),
+    ("x.__class__", "NameError"),
+    ("__import__('os')", "NameError"),
+    ("big = ones(100000, 100000)", "LimitError"),
+    ("z = " + "(" * 2000 + "1" + ")" * 2000, "nested too deeply"),
+    ("w = [[1, 2], [3]]", "ValueError"),
+    ('q = load("/nonexistent.npy")', "FileError"),
+    ("m = sum(x * x); m.backward(); m.backward()", "backward through the graph a second time"),
+    ("x @ ones(5, 5)", "ShapeError"),
+]
+
+
+def test_the_repl_survives_hostile_input_with_every_variable_intact(spawn):
+    child = spawn()
+    run_line(child, "x = [1., 2.]; keep = x * 3")
+    for line, expected in HOSTILE_LINES:
+        shown = run_line(child, line)
+        assert expected in shown, (line, shown)
+        assert "Traceback" not in shown and "internal error" not in shown, line
+    assert "tensor([3., 6.], grad_fn=<MulBackward0>)" in run_line(child, "keep")
+    assert "tensor([2., 4.])" in run_line(child, "x.grad")  # the one backward that ran
+    assert exit_with_ctrl_d(child) == 0
