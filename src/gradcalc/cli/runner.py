@@ -298,7 +298,8 @@ def evaluate(session, source: Source, options: Options) -> Outcome:
         for number, steps in enumerate(passes, 1):
             outcome.explain.append((f"backward {number} of {len(passes)} in the program", steps))
     backward_wanted = options.backward > 0 and not session.differentiated
-    if backward_wanted and not _output_is_scalar(session):
+    differentiable = getattr(session.output, "requires_grad", False)
+    if backward_wanted and differentiable and not _output_is_scalar(session):
         # The implicit backward is the command's idea, not the program's: a non-scalar output
         # is shown, not differentiated (an explicit backward() still fails as in PyTorch).
         name = session.output_name or "the output"

@@ -25,6 +25,7 @@ from gradcalc.errors import (
     ArgumentError,
     AutogradError,
     GradcalcError,
+    ShapeError,
     ValueDomainError,
 )
 from gradcalc.interpreter import core
@@ -137,6 +138,58 @@ def _manual_seed(rt, seed):
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ArgumentError(f"manual_seed() expects a non-negative integer, got {seed!r}")
     core.reseed(seed)
+
+
+_IN_PLACE = {
+    "add_": np.add,
+    "sub_": np.subtract,
+    "mul_": np.multiply,
+    "div_": np.divide,
+    "copy_": lambda _, src: src,
+    "fill_": lambda _, value: value,
+}
+
+
+def _in_place(name: str) -> Callable:
+    """``x.add_(y)`` and friends: change a tensor's values where gradients cannot notice,
+    i.e. on ``w.data``, on a ``.grad`` or on a tensor that does not require grad."""
+    combine = _IN_PLACE[name]
+
+    def method(rt, tensor, other):
+        tensor = rt.expect_tensor(tensor, f"{name}()")
+        if core.requires_grad(tensor):
+            if core.is_leaf(tensor):
+                raise AutogradError(
+                    "a leaf Variable that requires grad is being used in an in-place operation.",
+                    hint=f"change its values through .data, e.g. w.data.{name}(...) or "
+                    "w.data -= lr * w.grad",
+                )
+            raise ArgumentError(
+                f"{name}() on a tensor inside a graph is not supported: gradcalc records no "
+                "in-place operations",
+                hint="bind a new value instead, e.g. y = y + 1",
+            )
+        array = core.data(tensor)
+        operand = core.data(rt.to_tensor(other, f"{name}()"))
+        try:
+            fits = np.broadcast_shapes(operand.shape, array.shape) == array.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ShapeError(
+                f"{name}(): a value of shape {tuple(operand.shape)} cannot be written into a "
+                f"tensor of shape {tuple(array.shape)}"
+            )
+        with np.errstate(all="ignore"):
+            result = np.asarray(combine(array, operand), dtype=array.dtype)
+        if array.flags.writeable:
+            array[...] = result
+        else:  # a read-only view (a broadcast gradient): give the tensor its own copy
+            core.set_data(tensor, np.broadcast_to(result, array.shape).copy())
+        return tensor
+
+    method.__name__ = name
+    return method
 
 
 def _zero_(rt, tensor):
@@ -305,6 +358,14 @@ _add("manual_seed", "python", False, "restart rand/randn from a seed", local=_ma
 _add("retain_grad", "tensor", True, "keep .grad of a non-leaf", local=_retain_grad)
 _add("requires_grad_", "tensor", True, "make a leaf require grad", local=_requires_grad_)
 _add("zero_", "tensor", True, "fill with zeros in place", local=_zero_)
+for _name in _IN_PLACE:
+    _add(
+        _name,
+        "tensor",
+        True,
+        "in place, on .data / .grad / no-grad tensors",
+        local=_in_place(_name),
+    )
 _add("item", "tensor", True, "the number in a one-element tensor", local=_item)
 _add("size", "tensor", True, "shape (or one dimension of it)", local=_size)
 _add("dim", "tensor", True, "number of dimensions", local=_dim)

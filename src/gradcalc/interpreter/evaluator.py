@@ -179,6 +179,22 @@ class Evaluator:
             current = self.lookup_name(stmt.target)
             right = self.evaluate(stmt.value)
             value = self.binary(stmt.op, current, right, stmt.span)
+            if (
+                core.is_tensor(current)
+                and core.is_leaf(current)
+                and core.requires_grad(current)
+                and core.grad_of(current) is not None
+            ):
+                # ``w -= lr * w.grad``: PyTorch refuses this classic SGD-loop slip; gradcalc
+                # rebinds, so say so before the leaf silently stops receiving gradients.
+                self.emit(
+                    "warning",
+                    f"{name} {stmt.op}= ... made {name} a new non-leaf tensor: it no longer "
+                    "receives gradients (PyTorch refuses this with 'a leaf Variable that "
+                    "requires grad is being used in an in-place operation'); to update a "
+                    f"leaf's values write {name}.data {stmt.op}= ...",
+                    stmt.span,
+                )
             self._remember(
                 value,
                 self.text(stmt.span),

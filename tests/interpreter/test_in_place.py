@@ -1,0 +1,65 @@
+"""In-place updates as PyTorch tutorials write them, and the slips PyTorch refuses."""
+
+import numpy as np
+
+from gradcalc.errors import ArgumentError, AutogradError, ShapeError
+from gradcalc.interpreter import Session
+
+STEP = "w = tensor([1.0, 2.0], requires_grad=True); loss = (w ** 2).sum(); loss.backward()"
+
+
+def outputs(result, kind):
+    return [o.text for s in result.statements for o in s.outputs if o.kind == kind]
+
+
+def test_sgd_step_through_data_keeps_the_leaf():
+    session = Session()
+    assert session.run(STEP + "; w.data.sub_(0.1 * w.grad); w.grad.zero_()").ok
+    assert session.run("loss = (w ** 2).sum(); loss.backward()").ok
+    w = session.variables["w"]
+    np.testing.assert_allclose(w.data, [0.8, 1.6])
+    np.testing.assert_allclose(w.grad.data, [1.6, 3.2])  # still a leaf: gradients arrive
+
+
+def test_augmented_update_of_a_leaf_with_a_grad_warns_and_rebinds():
+    session = Session()
+    result = session.run(STEP + "\nw -= 0.1 * w.grad")
+    assert result.ok
+    (warning,) = outputs(result, "warning")
+    assert warning.startswith("w -= ... made w a new non-leaf tensor")
+    assert "w.data -= ..." in warning
+    assert not session.variables["w"].is_leaf
+
+
+def test_augmented_assignment_of_a_fresh_leaf_is_quiet():
+    result = Session().run("c = 1; c += 1; c *= 3")
+    assert result.ok and outputs(result, "warning") == []
+
+
+def test_in_place_on_a_leaf_that_requires_grad_fails_like_pytorch():
+    result = Session().run(STEP + "\nw.add_(1)")
+    error = result.statements[-1].error
+    assert isinstance(error, AutogradError)
+    assert error.message == (
+        "a leaf Variable that requires grad is being used in an in-place operation."
+    )
+    assert "w.data" in error.hint
+    assert (error.span.line, error.span.column) == (2, 1)
+
+
+def test_in_place_inside_a_graph_is_refused():
+    result = Session().run(STEP + "\ny = w * 2; y.mul_(2)")
+    assert isinstance(result.statements[-1].error, ArgumentError)
+
+
+def test_in_place_shape_must_fit():
+    result = Session().run("b = zeros(2, requires_grad=False); b.add_(ones(3))")
+    error = result.statements[-1].error
+    assert isinstance(error, ShapeError)
+    assert "shape (3,)" in error.message and "shape (2,)" in error.message
+
+
+def test_in_place_on_a_broadcast_gradient_gets_its_own_copy():
+    session = Session()
+    assert session.run("x = [1.0, 2.0]; m = mean(x); m.backward(); x.grad.mul_(4)").ok
+    np.testing.assert_allclose(session.variables["x"].grad.data, [2.0, 2.0])
