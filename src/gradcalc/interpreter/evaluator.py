@@ -305,6 +305,11 @@ class Evaluator:
         if isinstance(expr, ast.ListLiteral):
             return True
         if isinstance(expr, ast.Call):
+            # ``torch.ones(2, 3)`` is PyTorch code and keeps PyTorch's default (no grad), so
+            # tutorial data tensors print as PyTorch prints them; ``ones(2, 3)`` is gradcalc's
+            # own spelling, where a constructor bound to a name is a leaf that requires grad.
+            if isinstance(expr.func, ast.Attribute):
+                return False
             entry = self._static_builtin(expr.func)
             return entry is not None and entry.name in B.CONSTRUCTORS
         return False
