@@ -275,7 +275,7 @@ def test_tree_is_rooted_at_the_output_and_draws_shared_nodes_once(tutorial_graph
     assert sum("y = x + 2  AddBackward0" in line for line in lines) == 1
     assert any("↑ y = x + 2" in line and "drawn above" in line for line in lines)
     assert "requires_grad=True" in text and "[freed]" in text and "constant" in text
-    assert "grad  [[4.5, 4.5], [4.5, 4.5]]" in text and "value 27." in text
+    assert "grad  [[4.5000, 4.5000], [4.5000, 4.5000]]" in text and "value 27." in text
     root_block = lines[:3]
     assert root_block[1] == "value 27." and root_block[2] == "grad  1."
 

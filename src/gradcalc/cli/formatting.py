@@ -24,27 +24,27 @@ def format_shape(shape) -> str:
 
 
 def format_value(value, precision: int = 4, *, one_line: bool = False) -> str:
-    """A value as a compact numpy-style literal: ``9.``, ``[[0.3333, 0.3333], ...]``."""
+    """A value as PyTorch prints a tensor's numbers, without ``tensor(...)`` around them:
+    ``9.``, ``[5.0100, 2.5403]``; long tensors summarised with ``...``."""
     if value is None or isinstance(value, str | bool):
         return repr(value) if isinstance(value, str) else str(value)
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         return str(value)
-    limit = ONE_LINE_ELEMENTS if one_line else BLOCK_ELEMENTS
-    text = np.array2string(
+    from gradcalc.autograd.printing import format_tensor
+
+    text = format_tensor(
         array,
         precision=precision,
-        threshold=limit,
+        threshold=ONE_LINE_ELEMENTS if one_line else BLOCK_ELEMENTS,
         edgeitems=(2 if array.ndim <= 1 else 1) if one_line else 3,
-        max_line_width=10**6 if one_line else 72,
-        separator=", ",
-        floatmode="maxprec",
-        suppress_small=False,
+        linewidth=10**6 if one_line else 72,
     )
+    text = text[len("tensor(") : -1].split(", size=")[0].split(", dtype=")[0]
     if one_line:  # alignment padding means nothing on one line
         text = _PADDING.sub("", _SPACES_AFTER_NEWLINE.sub(" ", text))
-        text = _RUNS_OF_SPACES.sub(" ", text)
-    return text
+        return _RUNS_OF_SPACES.sub(" ", text)
+    return text.replace("\n" + " " * len("tensor("), "\n")
 
 
 def value_shape(value) -> str:
