@@ -7,6 +7,7 @@ import numpy as np
 from gradcalc.autograd.ops.common import as_tensor, broadcast_shapes, operand, shape_of
 from gradcalc.autograd.registry import rule
 from gradcalc.autograd.tensor import Tensor
+from gradcalc.errors import ValueDomainError
 
 
 def _binary(a, b, verb: str):
@@ -188,7 +189,14 @@ def rdiv(input, other):
 
 
 def neg(input):
-    return _neg(as_tensor(input))
+    input = as_tensor(input)
+    if input.data.dtype == np.bool_:
+        raise ValueDomainError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead.",
+            hint="for a mask m, 1 - m gives 0/1 numbers; where(m, a, b) picks between values",
+        )
+    return _neg(input)
 
 
 def reciprocal(input):

@@ -286,6 +286,8 @@ def _(ctx, g, axis, keepdims):
     save_output=True,
 )
 def _softmax(x, axis):
+    if x.size == 0:  # nothing to normalise; np.max has no identity for an empty reduction
+        return x.copy()
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
@@ -303,6 +305,8 @@ def _(ctx, g, axis):
     save_output=True,
 )
 def _log_softmax(x, axis):
+    if x.size == 0:
+        return x.copy()
     shifted = x - np.max(x, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
