@@ -168,6 +168,8 @@ def _check_options(options: Options) -> None:
 
 
 def _read_source(options: Options) -> Source | None:
+    if options.program == "-":  # as for cat and python: "-" is stdin, never a program
+        return Source(read_stdin(), "<stdin>")
     if options.program is not None:
         return Source(options.program, "<string>", one_liner=True)
     if options.file == "-":
@@ -392,11 +394,12 @@ def _report(
 
 def output_graph(session):
     """The graph of the program's output; when that is not a tensor (a script ending with
-    ``print(...)``), the graph of the last variable bound that has one."""
+    ``print(...)``) or a lone leaf (a REPL line such as ``x.grad`` or ``x``), the graph of the
+    last variable bound that has one."""
     graph = session.graph()
-    if graph is not None:
+    if graph is not None and len(graph.nodes) > 1:
         return graph
-    fallback = None
+    fallback = graph
     for name in reversed(list(session.variables)):
         candidate = session.graph(name)
         if candidate is not None and len(candidate.nodes) > 1:
