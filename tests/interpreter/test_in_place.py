@@ -63,3 +63,19 @@ def test_in_place_on_a_broadcast_gradient_gets_its_own_copy():
     session = Session()
     assert session.run("x = [1.0, 2.0]; m = mean(x); m.backward(); x.grad.mul_(4)").ok
     np.testing.assert_allclose(session.variables["x"].grad.data, [2.0, 2.0])
+
+
+def test_in_place_on_one_grad_leaves_a_shared_gradient_alone():
+    # add's backward hands both leaves the same gradient array
+    session = Session()
+    assert session.run("x = [1., 2.]; y = [3., 4.]; m = sum(x + y); m.backward()").ok
+    assert session.run("x.grad.mul_(5); g = y.grad; y.grad.zero_()").ok
+    np.testing.assert_allclose(session.variables["x"].grad.data, [5.0, 5.0])
+    np.testing.assert_allclose(session.variables["g"].data, [0.0, 0.0])  # same Tensor object
+
+
+def test_zero_through_data_reaches_the_leaf():
+    session = Session()
+    assert session.run("a = [1., 2.]; a.data.zero_()").ok
+    np.testing.assert_allclose(session.variables["a"].data, [0.0, 0.0])
+    assert session.variables["a"].requires_grad

@@ -180,10 +180,6 @@ def zero_grad_(t) -> None:
     t.grad.zero_()
 
 
-def zero_in_place(t) -> None:
-    t.zero_()
-
-
 def transpose_all(t):
     return t.T
 
