@@ -23,3 +23,19 @@ def test_softmax_of_an_empty_tensor_is_empty(name):
     assert out.shape == (0,)
     out.sum().backward()
     assert x.grad.shape == (0,)
+
+
+@pytest.mark.torch
+def test_unused_input_message_is_pytorchs(torch_module):
+    torch = torch_module
+    from gradcalc.errors import AutogradError
+
+    x = ag.tensor([1.0, 1.0], requires_grad=True)
+    y = ag.tensor([1.0, 1.0], requires_grad=True)
+    with pytest.raises(AutogradError) as ours:
+        ag.grad((x * 2).sum(), [x, y])
+    tx = torch.ones(2, requires_grad=True)
+    ty = torch.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError) as theirs:
+        torch.autograd.grad((tx * 2).sum(), [tx, ty])
+    assert ours.value.message == str(theirs.value)

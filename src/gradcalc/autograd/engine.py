@@ -408,13 +408,13 @@ def grad(
     else:
         captured = run_backward(outs, seeds, create_graph=False, **kwargs)
     results = []
-    for node, t in zip(nodes, wrt):
+    for index, (node, t) in enumerate(zip(nodes, wrt)):
         g = captured.get(node)
         if g is None:
             if not allow_unused:
                 raise AutogradError(
-                    "One of the differentiated Tensors appears to not have been used in the "
-                    "graph. Set allow_unused=True if this is the desired behavior.",
+                    f"The differentiated Tensor at index {index} appears to not have been used "
+                    "in the graph. Set allow_unused=True if this is the desired behavior.",
                     hint="pass allow_unused=True",
                 )
             results.append(None)
