@@ -303,6 +303,16 @@ class Session:
                         f"--wrt {name}: no variable named '{name}'",
                         hint=did_you_mean(name, list(variables)),
                     )
+                value = variables[name]
+                if not (
+                    core.is_tensor(value) and core.is_leaf(value) and core.requires_grad(value)
+                ):
+                    raise UsageError(
+                        f"--wrt {name}: {name} is not a leaf tensor that requires grad, so "
+                        "backward() gives it no gradient",
+                        hint=f"name a leaf such as {self._a_leaf_name() or 'x'}; for an "
+                        f"intermediate, call {name}.retain_grad() and print({name}.grad)",
+                    )
         names = wrt if wrt is not None else list(variables)
         grads: dict[str, np.ndarray] = {}
         for name in names:
@@ -312,6 +322,12 @@ class Session:
                 if grad is not None:
                     grads[name] = np.array(core.data(grad) if core.is_tensor(grad) else grad)
         return grads
+
+    def _a_leaf_name(self) -> str | None:
+        for name, value in self._ev.variables.items():
+            if core.is_tensor(value) and core.is_leaf(value) and core.requires_grad(value):
+                return name
+        return None
 
     def graph(self, root: str | None = None) -> Graph | None:
         if root is None:
