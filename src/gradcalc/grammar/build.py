@@ -19,46 +19,99 @@ from gradcalc.grammar.lexer import Token
 CONSTANTS = {"True": True, "False": False, "None": None, "true": True, "false": False}
 
 
-def _span_maker():
-    """A constructor equal to ``Span(...)``, twice as fast.
+def _constructor(cls):
+    """A function equal to calling the frozen dataclass ``cls`` with every field, twice as fast.
 
     A parse makes a span per token and per node, and a frozen dataclass's ``__init__`` goes
     through ``object.__setattr__`` field by field; filling the instance dict directly gives the
-    same object. Falls back to ``Span`` itself should it ever lose its ``__dict__``.
+    same object. Falls back to ``cls`` itself should it ever lose its ``__dict__`` or gain a
+    ``__post_init__``.
     """
+    names = tuple(field.name for field in dataclasses.fields(cls))
     new = object.__new__
     try:
-        new(Span).__dict__  # noqa: B018 - probing for an instance dict
-    except AttributeError:  # pragma: no cover - Span with __slots__
-        return Span
+        new(cls).__dict__  # noqa: B018 - probing for an instance dict
+    except AttributeError:  # pragma: no cover - a class with __slots__
+        return cls
+    if hasattr(cls, "__post_init__") or not 1 <= len(names) <= 6:  # pragma: no cover
+        return cls
+    a, b, c, d, e, f = names + ("",) * (6 - len(names))
 
-    def make(line, column, end_line, end_column, start, end):
-        span = new(Span)
-        fields = span.__dict__
-        fields["line"] = line
-        fields["column"] = column
-        fields["end_line"] = end_line
-        fields["end_column"] = end_column
-        fields["start"] = start
-        fields["end"] = end
-        return span
+    def make1(va):
+        instance = new(cls)
+        instance.__dict__[a] = va
+        return instance
 
-    return make
+    def make2(va, vb):
+        instance = new(cls)
+        fields = instance.__dict__
+        fields[a] = va
+        fields[b] = vb
+        return instance
+
+    def make3(va, vb, vc):
+        instance = new(cls)
+        fields = instance.__dict__
+        fields[a] = va
+        fields[b] = vb
+        fields[c] = vc
+        return instance
+
+    def make4(va, vb, vc, vd):
+        instance = new(cls)
+        fields = instance.__dict__
+        fields[a] = va
+        fields[b] = vb
+        fields[c] = vc
+        fields[d] = vd
+        return instance
+
+    def make5(va, vb, vc, vd, ve):
+        instance = new(cls)
+        fields = instance.__dict__
+        fields[a] = va
+        fields[b] = vb
+        fields[c] = vc
+        fields[d] = vd
+        fields[e] = ve
+        return instance
+
+    def make6(va, vb, vc, vd, ve, vf):
+        instance = new(cls)
+        fields = instance.__dict__
+        fields[a] = va
+        fields[b] = vb
+        fields[c] = vc
+        fields[d] = vd
+        fields[e] = ve
+        fields[f] = vf
+        return instance
+
+    return (make1, make2, make3, make4, make5, make6)[len(names) - 1]
 
 
-make_span = _span_maker()
+make_span = _constructor(Span)
+_Number = _constructor(ast.Number)
+_Name = _constructor(ast.Name)
+_Constant = _constructor(ast.Constant)
+_BinOp = _constructor(ast.BinOp)
+_UnaryOp = _constructor(ast.UnaryOp)
+_Keyword = _constructor(ast.Keyword)
+_Call = _constructor(ast.Call)
+_Attribute = _constructor(ast.Attribute)
+_Subscript = _constructor(ast.Subscript)
+_Slice = _constructor(ast.Slice)
+_ListLiteral = _constructor(ast.ListLiteral)
+_TupleLiteral = _constructor(ast.TupleLiteral)
+_Assign = _constructor(ast.Assign)
+_AugAssign = _constructor(ast.AugAssign)
+_ExprStatement = _constructor(ast.ExprStatement)
+_String = _constructor(ast.String)
 
 
 def token_span(token: Token) -> Span:
-    return make_span(
-        token.line, token.column, token.end_line, token.end_column, token.start_pos, token.end_pos
-    )
-
-
-def join_spans(first: Span, last: Span) -> Span:
-    return make_span(
-        first.line, first.column, last.end_line, last.end_column, first.start, last.end
-    )
+    # By index: Token is (type, value, start_pos, line, column, end_line, end_column, end_pos).
+    return make_span(token[3], token[4], token[5], token[6], token[2], token[7])
 
 
 _ESCAPES = {
@@ -88,15 +141,18 @@ def _syntax_error(message: str, span: Span, hint: str | None = None) -> Gradcalc
     return GradcalcSyntaxError(message, hint=hint, span=span)
 
 
-def span_of(item) -> Span:
-    """The span of a child: a node, or a token."""
-    if type(item) is Token:
-        return token_span(item)
-    return item.span
-
-
 def _between(first, last) -> Span:
-    return join_spans(span_of(first), span_of(last))
+    """The span from the start of ``first`` to the end of ``last`` (tokens or nodes)."""
+    # Reads the fields directly: no intermediate span for a token at either end.
+    if type(first) is Token:  # indexes as in token_span
+        line, column, start = first[3], first[4], first[2]
+    else:
+        span = first.span
+        line, column, start = span.line, span.column, span.start
+    if type(last) is Token:
+        return make_span(line, column, last[5], last[6], start, last[7])
+    span = last.span
+    return make_span(line, column, span.end_line, span.end_column, start, span.end)
 
 
 def _is_token(item, kind: str) -> bool:
@@ -124,23 +180,23 @@ class SyntaxTreeBuilder:
                 token_span(token),
                 "True, False and None are constants; pick another name",
             )
-        return ast.Name(token_span(token), token.value)
+        return _Name(token_span(token), token.value)
 
     def assign_name(self, children):
         name, value = children
-        return ast.Assign(_between(name, value), self._target_name(name), value)
+        return _Assign(_between(name, value), self._target_name(name), value)
 
     def _attribute(self, value, name) -> ast.Attribute:
-        return ast.Attribute(_between(value, name), value, name.value, token_span(name))
+        return _Attribute(_between(value, name), value, name.value, token_span(name))
 
     def assign_attr(self, children):
         value_of, name, value = children
-        return ast.Assign(_between(value_of, value), self._attribute(value_of, name), value)
+        return _Assign(_between(value_of, value), self._attribute(value_of, name), value)
 
     def aug_assign(self, children):
         name, op, value = children
         target = self._target_name(name)
-        return ast.AugAssign(_between(name, value), target, op.value[:-1], value)
+        return _AugAssign(_between(name, value), target, op.value[:-1], value)
 
     def aug_assign_attr(self, children):
         # ``w.data -= lr * w.grad`` (the SGD step of PyTorch tutorials) is written as the
@@ -148,8 +204,8 @@ class SyntaxTreeBuilder:
         value_of, name, op, value = children
         target = self._attribute(value_of, name)
         span = _between(value_of, value)
-        combined = ast.BinOp(span, op.value[:-1], target, value, token_span(op))
-        return ast.Assign(span, target, combined)
+        combined = _BinOp(span, op.value[:-1], target, value, token_span(op))
+        return _Assign(span, target, combined)
 
     def assign_subscript(self, children):
         raise _syntax_error(
@@ -161,7 +217,7 @@ class SyntaxTreeBuilder:
 
     def expr_stmt(self, children):
         (expr,) = children
-        return ast.ExprStatement(expr.span, expr)
+        return _ExprStatement(expr.span, expr)
 
     def dotted_name(self, names):
         return ".".join(name.value for name in names), names[-1]
@@ -193,11 +249,11 @@ class SyntaxTreeBuilder:
 
     def binop(self, children):
         left, op, right = children
-        return ast.BinOp(_between(left, right), op.value, left, right, token_span(op))
+        return _BinOp(_between(left, right), op.value, left, right, token_span(op))
 
     def unary(self, children):
         op, operand = children
-        return ast.UnaryOp(_between(op, operand), op.value, operand)
+        return _UnaryOp(_between(op, operand), op.value, operand)
 
     def call(self, children):
         func, _, *arguments, closing = children
@@ -218,11 +274,11 @@ class SyntaxTreeBuilder:
                 )
             else:
                 args.append(argument)
-        return ast.Call(_between(func, closing), func, tuple(args), tuple(keywords))
+        return _Call(_between(func, closing), func, tuple(args), tuple(keywords))
 
     def keyword(self, children):
         name, value = children
-        return ast.Keyword(_between(name, value), name.value, value)
+        return _Keyword(_between(name, value), name.value, value)
 
     def attribute(self, children):
         value, name = children
@@ -230,7 +286,7 @@ class SyntaxTreeBuilder:
 
     def subscript(self, children):
         value, _, index, closing = children
-        return ast.Subscript(_between(value, closing), value, index)
+        return _Subscript(_between(value, closing), value, index)
 
     def subscripts(self, items):
         return tuple(items)
@@ -243,7 +299,7 @@ class SyntaxTreeBuilder:
                 position += 1
             else:
                 parts[position] = child
-        return ast.Slice(_between(children[0], children[-1]), *parts)
+        return _Slice(_between(children[0], children[-1]), *parts)
 
     def group(self, children):
         # Parentheses make no node; the inner node's span grows to include them, so that an
@@ -253,32 +309,32 @@ class SyntaxTreeBuilder:
 
     def tuple(self, children):
         opening, *elements, closing = children
-        return ast.TupleLiteral(_between(opening, closing), tuple(elements))
+        return _TupleLiteral(_between(opening, closing), tuple(elements))
 
     def list(self, children):
         opening, *elements, closing = children
-        return ast.ListLiteral(_between(opening, closing), tuple(elements))
+        return _ListLiteral(_between(opening, closing), tuple(elements))
 
     def number(self, children):
         (token,) = children
         text = token.value
         try:
-            value = float(text) if any(c in text for c in ".eE") else int(text)
+            value = float(text) if "." in text or "e" in text or "E" in text else int(text)
         except ValueError:  # an integer literal with thousands of digits
             raise _syntax_error(
                 f"number too long ({len(text)} digits)", token_span(token)
             ) from None
-        return ast.Number(token_span(token), value, text)
+        return _Number(token_span(token), value, text)
 
     def string(self, children):
         (token,) = children
-        return ast.String(token_span(token), unescape(token.value))
+        return _String(token_span(token), unescape(token.value))
 
     def name(self, children):
         (token,) = children
         if token.value in CONSTANTS:
-            return ast.Constant(token_span(token), CONSTANTS[token.value])
-        return ast.Name(token_span(token), token.value)
+            return _Constant(token_span(token), CONSTANTS[token.value])
+        return _Name(token_span(token), token.value)
 
     def ellipsis(self, children):
         (token,) = children

@@ -1,19 +1,20 @@
 """Parse program text into ``gradcalc.grammar.ast.Program``.
 
 The Lark parser is built once per process from ``gradcalc.lark`` and cached on disk under
-``$XDG_CACHE_HOME/gradcalc/`` (a ~45 ms build becomes a few ms). Lark's lexer produces the
-tokens; one loop here drops newlines inside brackets (so a matrix can span lines) and bounds
-bracket nesting; and ``_Driver`` runs Lark's LALR tables, building the syntax tree during the
-reductions (``build.SyntaxTreeBuilder``). Driving the tables directly, rather than building
+``$XDG_CACHE_HOME/gradcalc/`` (a ~45 ms build becomes a few ms). ``lexer.Lexer`` turns the
+whole text into a list of tokens in one loop, dropping newlines inside brackets (so a matrix
+can span lines) and bounding bracket nesting; ``_Driver`` then runs Lark's LALR tables over
+that list, building the syntax tree during the reductions (``build.SyntaxTreeBuilder``). Driving the tables directly, rather than building
 Lark's tree and transforming it, is three times faster and never recurses. Error messages come
 from ``diagnostics``; Lark is imported on first use so ``import gradcalc.grammar`` is cheap.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
-import itertools
+import operator
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,7 +103,13 @@ def _parser() -> Lark:
             if terminal.pattern.type == "str":
                 _terminal_text[terminal.name] = terminal.pattern.value
         _driver = _Driver(lark)
-        _lexer = Lexer(lark.terminals, lark.lexer_conf.ignore)
+        _lexer = Lexer(
+            lark.terminals,
+            lark.lexer_conf.ignore,
+            openers=_OPENERS,
+            closers=_CLOSERS,
+            newline="_NL",
+        )
         _lark = lark
     return _lark
 
@@ -124,17 +131,27 @@ def _cache_file(grammar: str) -> str | None:
 def _parse_statements(source: str, max_depth: int) -> list:
     """Lex and parse ``source`` into its statements, raising ``GradcalcSyntaxError``."""
     from gradcalc.grammar import diagnostics
-    from gradcalc.grammar.lexer import UnexpectedCharacter
+    from gradcalc.grammar.lexer import NestedTooDeep, UnexpectedCharacter
 
     _parser()
-    open_brackets: list = []
-    tokens = _significant_tokens(_lexer.lex(source), open_brackets, max_depth)
-    # The parse allocates a node or two per token and creates no reference cycles; left on,
-    # the cyclic collector would rescan the growing tree again and again (a third of the time).
+    # The lexer and the parse allocate a token, a node or two per token and create no
+    # reference cycles; left on, the cyclic collector would rescan the growing lists and
+    # tree again and again (a third of the time).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _driver.run(tokens, _end_token(source), max_depth)
+        # Lexing first and parsing the list is faster than a token at a time; an error that
+        # stopped the lexer is raised only once the parser has taken every token before it,
+        # so that what is wrong first in the text is what gets reported.
+        tokens, stopped = _lexer.tokenize(source, max_depth)
+        if stopped is None:
+            tokens.append(_end_token(source))
+        statements = _driver.run(tokens, max_depth)
+        if statements is None:
+            raise stopped
+        return statements
+    except NestedTooDeep as error:
+        raise _too_deep_bracket(error.token, max_depth) from None
     except UnexpectedCharacter as error:
         line_end = source.find("\n", error.pos)
         rest = source[error.pos : line_end if line_end >= 0 else len(source)]
@@ -143,27 +160,50 @@ def _parse_statements(source: str, max_depth: int) -> list:
         )
         raise diagnostics.unexpected_character(error.char, span, rest.rstrip("\r")) from None
     except _UnexpectedToken as error:
-        bad, previous = error.token, error.previous
+        index = error.index
+        bad = tokens[index]
+        previous = tokens[index - 1] if index else None
         raise diagnostics.unexpected_token(
             bad.type,
             bad.value,
             _token_span(bad),
-            _acceptable(source, bad, max_depth),
+            _acceptable(tokens[:index]),
             _terminal_text,
-            [(_OPENERS[t.type], _token_span(t)) for t in open_brackets],
+            [(_OPENERS[t.type], _token_span(t)) for t in _open_brackets(tokens[:index])],
             (previous.type, previous.value, _token_span(previous)) if previous else None,
-            at_end=bad.type == "$END" or (bad.type == "_NL" and _only_blank_after(tokens)),
+            at_end=bad.type == "$END"
+            or (bad.type == "_NL" and _only_blank_after(tokens[index + 1 :], stopped, max_depth)),
         ) from None
     finally:
         if collecting:
+            _promote_new_objects()
             gc.enable()
 
 
+_PROMOTE_AFTER = 50_000
+"""Objects allocated during a parse above which they are handed to the oldest generation."""
+
+
+def _promote_new_objects() -> None:
+    """Move what the parse allocated to the collector's oldest generation, unscanned.
+
+    A syntax tree lives as long as its program and holds no reference cycles, yet re-enabling
+    the collector would have it traverse every node of a big parse at its next collection and
+    again when promoting them (a fifth of the time of a 10,000-line parse). ``freeze`` then
+    ``unfreeze`` moves all tracked objects to the oldest generation in constant time; it is
+    skipped when the program keeps objects frozen itself, so as not to thaw them.
+    """
+    if gc.get_count()[0] > _PROMOTE_AFTER and gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
+
+
 class _UnexpectedToken(Exception):
-    def __init__(self, token, previous):
-        super().__init__(token.type)
-        self.token = token
-        self.previous = previous
+    """The parser cannot take the token at ``index``."""
+
+    def __init__(self, index: int):
+        super().__init__(index)
+        self.index = index
 
 
 class _Splice(list):
@@ -188,8 +228,8 @@ class _Driver:
         self.start_state = conf.start_state
         self.end_state = conf.end_state
         self.actions: dict = {}  # state -> terminal -> (True, next state) | (False, plan)
-        self.gotos: dict = {}  # state -> rule name -> next state
-        self.unit_chains: dict = {}  # (state below, top state, lookahead) -> top state
+        # state -> rule name -> (next state, {lookahead: state after the unit chain})
+        self.gotos: dict = {}
         for state, row in conf.states.items():
             actions = self.actions[state] = {}
             gotos = self.gotos[state] = {}
@@ -198,77 +238,93 @@ class _Driver:
                     if symbol.isupper():
                         actions[symbol] = (True, arg)
                     else:
-                        gotos[symbol] = arg
+                        gotos[symbol] = (arg, {})
                 else:
                     if arg not in plans:
                         plans[arg] = self._plan(arg, builder)
-                    actions[symbol] = (False, plans[arg])
+                    plan = plans[arg]
+                    if plan[0] == _UNIT:
+                        # Where a chain of unit reductions ends depends on (state below, top
+                        # state, lookahead) alone: memoised here by the state below, and in
+                        # ``gotos`` for the chains that follow a reduction.
+                        plan = (_UNIT, {}, plan[2], state, symbol)
+                    actions[symbol] = (False, plan)
 
-    def _follow_units(self, key: tuple) -> int:
-        below, top, kind = key
+    def _follow_units(self, below: int, top: int, kind: str) -> int:
+        """The top state once the unit reductions (``atom -> postfix -> ... -> expr``) that
+        ``kind`` causes above ``below`` are done: they move the top state only."""
         while True:
-            is_shift, plan = self.actions[top].get(kind, (True, None))
-            if is_shift or plan[1] != _UNIT:
+            is_shift, step = self.actions[top].get(kind, (True, None))
+            if is_shift or step[0] != _UNIT:
                 return top
-            top = self.gotos[below][plan[5]]
+            top = self.gotos[below][step[2]][0]
 
     @staticmethod
     def _plan(rule, builder) -> tuple:
-        """(size, how, build function, child codes, plain, rule name, left spine) for one
-        reduction."""
+        """How to reduce by ``rule``: ``(_UNIT, None, rule name)``, ``(_INLINE, size, child
+        codes, rule name, children appended)`` or ``(_NODE, size, build function, child picker or None, rule name,
+        left spine)``."""
         codes = []
         for symbol in rule.expansion:
             if symbol.is_term:
                 codes.append(_DROP if symbol.filter_out else _KEEP)
             else:
                 codes.append(_MAYBE_SPLICE if symbol.name.startswith("_") else _KEEP)
-        inline = rule.origin.name.startswith("_")
+        codes = tuple(codes)
+        origin = rule.origin.name
+        inline = origin.startswith("_")
         single = len(codes) == 1 and codes[0] != _DROP
         if single and rule.alias is None and (rule.options.expand1 or inline):
-            how, build = _UNIT, None
-        elif inline:
-            how, build = _INLINE, None
-        else:
-            how, build = _NODE, getattr(builder, rule.alias or rule.origin.name)
-        plain = all(code == _KEEP for code in codes)
+            return _UNIT, None, origin
+        if inline:
+            # A left-recursive helper (``items: items "," item``) hands its list on to the
+            # next reduction, which extends it in place: linear, not quadratic, in the number
+            # of items. ``appended`` says which children it appends when that is all it does.
+            appended = None
+            if codes and codes[0] == _MAYBE_SPLICE and _MAYBE_SPLICE not in codes[1:]:
+                appended = tuple(i for i, code in enumerate(codes) if code == _KEEP and i)
+            return _INLINE, len(codes), codes, origin, appended
+        build = getattr(builder, rule.alias or origin)
         # A binary operation whose left operand is itself one (``a + b + c``) does not nest
         # any deeper: the evaluator walks that left spine in a loop, not by recursion.
         spine = rule.alias == "binop"
-        return len(codes), how, build, tuple(codes), plain, rule.origin.name, spine
+        return _NODE, len(codes), build, _picker(codes), origin, spine
 
-    def run(self, tokens, end_token, max_depth: int) -> list:
-        actions, gotos, unit_chains = self.actions, self.gotos, self.unit_chains
-        states = [self.start_state]
+    def run(self, tokens: list, max_depth: int) -> list | None:
+        """The statements, or None if ``tokens`` stop before the end token."""
+        actions, gotos, end_state = self.actions, self.gotos, self.end_state
+        state = self.start_state
+        states = [state]
         values: list = []
         depths: list[int] = []
-        previous = None
-        for token in itertools.chain(tokens, (end_token,)):
-            kind = token.type
+        push_state, push_value, push_depth = states.append, values.append, depths.append
+        for token in tokens:
+            kind = token[0]
             while True:
                 try:
-                    is_shift, arg = actions[states[-1]][kind]
+                    is_shift, arg = actions[state][kind]
                 except KeyError:
-                    raise _UnexpectedToken(token, previous) from None
+                    raise _UnexpectedToken(tokens.index(token)) from None
                 if is_shift:
-                    states.append(arg)
-                    values.append(token)
-                    depths.append(0)
-                    previous = token
+                    state = arg
+                    push_state(arg)
+                    push_value(token)
+                    push_depth(0)
                     break
-                size, how, build, codes, plain, origin, spine = arg
+                how = arg[0]
                 if how == _UNIT:
-                    # Chains like atom -> postfix -> ... -> expr only move the top state; where
-                    # they end depends on (state below, top state, lookahead) alone: memoised.
-                    key = (states[-2], states[-1], kind)
-                    top = unit_chains.get(key)
+                    top = arg[1].get(states[-2])
                     if top is None:
-                        top = unit_chains[key] = self._follow_units(key)
-                    states[-1] = top
+                        top = arg[1][states[-2]] = self._follow_units(states[-2], state, kind)
+                    states[-1] = state = top
                     continue
-                else:
+                if how == _NODE:
+                    _, size, build, pick, origin, spine = arg
                     if size:
                         chunk = values[-size:]
-                        if spine and type(chunk[0]) is _BinOp:
+                        if size == 1:
+                            depth = depths[-1]
+                        elif spine and type(chunk[0]) is _BinOp:
                             # Real nesting only: the left operand keeps its own depth, the
                             # right one is a level deeper (see _plan).
                             depth = max(depths[-size] - 1, depths[-1])
@@ -277,20 +333,51 @@ class _Driver:
                         del values[-size:], states[-size:], depths[-size:]
                     else:
                         chunk, depth = [], 0
-                    if how == _NODE:
-                        value = build(chunk if plain else _children(chunk, codes))
-                        depth += 1
-                        if depth > max_depth:
-                            raise _too_deep(value, max_depth)
+                    value = build(chunk if pick is None else pick(chunk))
+                    depth += 1
+                    if depth > max_depth:
+                        raise _too_deep(value, max_depth)
+                else:
+                    _, size, codes, origin, appended = arg
+                    if size:
+                        chunk = values[-size:]
+                        depth = max(depths[-size:]) if size > 1 else depths[-1]
+                        del values[-size:], states[-size:], depths[-size:]
+                        value = chunk[0]
+                        if appended is not None and type(value) is _Splice:
+                            for index in appended:
+                                value.append(chunk[index])
+                        else:
+                            value = _splice(chunk, codes)
                     else:
-                        value = _splice(chunk, codes)
-                    values.append(value)
-                    depths.append(depth)
-                state = gotos[states[-1]][origin]
-                states.append(state)
-                if state == self.end_state and kind == "$END":
+                        value, depth = _Splice(), 0
+                push_value(value)
+                push_depth(depth)
+                below = states[-1]
+                state, chain_ends = gotos[below][origin]
+                if state != end_state:
+                    top = chain_ends.get(kind)
+                    if top is None:
+                        top = chain_ends[kind] = self._follow_units(below, state, kind)
+                    state = top
+                push_state(state)
+                if state == end_state and kind == "$END":
                     return values[-1]
-        raise AssertionError("the parser stopped before the end of input")  # pragma: no cover
+        return None
+
+
+def _picker(codes: tuple):
+    """None when a rule's builder takes its children as they are on the stack, else a function
+    from them to the ones it takes."""
+    if all(code == _KEEP for code in codes):
+        return None
+    if _MAYBE_SPLICE in codes:
+        return functools.partial(_children, codes=codes)
+    keep = [index for index, code in enumerate(codes) if code == _KEEP]
+    if len(keep) == 1:
+        (only,) = keep
+        return lambda chunk: [chunk[only]]
+    return operator.itemgetter(*keep)
 
 
 def _children(chunk: list, codes: tuple) -> list:
@@ -323,57 +410,51 @@ def _too_deep(value, max_depth: int) -> GradcalcSyntaxError:
     )
 
 
-def _significant_tokens(lexed, open_brackets: list, max_depth: int):
-    """The tokens the parser sees: newlines inside brackets dropped, nesting bounded.
+def _too_deep_bracket(token, max_depth: int) -> GradcalcSyntaxError:
+    return GradcalcSyntaxError(
+        f"expression nested too deeply (more than {max_depth} levels)",
+        span=_token_span(token),
+        hint="split it into smaller expressions assigned to names",
+    )
 
-    ``open_brackets`` is kept up to date as the consumer accepts each token: a bracket is
-    pushed or popped only when the generator resumes, i.e. after the parser took it, so on a
-    parse error it still shows the brackets open before the offending token.
-    """
-    for token in lexed:
-        kind = token.type
-        if kind == "_NL":
-            if open_brackets:
-                continue
-        elif kind in _OPENERS and len(open_brackets) >= max_depth:
-            raise GradcalcSyntaxError(
-                f"expression nested too deeply (more than {max_depth} levels)",
-                span=_token_span(token),
-                hint="split it into smaller expressions assigned to names",
-            )
-        yield token
-        if kind in _OPENERS:
+
+def _open_brackets(taken: list) -> list:
+    """The opening brackets still open after the tokens ``taken``."""
+    open_brackets = []
+    for token in taken:
+        if token.type in _OPENERS:
             open_brackets.append(token)
-        elif kind in _CLOSERS:
+        elif token.type in _CLOSERS:
             open_brackets.pop()  # the grammar only accepts the bracket that matches
+    return open_brackets
 
 
-def _acceptable(source: str, bad, max_depth: int) -> set[str]:
-    """The terminals the parser could have taken instead of ``bad``.
+def _acceptable(taken: list) -> set[str]:
+    """The terminals the parser could have taken after the tokens ``taken``.
 
     Lark's error carries the expected set of the state it stopped in, which LALR's merged
     lookaheads make too wide (after reductions it had no business doing). Replaying the
-    tokens before ``bad`` and asking the parser what it accepts there is exact; it only runs
-    on the error path.
+    tokens before the bad one and asking the parser what it accepts there is exact; it only
+    runs on the error path.
     """
     from lark import Token
 
     cursor = _parser().parse_interactive("")
-    for token in _significant_tokens(_lexer.lex(source), [], max_depth):
-        if token.start_pos >= bad.start_pos and bad.type != "$END":
-            break
+    for token in taken:
         cursor.feed_token(Token(token.type, token.value))
     return cursor.accepts()
 
 
-def _only_blank_after(tokens) -> bool:
-    """Whether the rest of the token stream is only newlines (comments are already gone)."""
-    from gradcalc.grammar.lexer import UnexpectedCharacter
+def _only_blank_after(rest: list, stopped: Exception | None, max_depth: int) -> bool:
+    """Whether the tokens after an unexpected newline are only newlines (comments are
+    already gone); ``stopped`` is the error, if any, that ended the lexing after them."""
+    from gradcalc.grammar.lexer import NestedTooDeep
 
-    try:
-        return all(token.type == "_NL" for token in tokens)
-    except UnexpectedCharacter:
+    if not all(token.type in ("_NL", "$END") for token in rest):
         return False
+    if isinstance(stopped, NestedTooDeep):
+        raise _too_deep_bracket(stopped.token, max_depth)
+    return stopped is None
 
 
 def _token_span(token) -> Span:
