@@ -495,6 +495,9 @@ def hessian(f, x) -> Tensor:
             "One of the differentiated Tensors does not require grad",
             hint="create the input with requires_grad=True",
         )
+    from gradcalc.autograd.settings import check_elements
+
+    check_elements(x.shape + x.shape, "hessian")  # before any work, and under its own name
     if not f._requires_grad:
         return Tensor._make(np.zeros(x.shape + x.shape, dtype=x.dtype))
     (g,) = grad([f], [x], create_graph=True, allow_unused=True)

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from gradcalc.errors import LimitError, ValueDomainError
+from gradcalc.errors import ArgumentError, LimitError, ShapeError, ValueDomainError
 
 DEFAULT_MAX_ELEMENTS = 50_000_000  # 400 MB of float64
 
@@ -46,13 +46,20 @@ def as_dtype(dtype) -> np.dtype:
         found = _DTYPES.get(dtype.removeprefix("torch."))
         if found is not None:
             return found
-    else:
+    elif isinstance(dtype, np.dtype | type):
+        # Only dtypes and types: np.dtype() would also take any object with a ``.dtype``
+        # (a Tensor, a list turned into one) and silently use that.
         try:
             found = np.dtype(dtype)
         except TypeError:
             found = None
         if found is not None and found.kind == "f" and found.itemsize in (4, 8):
             return found
+    else:
+        raise ArgumentError(
+            f"dtype must be a dtype such as float32, not {type(dtype).__name__}",
+            hint="use float64 (the default) or float32",
+        )
     raise ValueDomainError(
         f"unsupported dtype {dtype!r}", hint="use float64 (the default) or float32"
     )
@@ -78,13 +85,31 @@ def get_max_elements() -> int:
 
 def check_elements(shape, what: str = "tensor") -> None:
     """Raise LimitError before allocating a result of ``shape`` that is over the limit."""
+    check_ndim(len(shape), what)
     n = math.prod(shape)
     if n > STATE.max_elements:
+        # The interpreter's wording for the same limit, plus the shape that hit it.
         raise LimitError(
-            f"{what} of shape {tuple(shape)} would have {n:,} elements, "
-            f"over the limit of {STATE.max_elements:,}",
-            hint="raise the limit with --max-elements N, or use smaller tensors",
+            f"{what} of {n:,} elements (shape {tuple(shape)}) exceeds the limit of "
+            f"{STATE.max_elements:,}",
+            hint="use smaller shapes, or raise the limit with --max-elements",
         )
+
+
+MAX_DIMS = 64  # numpy's limit on the number of dimensions of an array
+
+
+def too_many_dims(ndim: int, what: str = "tensor") -> ShapeError:
+    return ShapeError(
+        f"the {what} would have {ndim} dimensions; tensors can have at most {MAX_DIMS}",
+        hint="merge dimensions with reshape or flatten",
+    )
+
+
+def check_ndim(ndim: int, what: str = "tensor") -> None:
+    """Raise ShapeError for a result with more dimensions than an array can have."""
+    if ndim > MAX_DIMS:
+        raise too_many_dims(ndim, what)
 
 
 def manual_seed(seed: int) -> None:

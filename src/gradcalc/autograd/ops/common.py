@@ -72,6 +72,24 @@ def shape_of(value) -> tuple:
     return value.data.shape if type(value) is Tensor else ()
 
 
+def broadcast_pair(a: tuple, b: tuple) -> tuple | None:
+    """The broadcast shape of ``a`` and ``b``, or None when they do not broadcast.
+
+    In Python: ``np.broadcast_shapes`` stops at 32 dims, arrays go up to 64.
+    """
+    if len(a) < len(b):
+        a, b = b, a
+    lead = len(a) - len(b)
+    shape = list(a)
+    for i, m in enumerate(b):
+        n = a[lead + i]
+        if n == 1:
+            shape[lead + i] = m
+        elif m != 1 and m != n:
+            return None
+    return tuple(shape)
+
+
 def broadcast_shapes(a: tuple, b: tuple, verb: str) -> tuple:
     """The broadcast result shape, or ShapeError ``cannot add tensors of shapes ...``."""
     if a == b:
@@ -80,13 +98,12 @@ def broadcast_shapes(a: tuple, b: tuple, verb: str) -> tuple:
         return b
     if not b:
         return a
-    try:
-        shape = np.broadcast_shapes(a, b)
-    except ValueError:
+    shape = broadcast_pair(a, b)
+    if shape is None:
         raise ShapeError(
             f"cannot {verb} tensors of shapes {a} and {b}",
             hint="shapes must match or broadcast: trailing dimensions equal or 1",
-        ) from None
+        )
     if len(shape) > max(len(a), len(b)) or shape not in (a, b):
         check_elements(shape, "result")
     return shape

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from gradcalc.autograd.ops.common import as_tensor, is_int, is_number, size_argument
-from gradcalc.autograd.settings import STATE, as_dtype, check_elements
+from gradcalc.autograd.settings import STATE, as_dtype, check_elements, check_ndim
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, ValueDomainError
 
@@ -21,6 +21,15 @@ def _plain(data):
     return data
 
 
+def _depth(data) -> int:
+    """How deeply the first elements of ``data`` nest (its ndim if it is not ragged)."""
+    depth = 0
+    while isinstance(data, list | tuple) and data:
+        depth += 1
+        data = data[0]
+    return depth
+
+
 def as_array(data, dtype=None) -> np.ndarray:
     """Python numbers, (nested) lists, numpy arrays or Tensors -> a floating (or bool) array.
 
@@ -31,6 +40,7 @@ def as_array(data, dtype=None) -> np.ndarray:
     try:
         array = np.array(_plain(data))
     except ValueError:
+        check_ndim(_depth(data), "tensor")
         raise ValueDomainError(
             "tensor() data is ragged: every row must have the same length",
             hint="e.g. [[1, 2], [3, 4]]",
@@ -111,8 +121,13 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
 def linspace(start, end, steps, dtype=None, requires_grad: bool = False) -> Tensor:
     if not is_number(start) or not is_number(end):
         raise ArgumentError("linspace(): start and end must be numbers")
-    if not is_int(steps) or steps < 0:
-        raise ValueDomainError(f"number of steps must be non-negative, got {steps!r}")
+    if not is_int(steps):
+        raise ArgumentError(
+            f"linspace(): steps must be an integer, got {steps!r}", hint="e.g. linspace(0, 1, 5)"
+        )
+    if steps < 0:
+        raise ValueDomainError("number of steps must be non-negative")
+    steps = int(steps)
     check_elements((steps,), "tensor")
     return _leaf(np.linspace(start, end, steps, dtype=as_dtype(dtype)), requires_grad)
 
@@ -129,19 +144,19 @@ def randn(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     return _leaf(STATE.rng.standard_normal(shape, dtype=as_dtype(dtype)), requires_grad)
 
 
-def ones_like(input, dtype=None, requires_grad: bool = False) -> Tensor:
+def ones_like(input, *, dtype=None, requires_grad: bool = False) -> Tensor:
     x = as_tensor(input)
     return _leaf(np.ones(x.shape, as_dtype(dtype) if dtype is not None else x.dtype), requires_grad)
 
 
-def zeros_like(input, dtype=None, requires_grad: bool = False) -> Tensor:
+def zeros_like(input, *, dtype=None, requires_grad: bool = False) -> Tensor:
     x = as_tensor(input)
     return _leaf(
         np.zeros(x.shape, as_dtype(dtype) if dtype is not None else x.dtype), requires_grad
     )
 
 
-def full_like(input, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+def full_like(input, fill_value, *, dtype=None, requires_grad: bool = False) -> Tensor:
     x = as_tensor(input)
     if not is_number(fill_value):
         raise ArgumentError(f"full_like(): fill_value must be a number, got {fill_value!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd.ops.common import as_tensor
+from gradcalc.autograd.ops.common import as_tensor, broadcast_pair
 from gradcalc.autograd.registry import rule, unbroadcast
 from gradcalc.autograd.settings import check_elements
 from gradcalc.errors import ShapeError
@@ -75,13 +75,12 @@ def _matmul_shape(a: tuple, b: tuple) -> tuple:
             hint="the last dim of the first must equal the second-to-last dim of the second",
         )
     batch_a, batch_b = a[:-2], b[:-2]
-    try:
-        batch = np.broadcast_shapes(batch_a, batch_b)
-    except ValueError:
+    batch = broadcast_pair(batch_a, batch_b)
+    if batch is None:
         raise ShapeError(
             f"cannot multiply matrices of shapes {a} and {b}",
             hint="the batch dims (all but the last two) must broadcast",
-        ) from None
+        )
     rows = (a[-2],) if len(a) > 1 else ()
     cols = (b[-1],) if len(b) > 1 else ()
     return tuple(batch) + rows + cols

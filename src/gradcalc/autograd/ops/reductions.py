@@ -54,19 +54,19 @@ _SUM_ALL = _sum.renamed("SumBackward0")
 
 @rule("mean", "MeanBackward1", formula="grad expanded to self's shape / N")
 def _mean(x, axis, keepdims):
+    total = np.sum(x, axis=axis, keepdims=keepdims)
     n = _count(x.shape, axis)
-    return (
-        np.sum(x, axis=axis, keepdims=keepdims) / n
-        if n
-        else np.mean(x, axis=axis, keepdims=keepdims)
-    )
+    # The mean of nothing is NaN, as in PyTorch (np.mean would also warn).
+    return total / n if n else np.full_like(total, np.nan)
 
 
 @_mean.defvjp
 def _(ctx, g, axis, keepdims):
     shape = ctx.shapes[0]
     n = _count(shape, axis)
-    return (ctx.B.broadcast_to(_keep(g, shape, axis, keepdims, ctx.B) / n, shape),)
+    gk = _keep(g, shape, axis, keepdims, ctx.B)
+    # n == 0: the input is empty, so is its gradient (no 0/0 on the way).
+    return (ctx.B.broadcast_to(gk / n if n else gk, shape),)
 
 
 _MEAN_ALL = _mean.renamed("MeanBackward0")
@@ -160,7 +160,9 @@ _TAKE_MIN = _take_at.renamed("MinBackward0")
 def _variance_parts(x, axis, correction, B):
     n = _count(x.shape, axis)
     mean = B.sum(x, axis=axis, keepdims=True) / n if n else x
-    return x - mean, n - correction
+    # PyTorch's degrees of freedom, max(0, N - correction); a numpy scalar so that dividing
+    # by zero gives inf/NaN as there, not ZeroDivisionError.
+    return x - mean, np.float64(n - correction if n > correction else 0.0)
 
 
 @rule(

@@ -8,7 +8,7 @@ import numpy as np
 
 from gradcalc.autograd.ops.common import as_tensor, is_int, normalize_dim
 from gradcalc.autograd.registry import rule, unbroadcast
-from gradcalc.autograd.settings import check_elements
+from gradcalc.autograd.settings import MAX_DIMS, check_elements, check_ndim, too_many_dims
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, ShapeError
 
@@ -118,6 +118,7 @@ def _shape_argument(shape: tuple, fname: str) -> tuple:
     for n in shape:
         if not is_int(n):
             raise ArgumentError(f"{fname}(): shape must be integers, got {n!r}")
+    check_ndim(len(shape), f"result of {fname}()")
     return tuple(int(n) for n in shape)
 
 
@@ -190,6 +191,7 @@ def unsqueeze(input, dim):
     """Insert a size-1 dim at ``dim``."""
     x = as_tensor(input)
     d = normalize_dim(dim, x.ndim, extra=1)
+    check_ndim(x.ndim + 1, "result of unsqueeze()")
     return _UNSQUEEZE(x, shape=x.shape[:d] + (1,) + x.shape[d:])
 
 
@@ -238,11 +240,13 @@ def T(input):
 
 def expand(input, *sizes):
     """Repeat size-1 dims (and add leading dims) without copying; -1 keeps a dim."""
-    x = as_tensor(input)
-    sizes = _shape_argument(sizes, "expand")
+    return _expand_to(as_tensor(input), _shape_argument(sizes, "expand"), "expand")
+
+
+def _expand_to(x: Tensor, sizes: tuple, fname: str):
     if len(sizes) < x.ndim:
         raise ShapeError(
-            f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal to "
+            f"{fname}: the number of sizes provided ({len(sizes)}) must be greater or equal to "
             f"the number of dimensions in the tensor ({x.ndim})"
         )
     lead = len(sizes) - x.ndim
@@ -272,10 +276,16 @@ def expand(input, *sizes):
 
 
 def broadcast_to(input, size):
-    """``expand`` to ``size``."""
+    """``expand`` to ``size`` (an int or a tuple/list of ints)."""
+    x = as_tensor(input)
     if is_int(size):
         size = (size,)
-    return expand(input, *size)
+    if not isinstance(size, tuple | list):
+        raise ArgumentError(
+            f"broadcast_to(): size must be a tuple of integers, got {size!r}",
+            hint="e.g. broadcast_to(x, (2, 3))",
+        )
+    return _expand_to(x, _shape_argument(tuple(size), "broadcast_to"), "broadcast_to")
 
 
 def _tensor_sequence(tensors, fname: str) -> list[Tensor]:
@@ -400,19 +410,24 @@ def getitem(input, index):
         probe = np.broadcast_to(np.zeros((), dtype=np.bool_), x.shape)
         result_shape = probe[numpy_index].shape if advanced else None
     except IndexError as exc:
-        raise ShapeError(_index_message(str(exc), x.shape)) from None
+        raise _index_error(str(exc), x.shape) from None
     if result_shape is not None:
         check_elements(result_shape, "result")
     try:
         return _node_name_rule(numpy_index)(x, index=numpy_index, advanced=advanced)
     except IndexError as exc:
-        raise ShapeError(_index_message(str(exc), x.shape)) from None
+        raise _index_error(str(exc), x.shape) from None
 
 
-def _index_message(text: str, shape: tuple) -> str:
+def _index_error(text: str, shape: tuple) -> ShapeError:
+    """numpy's IndexError text -> PyTorch's wording."""
+    if "number of dimensions must be within" in text:
+        # numpy: "number of dimensions must be within [0, 64], indexing result would have 65"
+        last = text.rsplit(" ", 1)[-1]
+        return too_many_dims(int(last) if last.isdigit() else MAX_DIMS + 1, "indexing result")
     if "too many indices" in text:
-        return f"too many indices for tensor of dimension {len(shape)}"
+        return ShapeError(f"too many indices for tensor of dimension {len(shape)}")
     if "out of bounds" in text:
         # numpy: "index 5 is out of bounds for axis 0 with size 3"
-        return text.replace("axis", "dimension")
-    return f"invalid index for a tensor of shape {shape}: {text}"
+        return ShapeError(text.replace("axis", "dimension"))
+    return ShapeError(f"invalid index for a tensor of shape {shape}: {text}")
