@@ -146,38 +146,29 @@ _POW_SCALAR_BASE = _pow.renamed("PowBackward2")
 # ---- public functions ------------------------------------------------------------------------
 
 
-def add(input, other):
-    """``input + other`` with broadcasting."""
-    if type(input) is Tensor and type(other) is float:  # nothing to check
-        return _add(input, other)
-    return _add(*_binary(input, other, "add"))
+def _broadcasting(name: str, rule, verb: str, doc: str):
+    """The public function for a two-operand rule: shape check, then the rule."""
+
+    def op(input, other):
+        if type(input) is Tensor and type(other) is float:  # nothing to check
+            return rule(input, other)
+        return rule(*_binary(input, other, verb))
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return op
 
 
-def sub(input, other):
-    """``input - other`` with broadcasting."""
-    if type(input) is Tensor and type(other) is float:  # nothing to check
-        return _sub(input, other)
-    return _sub(*_binary(input, other, "subtract"))
+add = _broadcasting("add", _add, "add", "``input + other`` with broadcasting.")
+sub = _broadcasting("sub", _sub, "subtract", "``input - other`` with broadcasting.")
+mul = _broadcasting("mul", _mul, "multiply", "``input * other`` with broadcasting.")
+div = _broadcasting("div", _div, "divide", "``input / other`` with broadcasting.")
 
 
 def rsub(input, other):
     """``other - input`` (PyTorch's ``RsubBackward1`` for ``2 - x``)."""
     a, b = _binary(input, other, "subtract")
     return _RSUB(b, a)
-
-
-def mul(input, other):
-    """``input * other`` with broadcasting."""
-    if type(input) is Tensor and type(other) is float:  # nothing to check
-        return _mul(input, other)
-    return _mul(*_binary(input, other, "multiply"))
-
-
-def div(input, other):
-    """``input / other`` with broadcasting."""
-    if type(input) is Tensor and type(other) is float:  # nothing to check
-        return _div(input, other)
-    return _div(*_binary(input, other, "divide"))
 
 
 def rdiv(input, other):
