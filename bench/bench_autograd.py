@@ -196,9 +196,9 @@ def workloads() -> list[dict]:
             "numpy": mean6[1],
             "torch": mean6[2],
             "note": (
-                "numpy's one-liner computes 2*(x+1) in place (temporary elision), so it holds "
-                "one array where gradcalc and torch hold x+1 and 2*(x+1): 16 MB instead of 8, "
-                "which glibc returns to the OS on free, and the next run pays page faults again"
+                "numpy and gradcalc both compute 2*(x+1) in the buffer of x+1 (temporary "
+                "elision, autograd/elision.py); torch allocates both, and glibc returning the "
+                "second buffer to the OS makes each run pay page faults again"
             ),
         },
         {

@@ -7,8 +7,14 @@ Function, method and operator spellings are the same objects: ``x.sum(dim=0)``,
 from __future__ import annotations
 
 from gradcalc.autograd import registry
+from gradcalc.autograd.elision import operator as elidable
 from gradcalc.autograd.engine import backward, grad, gradcheck, hessian, jacobian
 from gradcalc.autograd.ops.arithmetic import (
+    _RSUB,
+    _add,
+    _div,
+    _mul,
+    _sub,
     add,
     div,
     eq,
@@ -128,13 +134,16 @@ METHODS = (
 ).split()
 
 OPERATORS = {
-    "__add__": add,
-    "__radd__": lambda self, other: add(other, self),
-    "__sub__": sub,
-    "__rsub__": rsub,
-    "__mul__": mul,
-    "__rmul__": lambda self, other: mul(other, self),
-    "__truediv__": div,
+    # + - * / write into a temporary operand's buffer when it is provably dead (elision.py).
+    "__add__": elidable("__add__", add, _add, "add"),
+    "__radd__": elidable("__radd__", lambda self, other: add(other, self), _add, "add", True, True),
+    "__sub__": elidable("__sub__", sub, _sub, "subtract"),
+    "__rsub__": elidable("__rsub__", rsub, _RSUB, "subtract", False, True),
+    "__mul__": elidable("__mul__", mul, _mul, "multiply"),
+    "__rmul__": elidable(
+        "__rmul__", lambda self, other: mul(other, self), _mul, "multiply", True, True
+    ),
+    "__truediv__": elidable("__truediv__", div, _div, "divide"),
     "__rtruediv__": rdiv,
     "__pow__": pow,
     "__rpow__": rpow,

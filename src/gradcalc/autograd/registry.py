@@ -59,10 +59,11 @@ class Rule:
         "node_name",
         "save_inputs",
         "save_output",
+        "ufunc",
         "vjp",
     )
 
-    def __init__(self, name, node_name, forward, formula, save_inputs, save_output):
+    def __init__(self, name, node_name, forward, formula, save_inputs, save_output, ufunc=None):
         self.name = name
         self.node_name = node_name
         self.forward = forward
@@ -72,6 +73,8 @@ class Rule:
         self.save_inputs = save_inputs
         self.save_output = save_output
         self.vjp = None
+        # The numpy ufunc ``forward`` calls, for rules that can write into a dead input.
+        self.ufunc = ufunc
         conditional = isinstance(save_inputs, dict) or isinstance(save_output, tuple)
         self._plans: dict = {}
         # Rules whose saving does not depend on ``needs`` (most of them) skip the lookup.
@@ -85,7 +88,13 @@ class Rule:
     def renamed(self, node_name: str) -> Rule:
         """The same rule under another PyTorch node name (``SumBackward0``/``SumBackward1``)."""
         twin = Rule(
-            self.name, node_name, self.forward, self.formula, self.save_inputs, self.save_output
+            self.name,
+            node_name,
+            self.forward,
+            self.formula,
+            self.save_inputs,
+            self.save_output,
+            self.ufunc,
         )
         twin.vjp = self.vjp
         return twin
@@ -114,43 +123,7 @@ class Rule:
             rb = tb and b._requires_grad
             if not (ra or rb):
                 return make_tensor(out)
-            if ra:
-                na = a.grad_fn
-                if na is None:
-                    na = a._grad_accumulator()
-            else:
-                na = None
-            if rb:
-                nb = b.grad_fn
-                if nb is None:
-                    nb = b._grad_accumulator()
-            else:
-                nb = None
-            needs = (ra, rb)
-            node = Node(
-                self,
-                (na, nb),
-                needs,
-                (
-                    da.shape if type(da) is _ndarray else (),
-                    db.shape if type(db) is _ndarray else (),
-                ),
-                (
-                    da.dtype if type(da) is _ndarray else None,
-                    db.dtype if type(db) is _ndarray else None,
-                ),
-                params,
-            )
-            plan = self._fixed_plan or self._plans.get(needs) or self._plan(needs)
-            keep = plan[0]
-            if keep:
-                if keep is True:
-                    node.saved_inputs = inputs
-                else:
-                    node.saved_inputs = (a if 0 in keep else None, b if 1 in keep else None)
-            if plan[1]:
-                node.saved_output = out
-            return make_tensor(out, True, node)
+            return self._link2(a, b, ra, rb, da, db, out, params)
         if n == 1:
             (a,) = inputs
             ta = type(a) is Tensor
@@ -180,6 +153,66 @@ class Rule:
                 node.saved_output = out
             return make_tensor(out, True, node)
         return self._apply(inputs, params)
+
+    def _link2(self, a, b, ra, rb, da, db, out, params):
+        """Record the node of a two-input rule once its output ``out`` is computed."""
+        if ra:
+            na = a.grad_fn
+            if na is None:
+                na = a._grad_accumulator()
+        else:
+            na = None
+        if rb:
+            nb = b.grad_fn
+            if nb is None:
+                nb = b._grad_accumulator()
+        else:
+            nb = None
+        needs = (ra, rb)
+        node = Node(
+            self,
+            (na, nb),
+            needs,
+            (
+                da.shape if type(da) is _ndarray else (),
+                db.shape if type(db) is _ndarray else (),
+            ),
+            (
+                da.dtype if type(da) is _ndarray else None,
+                db.dtype if type(db) is _ndarray else None,
+            ),
+            params,
+        )
+        plan = self._fixed_plan or self._plans.get(needs) or self._plan(needs)
+        keep = plan[0]
+        if keep:
+            if keep is True:
+                node.saved_inputs = (a, b)
+            else:
+                node.saved_inputs = (a if 0 in keep else None, b if 1 in keep else None)
+        if plan[1]:
+            node.saved_output = out
+        return make_tensor(out, True, node)
+
+    def apply_into(self, position: int, a, b):
+        """``self(a, b)`` with the result written over input ``position``'s array.
+
+        For a caller that has proved the input dead (``elision.py``). Returns None, and
+        computes nothing, when this node would save that input for its backward.
+        """
+        ra = type(a) is Tensor and a._requires_grad
+        rb = type(b) is Tensor and b._requires_grad
+        recording = (ra or rb) and STATE.grad_enabled
+        if recording:
+            keep = (self._fixed_plan or self._plan((ra, rb)))[0]
+            if keep is True or position in keep:
+                return None
+        da = a.data if type(a) is Tensor else a
+        db = b.data if type(b) is Tensor else b
+        out = self.ufunc(da, db, out=da if position == 0 else db)
+        if not recording:
+            return make_tensor(out)
+        return self._link2(a, b, ra, rb, da, db, out, {})
 
     def _apply(self, inputs: tuple, params: dict):
         """Any number of inputs (cat, stack, where, losses with weights)."""
@@ -222,18 +255,19 @@ class Rule:
         return make_tensor(out, True, node)
 
 
-def rule(name: str, node_name: str, *, formula: str, save=(), save_output=False):
+def rule(name: str, node_name: str, *, formula: str, save=(), save_output=False, ufunc=None):
     """Decorator registering ``forward`` as the rule ``name``.
 
     ``save`` lists the input positions the VJP reads (``True``: every input), or maps each
     position to the inputs whose gradient reads it (``{0: (1,), 1: (0,)}`` for ``x * y``:
     ``x`` is kept only when ``y`` needs a gradient). ``save_output`` is a bool, or the
-    inputs whose gradient reads the output.
+    inputs whose gradient reads the output. ``ufunc``: the numpy ufunc ``forward`` is, for
+    the arithmetic that may reuse a dead temporary's buffer (``Rule.apply_into``).
     """
 
     def register(forward) -> Rule:
         positions = save if save is True or isinstance(save, dict) else tuple(save)
-        r = Rule(name, node_name, forward, formula, positions, save_output)
+        r = Rule(name, node_name, forward, formula, positions, save_output, ufunc)
         if name in RULES:
             raise RuntimeError(f"rule {name!r} registered twice")
         RULES[name] = r

@@ -27,7 +27,7 @@ def _binary(a, b, verb: str):
     return a, b
 
 
-@rule("add", "AddBackward0", formula="self: grad; other: grad")
+@rule("add", "AddBackward0", formula="self: grad; other: grad", ufunc=np.add)
 def _add(x, y):
     return x + y
 
@@ -37,7 +37,7 @@ def _(ctx, g):
     return g, g
 
 
-@rule("sub", "SubBackward0", formula="self: grad; other: -grad")
+@rule("sub", "SubBackward0", formula="self: grad; other: -grad", ufunc=np.subtract)
 def _sub(x, y):
     return x - y
 
@@ -55,6 +55,7 @@ _RSUB = _sub.renamed("RsubBackward1")
     "MulBackward0",
     formula="self: grad * other; other: grad * self",
     save={0: (1,), 1: (0,)},  # each operand only for the other's gradient
+    ufunc=np.multiply,
 )
 def _mul(x, y):
     return x * y
@@ -71,6 +72,7 @@ def _(ctx, g):
     "DivBackward0",
     formula="self: grad / other; other: -grad * self / (other * other)",
     save={0: (1,), 1: (0, 1)},
+    ufunc=np.true_divide,
 )
 def _div(x, y):
     return x / y
