@@ -6,25 +6,24 @@ arrays that is the difference between touching fresh pages (page faults: ~3 ms p
 of ``mean(2*(x+1))`` on 10^6 elements, measured) and reusing warm ones. The operators
 ``+ - * /`` of Tensors do the same, only when all of this is proved:
 
-* the operand is a temporary of the running expression: its reference count, taken first
-  thing in the operator, is the count the calibration below measured for a temporary
-  (the interpreter's value stack and this call hold it, nothing else), and the calling
-  frame is executing a binary-operator instruction, not a call such as
-  ``operator.mul(t, 2)`` or ``t.__mul__(2)``, which hand references over differently;
-* its array is its own and nobody else holds it: not a view, writeable, not saved by a
-  node, not the base of a view, not taken as ``t.data`` (the array's reference count);
+* the operand never left the interpreter's value stack: an operator of this module made
+  it, in the frame now running, and between that instruction and the current one the
+  frame ran only loads, constants and other operators (no call, store or jump that could
+  hand it to anyone), and the current instruction is a binary operator (not a call such
+  as ``operator.mul(t, 2)``);
+* nothing else holds it: its reference count, taken first thing in the operator, is the
+  count a calibration probe measured for a temporary (3 on CPython 3.10 to 3.13);
+* its array is its own: not a view, C-contiguous, writeable, floating, referenced by no
+  one else (not saved by a node, not the base of a view, not taken as ``t.data``);
 * it is not a leaf that requires grad (its AccumulateGrad would keep it);
 * the result has its shape and dtype, and the node being recorded does not save it.
 
-CPython 3.14 pushes borrowed references for local variables, so there a named tensor
-shows the count of a temporary: elision is off from 3.14 on and on free-threaded builds,
-and the calibration turns it off wherever the counts do not come out as expected.
-
-One hole is left, the one numpy closes by inspecting the C stack: C code that applies an
-operator to a borrowed reference while the calling frame runs a binary instruction.
-numpy's object-dtype arrays do that, so ``a * 2`` on an object array whose element is a
-large Tensor referenced by nothing else would overwrite that element. Tensors are not
-meant to be stored in object arrays.
+The first point is what numpy gets by walking the C stack: it rules out native code
+(numpy object arrays, C proxies) that applies an operator to a tensor it holds with a
+borrowed reference, which shows the same count as a temporary. CPython 3.14 pushes
+borrowed references for local variables, so elision is off from 3.14 on, on other
+implementations and on free-threaded builds, and whenever the calibration does not come
+out as expected.
 """
 
 from __future__ import annotations
@@ -40,7 +39,7 @@ from gradcalc.autograd.tensor import Tensor
 # numpy's own threshold (NPY_MIN_ELIDE_BYTES): below it a fresh allocation is cheap.
 MIN_BYTES = 256 * 1024
 
-_OPCODE_NAMES = (
+_OPERATOR_NAMES = (
     "BINARY_OP",  # 3.11+
     "BINARY_ADD",
     "BINARY_SUBTRACT",
@@ -51,46 +50,76 @@ _OPCODE_NAMES = (
     "INPLACE_MULTIPLY",
     "INPLACE_TRUE_DIVIDE",
 )
+# Instructions that may run between making a temporary and using it without being able to
+# reach it: it sits on the value stack below their operands.
+_HARMLESS_NAMES = _OPERATOR_NAMES + (
+    "CACHE",
+    "NOP",
+    "EXTENDED_ARG",
+    "LOAD_CONST",
+    "LOAD_SMALL_INT",
+    "LOAD_FAST",
+    "LOAD_FAST_CHECK",
+    "LOAD_FAST_LOAD_FAST",
+    "LOAD_NAME",
+    "LOAD_GLOBAL",
+    "LOAD_DEREF",
+    "LOAD_ATTR",
+    "PUSH_NULL",
+    "BINARY_SUBSCR",
+    "BINARY_POWER",
+    "BINARY_MATRIX_MULTIPLY",
+    "BINARY_FLOOR_DIVIDE",
+    "BINARY_MODULO",
+    "UNARY_NEGATIVE",
+    "UNARY_POSITIVE",
+)
 
 
-def _binary_opcodes() -> frozenset:
+def _opcodes(names) -> frozenset:
     import opcode
 
-    return frozenset(opcode.opmap[name] for name in _OPCODE_NAMES if name in opcode.opmap)
+    return frozenset(opcode.opmap[name] for name in names if name in opcode.opmap)
 
 
-_BINARY = _binary_opcodes()
+_OPERATORS = _opcodes(_OPERATOR_NAMES)
+_HARMLESS = _opcodes(_HARMLESS_NAMES)
 
 
-def _in_binary_instruction(frame) -> bool:
+def _in_operator(frame) -> bool:
     code = frame.f_code.co_code
     lasti = frame.f_lasti
-    return 0 <= lasti < len(code) and code[lasti] in _BINARY
+    return 0 <= lasti < len(code) and code[lasti] in _OPERATORS
+
+
+def _stayed_on_the_stack(t: Tensor, frame) -> bool:
+    """``t`` was made by an operator in ``frame`` and only harmless instructions ran since."""
+    site = getattr(t, "_site", None)
+    if site is None or site[0] != id(frame) or site[1] is not frame.f_code:
+        return False
+    made, now = site[2], frame.f_lasti
+    if not made < now:
+        return False
+    code = frame.f_code.co_code
+    for offset in range(made + 2, now, 2):
+        if code[offset] not in _HARMLESS:
+            return False
+    return True
 
 
 class _Probe:
-    """Measures what an operator of Tensor sees: the same call shape as ``_operator``."""
+    """Measures what an operator of Tensor sees: the same call shape as ``operator``."""
 
     __slots__ = ()
 
     def __mul__(self, other):
-        return (
-            sys.getrefcount(self),
-            sys.getrefcount(other),
-            _in_binary_instruction(sys._getframe(1)),
-        )
+        return sys.getrefcount(self), sys.getrefcount(other), _in_operator(sys._getframe(1))
 
     def __rmul__(self, other):
-        return sys.getrefcount(self), None, _in_binary_instruction(sys._getframe(1))
+        return sys.getrefcount(self), None, _in_operator(sys._getframe(1))
 
 
-def _calibrate() -> int | None:
-    """The reference count of a temporary operand, or None when elision must stay off."""
-    if sys.version_info >= (3, 14):
-        return None
-    gil_enabled = getattr(sys, "_is_gil_enabled", None)
-    if gil_enabled is not None and not gil_enabled():
-        return None
+def _probe() -> int | None:
     named = _Probe()
     temp_self, _, temp_site = _Probe() * 1.0
     _, temp_other, other_site = named * _Probe()
@@ -100,21 +129,38 @@ def _calibrate() -> int | None:
     _, _, explicit_site = named.__mul__(1.0)
     _, _, explicit_temp_site = _Probe().__mul__(1.0)
     temp = temp_self
-    if not (temp == temp_other == reflected and temp_site and other_site and reflected_site):
+    if temp != 3 or not (temp == temp_other == reflected):
+        return None
+    if not (temp_site and other_site and reflected_site) or explicit_site or explicit_temp_site:
         return None
     if named_self != temp + 1 or named_reflected != temp + 1:
         return None
-    if explicit_site or explicit_temp_site:
-        return None
     return temp
+
+
+def _calibrate() -> int | None:
+    """The reference count of a temporary operand, or None when elision must stay off."""
+    if sys.implementation.name != "cpython" or sys.version_info >= (3, 14):
+        return None
+    gil_enabled = getattr(sys, "_is_gil_enabled", None)
+    if gil_enabled is not None and not gil_enabled():
+        return None
+    # A trace or profile function that reads f_locals adds references: measure without.
+    trace, profile = sys.gettrace(), sys.getprofile()
+    sys.settrace(None)
+    sys.setprofile(None)
+    try:
+        return _probe()
+    finally:
+        sys.settrace(trace)
+        sys.setprofile(profile)
 
 
 TEMPORARY = _calibrate()
 
 
 def _references_of_a_lone_array() -> int:
-    """References to an array that only its Tensor holds, counted as ``_owns_dead_buffer``
-    counts them."""
+    """References to an array only its Tensor holds, as ``_owns_dead_buffer`` counts them."""
     t = Tensor._make(np.empty(0))
     return sys.getrefcount(t.data)
 
@@ -129,9 +175,10 @@ def _owns_dead_buffer(t: Tensor, other) -> bool:
     if sys.getrefcount(t.data) != _ARRAY_ALONE:
         return False
     data = t.data
-    if type(data) is not np.ndarray or data.nbytes < MIN_BYTES:
+    if type(data) is not np.ndarray or data.nbytes < MIN_BYTES or data.dtype.kind != "f":
         return False
-    if data.base is not None or not data.flags.writeable:
+    flags = data.flags
+    if data.base is not None or not flags.writeable or not flags.c_contiguous:
         return False
     other_data = other.data if type(other) is Tensor else other
     if np.result_type(data, other_data) != data.dtype:
@@ -140,21 +187,17 @@ def _owns_dead_buffer(t: Tensor, other) -> bool:
     return broadcast_pair(data.shape, other_shape) == data.shape
 
 
-def _elide(rule, verb, checked_swapped, rule_swapped, self, other, self_refs, other_refs):
+def _elide(rule, verb, checked_swapped, rule_swapped, self, other, candidates, frame):
     """``rule`` applied into the buffer of a dead operand, or None to take the usual path."""
-    if not _in_binary_instruction(sys._getframe(2)):
-        return None
     x, y = (other, self) if checked_swapped else (self, other)
     x, y = _binary(x, y, verb)  # the usual operand conversion and shape check, in order
     if rule_swapped != checked_swapped:
         x, y = y, x
-    for candidate, refs in ((self, self_refs), (other, other_refs)):
-        if refs != TEMPORARY or type(candidate) is not Tensor:
-            continue
-        partner = y if candidate is x else x
+    for candidate in candidates:
         if candidate is not x and candidate is not y:
             continue
-        if _owns_dead_buffer(candidate, partner):
+        partner = y if candidate is x else x
+        if _stayed_on_the_stack(candidate, frame) and _owns_dead_buffer(candidate, partner):
             result = rule.apply_into(0 if candidate is x else 1, x, y)
             if result is not None:
                 return result
@@ -179,16 +222,26 @@ def operator(
             type(other) is not Tensor or other.data.nbytes < MIN_BYTES
         ):
             return usual(self, other)
-        # Measured before this frame makes a lasting reference to either operand.
+        # Counted before this frame makes a lasting reference to either operand.
         self_refs = sys.getrefcount(self)
         other_refs = sys.getrefcount(other)
-        if type(self) is Tensor:
-            result = _elide(
-                rule, verb, checked_swapped, rule_swapped, self, other, self_refs, other_refs
-            )
-            if result is not None:
-                return result
-        return usual(self, other)
+        frame = sys._getframe(1)
+        result = None
+        if type(self) is Tensor and (type(other) in (Tensor, float, int)):
+            candidates = [
+                t
+                for t, refs in ((self, self_refs), (other, other_refs))
+                if refs == TEMPORARY and type(t) is Tensor
+            ]
+            if candidates and _in_operator(frame):
+                result = _elide(
+                    rule, verb, checked_swapped, rule_swapped, self, other, candidates, frame
+                )
+        if result is None:
+            result = usual(self, other)
+        if result.data.nbytes >= MIN_BYTES:
+            result._site = (id(frame), frame.f_code, frame.f_lasti)
+        return result
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = usual.__doc__

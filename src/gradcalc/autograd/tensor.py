@@ -17,7 +17,16 @@ from gradcalc.errors import ArgumentError, AutogradError, ShapeError, ValueDomai
 
 
 class Tensor:
-    __slots__ = ("__weakref__", "_accumulator", "_grad", "_requires_grad", "data", "grad_fn")
+    # ``_site``: where an operator made this tensor, set on large results only (elision.py).
+    __slots__ = (
+        "__weakref__",
+        "_accumulator",
+        "_grad",
+        "_requires_grad",
+        "_site",
+        "data",
+        "grad_fn",
+    )
 
     # numpy must defer to our reflected operators (``np.float64(2) * t`` -> ``t.__rmul__``).
     __array_ufunc__ = None
