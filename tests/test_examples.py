@@ -50,3 +50,31 @@ def test_hessian_example(run_gradcalc):
     assert values[:3] == [5.0, 13.0, 27.0]  # 3x**2 + (x1, x0, 0) at x = (1, 2, 3)
     assert values[3:12] == [6.0, 1.0, 0.0, 1.0, 12.0, 0.0, 0.0, 0.0, 18.0]
     assert values[12:] == [6.0, 1.0, 0.0]
+
+
+SGD_STEP_OUTPUT = """\
+tensor(4.9600, grad_fn=<MeanBackward0>)
+tensor(0.7165, grad_fn=<MeanBackward0>)
+tensor([[0.3098],
+        [0.0645]], requires_grad=True)
+tensor([0.5547], requires_grad=True)
+True True
+"""
+
+
+def test_sgd_step_updates_the_leaves_in_no_grad_blocks(run_gradcalc):
+    result = run_gradcalc("-f", str(EXAMPLES / "sgd_step.py"))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no warning: the updates are in place, as in PyTorch
+    assert result.stdout == SGD_STEP_OUTPUT
+
+
+def test_sgd_step_prints_what_pytorch_prints(torch_module):
+    import subprocess
+    import sys
+
+    script = EXAMPLES / "sgd_step.py"
+    python = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert python.stdout == SGD_STEP_OUTPUT

@@ -57,6 +57,8 @@ BINARY = [
     lambda a, b: ag.maximum(a, b * 0.5),
     lambda a, b: ag.where(a > b, a * b, b),
     lambda a, b: ag.mse_loss(a, b, reduction="none"),
+    lambda a, b: ag.einsum("...,...->...", a, b),
+    lambda a, b: (a * b).masked_fill(a > b, 0.5),
 ]
 
 
@@ -80,7 +82,16 @@ REDUCTIONS = [
     lambda x, d, k: x.var(dim=d, keepdim=k, correction=0),
     lambda x, d, k: x.norm(dim=d, keepdim=k),
     lambda x, d, k: x.logsumexp(dim=d, keepdim=k),
+    lambda x, d, k: x.cumsum(d[-1]) * (2.0 if k else 1.0),
+    lambda x, d, k: ag.einsum(_einsum_reduction(x.ndim, d, k), x),
 ]
+
+
+def _einsum_reduction(ndim, dims, keep_order) -> str:
+    """``sum`` over ``dims`` as an einsum equation, the kept dims reversed unless keep_order."""
+    letters = "abc"[:ndim]
+    kept = [c for i, c in enumerate(letters) if i not in {d % ndim for d in dims}]
+    return letters + "->" + "".join(kept if keep_order else reversed(kept))
 
 
 @st.composite
@@ -127,6 +138,8 @@ def test_shape_ops_round_trip(shape, seed):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=shape)
     _check(lambda t: t.reshape(-1)[::-1].unsqueeze(0), [x], seed)
+    repeats = tuple(rng.integers(1, 3, size=len(shape) + int(rng.integers(0, 2))))
+    _check(lambda t: t.repeat(*repeats), [x], seed)
     _check(
         lambda t: ag.stack([t, t.T.T * 2], dim=0).permute(*reversed(range(len(shape) + 1))),
         [x],

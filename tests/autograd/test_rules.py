@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -20,6 +22,10 @@ def _draw(rng, shape, domain):
     # keep away from kinks at 0 (abs, relu, clamp bounds) so finite differences are smooth
     x = rng.uniform(0.2, 1.5, shape) * rng.choice([-1.0, 1.0], shape)
     return x
+
+
+def _torch_einsum(equation, T, *operands):
+    return T.einsum(equation, *operands)
 
 
 def F(name):
@@ -309,6 +315,104 @@ CASES = [
         ANY,
     ),
     ("clone", F("clone"), lambda T, a: a.clone(), [(2, 3)], ANY),
+    # piecewise constant: zero gradient (inputs are drawn away from the jumps)
+    ("sign", F("sign"), lambda T, a: a.sign(), [(2, 3)], ANY),
+    ("floor", F("floor"), lambda T, a: T.floor(a), [(2, 3)], ANY),
+    ("ceil", lambda a: a.ceil(), lambda T, a: a.ceil(), [(2, 3)], ANY),
+    ("trunc", F("trunc"), lambda T, a: T.trunc(a), [(2, 3)], ANY),
+    ("round", lambda a: a.round(), lambda T, a: a.round(), [(2, 3)], ANY),
+    (
+        "round_decimals",
+        lambda a: ag.round(a * 10, decimals=-1),
+        lambda T, a: T.round(a * 10, decimals=-1),
+        [(2, 3)],
+        ANY,
+    ),
+    ("square", F("square"), lambda T, a: T.square(a), [(2, 3)], ANY),
+    ("remainder_scalar", lambda a: a % 2, lambda T, a: a % 2, [(2, 3)], ANY),
+    ("remainder_neg", lambda a: a.remainder(-0.7), lambda T, a: a.remainder(-0.7), [(2, 3)], ANY),
+    ("remainder_tensor", lambda a, b: a % b, lambda T, a, b: a % b, [(2, 3), (3,)], POS),
+    ("fmod_scalar", lambda a: a.fmod(0.7), lambda T, a: T.fmod(a, 0.7), [(2, 3)], ANY),
+    ("fmod_tensor", F("fmod"), lambda T, a, b: T.fmod(a, b), [(2, 3), (2, 1)], POS),
+    ("cumsum", lambda a: a.cumsum(1), lambda T, a: a.cumsum(1), [(2, 3)], ANY),
+    ("cumsum_neg", lambda a: ag.cumsum(a, dim=-3), lambda T, a: T.cumsum(a, -3), [(3, 2, 2)], ANY),
+    ("repeat", lambda a: a.repeat(2, 1, 3), lambda T, a: a.repeat(2, 1, 3), [(2, 3)], ANY),
+    (
+        "masked_fill",
+        lambda a: a.masked_fill(a > 0.5, 0.25),
+        lambda T, a: a.masked_fill(a > 0.5, 0.25),
+        [(2, 3)],
+        ANY,
+    ),
+    (
+        "masked_fill_bcast",
+        lambda a: a.masked_fill(ag.tensor([[True, False, True], [False, False, True]]), -1.0),
+        lambda T, a: a.masked_fill(T.tensor([[True, False, True], [False, False, True]]), -1.0),
+        [(3,)],
+        ANY,
+    ),
+    (
+        "addmm",
+        lambda c, a, b: ag.addmm(c, a, b, beta=0.5, alpha=2.0),
+        lambda T, c, a, b: T.addmm(c, a, b, beta=0.5, alpha=2.0),
+        [(3,), (2, 4), (4, 3)],
+        ANY,
+    ),
+    ("linear", F("linear"), lambda T, *a: T.nn.functional.linear(*a), [(4, 3), (2, 3), (2,)], ANY),
+    ("linear_nobias", F("linear"), lambda T, *a: T.nn.functional.linear(*a), [(4, 3), (2, 3)], ANY),
+    ("linear_1d", F("linear"), lambda T, *a: T.nn.functional.linear(*a), [(3,), (2, 3), (2,)], ANY),
+    (
+        "linear_1d_nobias",
+        F("linear"),
+        lambda T, *a: T.nn.functional.linear(*a),
+        [(3,), (2, 3)],
+        ANY,
+    ),
+    (
+        "linear_3d",
+        F("linear"),
+        lambda T, *a: T.nn.functional.linear(*a),
+        [(2, 4, 3), (2, 3), (2,)],
+        ANY,
+    ),
+    (
+        "linear_3d_nobias",
+        F("linear"),
+        lambda T, *a: T.nn.functional.linear(*a),
+        [(2, 4, 3), (2, 3)],
+        ANY,
+    ),
+    *[
+        (
+            f"einsum[{eq}]",
+            functools.partial(ag.einsum, eq),
+            functools.partial(_torch_einsum, eq),
+            shapes,
+            ANY,
+        )
+        for eq, shapes in [
+            ("ij,jk->ik", [(2, 3), (3, 4)]),
+            ("ij,kj", [(2, 3), (4, 3)]),
+            ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]),
+            ("ii->i", [(3, 3)]),
+            ("ii", [(3, 3)]),
+            ("iij->ji", [(3, 3, 2)]),
+            ("ij->", [(2, 3)]),
+            ("ij->j", [(2, 3)]),
+            ("ijk->kij", [(2, 3, 4)]),
+            ("ba", [(2, 3)]),
+            ("i,j->ij", [(3,), (4,)]),
+            ("i,i->", [(3,), (3,)]),
+            ("ij,ij->ij", [(2, 3), (2, 3)]),
+            ("ij,k->i", [(2, 3), (4,)]),
+            ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
+            ("i,i,i->i", [(3,), (3,), (3,)]),
+            ("ii,i->i", [(3, 3), (3,)]),
+            ("...ij,...jk->...ik", [(2, 1, 2, 3), (3, 3, 4)]),
+            ("ij,jk->ik", [(2, 1), (3, 4)]),
+            ("bi , bi -> b", [(4, 3), (1, 3)]),
+        ]
+    ],
 ]
 
 IDS = [c[0] for c in CASES]

@@ -114,6 +114,9 @@ def test_tutorial_reprs_match_torch(torch_module):
         pairs.append((ag.tensor([1e-5, 1e5, 3.0]), T.tensor([1e-5, 1e5, 3.0])))
         pairs.append((ag.arange(2000.0), T.arange(2000.0)))
         pairs.append((ag.tensor([1.0, 2.0]) > 1, T.tensor([1.0, 2.0]) > 1))
+        pairs += [(x.long(), tx.long()), (x.sum(0).argmax(), tx.sum(0).argmax())]
+        pairs += [((x > 0).all(), (tx > 0).all()), (x.round(), tx.round())]
+        pairs += [(x % 2, tx % 2), (y.square(), ty.square()), (x.cumsum(1), tx.cumsum(1))]
         for ours, theirs in pairs:
             assert repr(ours) == repr(theirs)
     finally:
@@ -145,6 +148,14 @@ def test_max_with_dim_returns_values_and_indices_like_torch(torch_module):
         lambda L, x: (x**0).sum(),
         lambda L, x: (x * 0).sqrt().sum(),
         lambda L, x: (x * 0 + 1).std(),
+        # at the jumps of the piecewise-constant ops and the remainders
+        lambda L, x: x.sign().sum() + (x * 0).sign().sum(),
+        lambda L, x: (x.floor() + x.ceil() + x.trunc()).sum(),
+        lambda L, x: ((x + 0.5).round() + (x * 0.5).round()).sum(),
+        lambda L, x: ((x % 3) * x).sum(),
+        lambda L, x: (L.fmod(x, 2) * x).sum(),
+        lambda L, x: x.cumsum(1).max() + x.masked_fill(x == 3, 0).sum(),
+        lambda L, x: L.einsum("ij,ij->", x, x) + L.einsum("ii->i", x[:, :2]).sum(),
     ],
 )
 def test_non_differentiable_points_follow_torch(torch_module, expr):

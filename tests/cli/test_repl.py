@@ -210,3 +210,72 @@ def test_the_repl_survives_hostile_input_with_every_variable_intact(spawn):
     assert "tensor([3., 6.], grad_fn=<MulBackward0>)" in run_line(child, "keep")
     assert "tensor([2., 4.])" in run_line(child, "x.grad")  # the one backward that ran
     assert exit_with_ctrl_d(child) == 0
+
+
+def test_a_with_block_continues_until_an_empty_line(spawn, tmp_path):
+    child = spawn()
+    run_line(child, "w = torch.tensor([1., 2.], requires_grad=True)")
+    run_line(child, "(w ** 2).sum().backward()")
+    child.sendline("with torch.no_grad():")
+    child.expect_exact("... ")
+    child.sendline("    w -= 0.1 * w.grad")
+    child.expect_exact("... ")
+    child.sendline("    print(w)")
+    child.expect_exact("... ")
+    assert "tensor([0.8000, 1.6000], requires_grad=True)" in run_line(child, "")
+    assert "True" in run_line(child, "w.is_leaf")
+    # the one-line form runs at once
+    assert "tensor([1.6000, 3.2000], requires_grad=True)" in run_line(
+        child, "with torch.no_grad(): w *= 2; print(w)"
+    )
+    # an empty line right after the ':' is an error, shown, and the session goes on
+    child.sendline("with torch.no_grad():")
+    child.expect_exact("... ")
+    assert "expected an indented block" in run_line(child, "")
+    run_line(child, ":save saved.py")
+    assert (
+        (tmp_path / "saved.py")
+        .read_text()
+        .endswith(
+            "with torch.no_grad():\n    w -= 0.1 * w.grad\n    print(w)\nw.is_leaf\n"
+            "with torch.no_grad():\n    w *= 2\n    print(w)\n"
+        )
+    )
+    assert exit_with_ctrl_d(child) == 0
+
+
+def test_ctrl_d_on_a_continuation_line_discards_the_statement_not_the_session(spawn):
+    child = spawn()
+    run_line(child, "x = 3.")
+    child.sendline("y = (x +")
+    child.expect_exact("... ")
+    child.sendcontrol("d")
+    child.expect_exact("discarded")
+    child.expect_exact(">>> ")
+    assert "NameError" in run_line(child, "y")  # it never ran
+    assert "tensor(6., grad_fn=<MulBackward0>)" in run_line(child, "x * 2")
+    assert exit_with_ctrl_d(child) == 0
+
+
+def test_a_cancelled_statement_stays_out_of_the_history(spawn, state_home):
+    child = spawn()
+    run_line(child, "kept_line = 1.")
+    child.sendline("cancelled_by_ctrl_c = (1 +")
+    child.expect_exact("... ")
+    child.sendline("  2 +")
+    child.expect_exact("... ")
+    child.sendcontrol("c")
+    child.expect_exact(">>> ")
+    child.sendline("discarded_by_ctrl_d = (1 +")
+    child.expect_exact("... ")
+    child.sendcontrol("d")
+    child.expect_exact(">>> ")
+    child.send("typed_then_cancelled")
+    child.expect_exact("typed_then_cancelled")  # echoed: readline has it
+    child.sendcontrol("c")
+    child.expect_exact(">>> ")
+    assert exit_with_ctrl_d(child) == 0
+    history = (state_home / "gradcalc" / "history").read_text()
+    assert "kept_line = 1." in history
+    for cancelled in ("cancelled_by_ctrl_c", "2 +", "discarded_by_ctrl_d", "typed_then_cancelled"):
+        assert cancelled not in history

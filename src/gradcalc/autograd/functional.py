@@ -34,6 +34,7 @@ from gradcalc.autograd.ops.arithmetic import (
     reciprocal,
     rpow,
     rsub,
+    square,
     sub,
 )
 from gradcalc.autograd.ops.constructors import (
@@ -45,12 +46,13 @@ from gradcalc.autograd.ops.constructors import (
     ones,
     ones_like,
     rand,
+    randint,
     randn,
     tensor,
     zeros,
     zeros_like,
 )
-from gradcalc.autograd.ops.copies import clone, double, float32, to
+from gradcalc.autograd.ops.copies import bool_, clone, double, float32, int32, long, to
 from gradcalc.autograd.ops.elementwise import (
     abs,
     clamp,
@@ -74,7 +76,7 @@ from gradcalc.autograd.ops.elementwise import (
     tanh,
     where,
 )
-from gradcalc.autograd.ops.linalg import dot, matmul, mm, outer, trace
+from gradcalc.autograd.ops.linalg import addmm, dot, einsum, linear, matmul, mm, outer, trace
 from gradcalc.autograd.ops.losses import (
     binary_cross_entropy,
     cross_entropy,
@@ -83,6 +85,11 @@ from gradcalc.autograd.ops.losses import (
     nll_loss,
 )
 from gradcalc.autograd.ops.reductions import (
+    all,
+    any,
+    argmax,
+    argmin,
+    cumsum,
     log_softmax,
     logsumexp,
     max,
@@ -95,6 +102,16 @@ from gradcalc.autograd.ops.reductions import (
     sum,
     var,
 )
+from gradcalc.autograd.ops.rounding import (
+    ceil,
+    floor,
+    floor_divide,
+    fmod,
+    remainder,
+    round,
+    sign,
+    trunc,
+)
 from gradcalc.autograd.ops.shapes import (
     T,
     broadcast_to,
@@ -102,7 +119,9 @@ from gradcalc.autograd.ops.shapes import (
     expand,
     flatten,
     getitem,
+    masked_fill,
     permute,
+    repeat,
     reshape,
     squeeze,
     stack,
@@ -130,7 +149,9 @@ METHODS = (
     "logical_not abs clamp cos elu erf exp gelu leaky_relu log log1p maximum minimum relu "
     "sigmoid silu sin softplus sqrt tan tanh dot matmul mm outer trace logsumexp log_softmax "
     "max min mean norm prod softmax std sum var broadcast_to expand flatten permute reshape "
-    "squeeze t transpose unsqueeze view clone to double"
+    "squeeze t transpose unsqueeze view clone to double "
+    "sign floor ceil round trunc square remainder fmod floor_divide cumsum argmax argmin all any "
+    "repeat masked_fill addmm long"
 ).split()
 
 OPERATORS = {
@@ -147,6 +168,10 @@ OPERATORS = {
     "__rtruediv__": rdiv,
     "__pow__": pow,
     "__rpow__": rpow,
+    "__mod__": remainder,
+    "__rmod__": lambda self, other: remainder(other, self),
+    "__floordiv__": floor_divide,
+    "__rfloordiv__": lambda self, other: floor_divide(other, self),
     "__matmul__": matmul,
     "__rmatmul__": lambda self, other: matmul(other, self),
     "__neg__": neg,
@@ -173,6 +198,8 @@ def _install() -> None:
     for name, fn in OPERATORS.items():
         setattr(Tensor, name, fn)
     Tensor.float = float32
+    Tensor.int = int32
+    Tensor.bool = bool_
     Tensor.T = property(T)
     Tensor.mT = property(lambda self: transpose(self, -2, -1))
 
@@ -217,19 +244,28 @@ __all__ = [
     "Tensor",
     "abs",
     "add",
+    "addmm",
+    "all",
+    "any",
     "arange",
+    "argmax",
+    "argmin",
     "backward",
     "binary_cross_entropy",
+    "bool_",
     "broadcast_to",
     "cat",
+    "ceil",
     "clamp",
     "clone",
     "cos",
     "cross_entropy",
+    "cumsum",
     "detach",
     "div",
     "dot",
     "double",
+    "einsum",
     "elu",
     "eq",
     "erf",
@@ -237,6 +273,9 @@ __all__ = [
     "expand",
     "eye",
     "flatten",
+    "floor",
+    "floor_divide",
+    "fmod",
     "full",
     "full_like",
     "ge",
@@ -246,11 +285,13 @@ __all__ = [
     "gradcheck",
     "gt",
     "hessian",
+    "int32",
     "is_tensor",
     "jacobian",
     "l1_loss",
     "le",
     "leaky_relu",
+    "linear",
     "linspace",
     "log",
     "log1p",
@@ -260,7 +301,9 @@ __all__ = [
     "logical_or",
     "logical_xor",
     "logsumexp",
+    "long",
     "lt",
+    "masked_fill",
     "matmul",
     "max",
     "maximum",
@@ -281,16 +324,22 @@ __all__ = [
     "pow",
     "prod",
     "rand",
+    "randint",
     "randn",
     "reciprocal",
     "relu",
+    "remainder",
+    "repeat",
     "reshape",
+    "round",
     "sigmoid",
+    "sign",
     "silu",
     "sin",
     "softmax",
     "softplus",
     "sqrt",
+    "square",
     "squeeze",
     "stack",
     "std",
@@ -303,6 +352,7 @@ __all__ = [
     "to",
     "trace",
     "transpose",
+    "trunc",
     "unsqueeze",
     "var",
     "view",

@@ -11,6 +11,8 @@ import re
 
 import numpy as np
 
+from gradcalc.interpreter.results import Shown
+
 ONE_LINE_ELEMENTS = 8  # tree labels and graph nodes: past this, edge items and "..."
 BLOCK_ELEMENTS = 60  # table cells
 _SPACES_AFTER_NEWLINE = re.compile(r"\n\s*")
@@ -25,7 +27,11 @@ def format_shape(shape) -> str:
 
 def format_value(value, precision: int = 4, *, one_line: bool = False) -> str:
     """A value as PyTorch prints a tensor's numbers, without ``tensor(...)`` around them:
-    ``9.``, ``[5.0100, 2.5403]``; long tensors summarised with ``...``."""
+    ``9.``, ``[5.0100, 2.5403]``; long tensors summarised with ``...``. A value with no array
+    form (``torch.return_types.max(...)``) shows as PyTorch prints it, over several lines
+    unless ``one_line``."""
+    if isinstance(value, Shown):
+        return " ".join(line.strip() for line in value.splitlines()) if one_line else str(value)
     if value is None or isinstance(value, str | bool):
         return repr(value) if isinstance(value, str) else str(value)
     array = np.asarray(value)

@@ -3,8 +3,11 @@
 Input comes through ``input()``; on a terminal the stdlib ``readline`` gives it line editing,
 a history file kept across sessions (``$XDG_STATE_HOME/gradcalc/history``) and Tab
 completion from ``Session.completions``. A chunk runs once
-``gradcalc.grammar.parser.is_complete`` says it is whole. Errors are shown and the session
-goes on with every variable intact; Ctrl-C cancels the line; Ctrl-D (or ``:quit``) exits 0.
+``gradcalc.grammar.parser.is_complete`` says it is whole; as in Python's REPL, a block
+(``with torch.no_grad():``) runs once an empty line ends it. Errors are shown and the session
+goes on with every variable intact. Ctrl-C cancels the statement being typed, and Ctrl-D on a
+``...`` line discards it; neither leaves it in the history. Ctrl-D on an empty ``>>>`` line (or
+``:quit``) exits 0.
 """
 
 from __future__ import annotations
@@ -24,7 +27,10 @@ COMPLETER_DELIMS = " \t\n()[]{},;=+-*/@<>%!~&|^"  # not "." (x.me<Tab>) nor ":" 
 
 HELP = """\
 Type statements as in a script; expression results are printed, assignments are silent.
-Open brackets continue on the next line (... prompt). Ctrl-C cancels the line, Ctrl-D exits.
+Open brackets continue on the next line (... prompt). A line ending in ':', such as
+with torch.no_grad():, opens a block: indent its lines, and an empty line runs it.
+Ctrl-C cancels the statement, Ctrl-D on a ... line discards it and on an empty
+prompt exits.
 
   :help            this help
   :vars            every variable: shape and value
@@ -65,15 +71,24 @@ class Repl:
         if self._readline is not None:
             self.out.print(Text("gradcalc REPL — :help for commands, Ctrl-D to leave", style="dim"))
         lines: list[str] = []
+        history_mark = 0  # history length before the statement being typed
         try:
             while True:
+                if not lines:
+                    history_mark = self._history_length()
                 try:
                     line = input(CONTINUATION if lines else PROMPT)
                 except EOFError:
                     self._newline()
-                    return 0
+                    if not lines:
+                        return 0
+                    self._forget_history_since(history_mark)
+                    lines.clear()
+                    self.out.print(Text("(unfinished statement discarded)", style="dim"))
+                    continue
                 except KeyboardInterrupt:
                     self._newline()
+                    self._forget_history_since(history_mark)
                     lines.clear()
                     continue
                 if not lines and line.strip().startswith(":"):
@@ -91,6 +106,25 @@ class Repl:
                 self.execute(text)
         finally:
             self._save_history()
+
+    def _history_length(self) -> int:
+        return self._readline.get_current_history_length() if self._readline else 0
+
+    def _forget_history_since(self, mark: int) -> None:
+        """Drop the lines of a cancelled statement that readline already put in the history."""
+        if self._readline is None:
+            return
+        readline = self._readline
+        try:
+            length = readline.get_current_history_length()
+            while length > mark:
+                readline.remove_history_item(length - 1)
+                shorter = readline.get_current_history_length()
+                if shorter >= length:  # an editline that numbers its history otherwise
+                    break
+                length = shorter
+        except (AttributeError, ValueError):  # an editline without remove_history_item
+            pass
 
     def _newline(self) -> None:
         sys.stdout.write("\n")

@@ -85,7 +85,7 @@ class Reporter:
     def statement_results(self, result, line_offset: int = 0) -> None:
         """Each statement's output in order, then its error, as it would have happened live."""
         for statement in result.statements:
-            for output in statement.outputs:
+            for output in shown_outputs(statement, result.filename):
                 if output.kind == "warning":
                     self.warnings([output.text])
                 else:
@@ -94,6 +94,15 @@ class Reporter:
                 self.error(statement.error, result.source, result.filename, line_offset)
         if result.syntax_error is not None:
             self.error(result.syntax_error, result.source, result.filename, line_offset)
+
+
+def shown_outputs(statement, filename: str | None) -> list:
+    """A statement's outputs as the user sees them. A ``.py`` script runs as ``python
+    script.py`` would: ``print`` shows, a bare expression statement does not (a ``.gc``
+    file, stdin, a one-liner and the REPL show it, as a notebook cell does)."""
+    if filename is not None and filename.endswith(".py"):
+        return [o for o in statement.outputs if o.kind != "value"]
+    return statement.outputs
 
 
 def execute(options: Options) -> int:
@@ -472,7 +481,7 @@ def run_document(session, outcome: Outcome, options: Options, *, with_graph: boo
     }
     if result is not None:
         for statement in result.statements:
-            for output in statement.outputs:
+            for output in shown_outputs(statement, result.filename):
                 key = "warnings" if output.kind == "warning" else "printed"
                 document[key].append(output.text)
     document["warnings"].extend(outcome.warnings)

@@ -157,7 +157,31 @@ class Import(Node):
     alias: str | None
 
 
-Statement = Assign | AugAssign | ExprStatement | Import
+@dataclass(frozen=True)
+class Unpack(Node):
+    """``a, b = value`` (also ``g, = ...`` and ``(a, b) = ...``): one name per element."""
+
+    targets: tuple[Name, ...]
+    value: Expr
+
+
+@dataclass(frozen=True)
+class With(Node):
+    """``with torch.no_grad():`` and the statements of its block, in order.
+
+    ``context`` is the call after ``with``; the parser accepts only the grad-mode ones
+    (``GRAD_MODE_CONTEXTS``). ``header_span`` covers ``with ...:`` alone.
+    """
+
+    context: Call
+    body: tuple[Statement, ...]
+    header_span: Span = field(repr=False, compare=False)
+
+
+GRAD_MODE_CONTEXTS = ("no_grad", "enable_grad", "set_grad_enabled", "inference_mode")
+"""The functions whose call may follow ``with``, as ``torch.xxx()`` or plain ``xxx()``."""
+
+Statement = Assign | AugAssign | ExprStatement | Import | Unpack | With
 
 
 @dataclass(frozen=True)

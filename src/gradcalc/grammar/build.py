@@ -155,6 +155,24 @@ def _between(first, last) -> Span:
     return make_span(line, column, span.end_line, span.end_column, start, span.end)
 
 
+def _check_grad_mode_context(context) -> None:
+    """Refuse, before anything runs, a ``with`` whose context is not a grad-mode call."""
+    func = getattr(context, "func", None)
+    base = func
+    while type(base) is ast.Attribute:
+        base = base.value
+    name = func.attr if type(func) is ast.Attribute else getattr(func, "id", None)
+    if type(context) is ast.Call and type(base) is ast.Name and name in ast.GRAD_MODE_CONTEXTS:
+        return
+    raise _syntax_error(
+        "with takes torch.no_grad(), torch.enable_grad() or torch.set_grad_enabled(mode) "
+        "in gradcalc",
+        context.span,
+        "gradcalc's only blocks switch gradient recording off or on, as in "
+        "with torch.no_grad(): w -= lr * w.grad",
+    )
+
+
 def _is_token(item, kind: str) -> bool:
     return getattr(item, "type", None) == kind
 
@@ -214,6 +232,34 @@ class SyntaxTreeBuilder:
             "tensors are not changed in place here; build a new one instead "
             "(for example with where(), cat() or arithmetic)",
         )
+
+    def assign_unpack(self, children):
+        *names, value = children
+        targets = tuple(self._target_name(name) for name in names)
+        return ast.Unpack(_between(names[0], value), targets, value)
+
+    def assign_unpack_group(self, children):
+        opening, *elements, closing, value = children
+        for element in elements:
+            if type(element) is not ast.Name:
+                what = (
+                    "True, False and None are constants"
+                    if isinstance(element, ast.Constant)
+                    else "only names can be unpacked into"
+                )
+                raise _syntax_error(
+                    "cannot assign to an expression", element.span, f"{what}: (a, b) = ..."
+                )
+        return ast.Unpack(_between(opening, value), tuple(elements), value)
+
+    def bare_tuple(self, children):
+        return _TupleLiteral(_between(children[0], children[-1]), tuple(children))
+
+    def with_stmt(self, children):
+        keyword, context, colon, *statements = children
+        _check_grad_mode_context(context)
+        body = self.start(statements)
+        return ast.With(_between(keyword, body[-1]), context, tuple(body), _between(keyword, colon))
 
     def expr_stmt(self, children):
         (expr,) = children

@@ -23,12 +23,32 @@ BINARY_OPERATORS = {
 }  # fmt: skip
 COMPARISONS = {"EQ", "NE", "LT", "LE", "GT", "GE"}
 AUGMENTED = {"PLUS_ASSIGN", "MINUS_ASSIGN", "STAR_ASSIGN", "SLASH_ASSIGN"}
-STATEMENT_ENDS = {"_NL", "SEMICOLON", "$END"}
+STATEMENT_ENDS = {"_NL", "SEMICOLON", "$END", "_DEDENT"}
 # Tokens implied by "an operator": after a complete value the parser also accepts a call,
 # an index, an attribute or an assignment, which would only clutter the message.
 IMPLIED_BY_OPERATOR = {"LPAR", "LSQB", "DOT", "EQUAL"} | AUGMENTED
 # Punctuation worth naming, in the order a message lists it.
 LISTED = ["RPAR", "RSQB", "COMMA", "COLON", "EQUAL", "IMPORT", "AS", "DOT", "LPAR", "LSQB"]
+
+# Python's other compound statements: what to write instead.
+NO_SUCH_STATEMENT = {
+    "for": "there are no loops: write the steps out one after another (a script can hold "
+    "them), or work on a whole dimension at once with tensor operations",
+    "while": "there are no loops: write the steps out one after another (a script can hold them)",
+    "if": "there are no conditionals: where(condition, a, b) chooses between two values "
+    "element by element",
+    "elif": "there are no conditionals: where(condition, a, b) chooses between two values",
+    "else": "there are no conditionals: where(condition, a, b) chooses between two values",
+    "def": "there are no functions: write the expression out, binding intermediate results "
+    "to names",
+    "class": "there are no classes: bind tensors to names",
+    "try": "there is no exception handling: with --keep-going (-k) a script goes on after a "
+    "failing statement",
+    "except": "there is no exception handling: with --keep-going (-k) a script goes on after "
+    "a failing statement",
+    "finally": "there is no exception handling",
+    "async": "there is nothing asynchronous in gradcalc",
+}
 
 PYTHON_ONLY_KEYWORDS = {
     "if", "elif", "else", "for", "while", "def", "class", "return", "lambda", "with", "try",
@@ -47,8 +67,10 @@ def describe_token(kind: str, value: str) -> str:
     """How a message names the token the parser did not expect."""
     if kind == "$END":
         return "end of input"
-    if kind == "_NL":
+    if kind in ("_NL", "_DEDENT"):
         return "end of line"
+    if kind == "_INDENT":
+        return "the start of a block"
     if kind == "NAME":
         return f"name '{value}'"
     if kind == "NUMBER":
@@ -66,6 +88,8 @@ def describe_expected(expected: Iterable[str], terminal_text: dict[str, str]) ->
     wants_value = {"NAME", "NUMBER"} <= expected
     if wants_value and "IMPORT" in expected:  # the start of a statement
         return "a statement"
+    if "_INDENT" in expected:  # just after a block's ':'
+        return "a statement after ':' or an indented block on the next lines"
     if wants_value:
         parts.append("an expression")
     elif "NAME" in expected:
@@ -129,6 +153,9 @@ def unexpected_token(
         hint = f"add the missing '{CLOSER_OF[innermost[0]]}'"
         return _error(message, span, hint, at_end)
 
+    if not open_brackets and expected & BINARY_OPERATORS:
+        # After a statement's first name ',' could start ``a, b = ...``: not worth saying.
+        expected.discard("COMMA")
     wanted = describe_expected(expected, terminal_text)
     message = f"unexpected {what}" + (f" — expected {wanted}" if wanted else "")
 
@@ -166,18 +193,32 @@ def unexpected_token(
             )
     elif kind in AUGMENTED and expected & BINARY_OPERATORS and "NAME" not in expected:
         hint = f"only a name or an attribute can be the target of '{value}'"
+    elif kind == "AS" and "COLON" in expected:
+        hint = "write with torch.no_grad(): without 'as name': it gives nothing to bind"
     elif kind == "COLON":
         hint = (
-            "':' only appears in slices inside brackets, like x[1:3]; "
-            "gradcalc has no blocks (if, for, def)"
+            "':' only appears in slices inside brackets, like x[1:3], and after a with "
+            "statement's context (with torch.no_grad():)"
         )
     elif kind in COMPARISONS and prev_kind is not None:
         hint = "comparisons cannot be chained; compare two values at a time"
     elif kind in ("STAR", "POW") and prev_kind in ("LPAR", "COMMA"):
         hint = "unpacking arguments with '*' or '**' is not supported"
-    elif kind in ("$END", "_NL") and prev_kind in BINARY_OPERATORS:
+    elif kind in ("$END", "_NL", "_DEDENT") and prev_kind in BINARY_OPERATORS:
         hint = f"the '{prev_value}' at {_where(prev_span, span)} needs a value after it"
     return _error(message, span, hint, at_end)
+
+
+def no_such_statement(keyword: str, span: Span) -> GradcalcSyntaxError:
+    """The error for a Python statement gradcalc does not have (``for``, ``if``, ``def``...)."""
+    return _error(f"gradcalc has no '{keyword}' statement", span, NO_SUCH_STATEMENT[keyword], False)
+
+
+def indentation_error(
+    message: str, span: Span, hint: str, needs_more_input: bool
+) -> GradcalcSyntaxError:
+    """The error for indentation that does not fit the open blocks."""
+    return _error(message, span, hint, needs_more_input)
 
 
 def _python_keyword_hint(keyword: str) -> str:

@@ -68,13 +68,17 @@ def is_complete(source: str) -> bool:
     """Whether the REPL should run ``source`` now rather than ask for another line.
 
     False while a bracket is open or the text stops where more is needed (after a binary
-    operator, a ``,`` inside brackets, ``import``, ...); True when it parses and also when it
-    is simply wrong, so that the REPL runs it and shows the error.
+    operator, a ``,`` inside brackets, ``import``, a block's ``:``, ...) and, as in Python's
+    REPL, while an indented block is open and the last line is not empty; True when it
+    parses and also when it is simply wrong, so that the REPL runs it and shows the error.
     """
     try:
         _parse_statements(source, MAX_NESTING_DEPTH)
     except GradcalcSyntaxError as error:
         return not getattr(error, "needs_more_input", False)
+    if _lexer.blocks_open_at_end:
+        last_line = source[source.rfind("\n") + 1 :]
+        return not last_line.strip()
     return True
 
 
@@ -109,6 +113,7 @@ def _parser() -> Lark:
             openers=_OPENERS,
             closers=_CLOSERS,
             newline="_NL",
+            blocks=("COLON", "_INDENT", "_DEDENT"),
         )
         _lark = lark
     return _lark
@@ -131,7 +136,7 @@ def _cache_file(grammar: str) -> str | None:
 def _parse_statements(source: str, max_depth: int) -> list:
     """Lex and parse ``source`` into its statements, raising ``GradcalcSyntaxError``."""
     from gradcalc.grammar import diagnostics
-    from gradcalc.grammar.lexer import NestedTooDeep, UnexpectedCharacter
+    from gradcalc.grammar.lexer import IndentationProblem, NestedTooDeep, UnexpectedCharacter
 
     _parser()
     # The lexer and the parse allocate a token, a node or two per token and create no
@@ -159,10 +164,24 @@ def _parse_statements(source: str, max_depth: int) -> list:
             error.line, error.column, error.line, error.column + 1, error.pos, error.pos + 1
         )
         raise diagnostics.unexpected_character(error.char, span, rest.rstrip("\r")) from None
+    except IndentationProblem as error:
+        span = Span(
+            error.line, error.column, error.line, error.column + 1, error.pos, error.pos + 1
+        )
+        raise diagnostics.indentation_error(
+            error.message, span, error.hint, error.needs_more_input
+        ) from None
     except _UnexpectedToken as error:
         index = error.index
         bad = tokens[index]
         previous = tokens[index - 1] if index else None
+        opening = _statement_start(tokens, index)
+        if (
+            opening is not None
+            and opening is not bad
+            and opening.value in diagnostics.NO_SUCH_STATEMENT
+        ):
+            raise diagnostics.no_such_statement(opening.value, _token_span(opening)) from None
         raise diagnostics.unexpected_token(
             bad.type,
             bad.value,
@@ -172,7 +191,10 @@ def _parse_statements(source: str, max_depth: int) -> list:
             [(_OPENERS[t.type], _token_span(t)) for t in _open_brackets(tokens[:index])],
             (previous.type, previous.value, _token_span(previous)) if previous else None,
             at_end=bad.type == "$END"
-            or (bad.type == "_NL" and _only_blank_after(tokens[index + 1 :], stopped, max_depth)),
+            or (
+                bad.type in _LINE_ENDS
+                and _only_blank_after(tokens[index + 1 :], stopped, max_depth)
+            ),
         ) from None
     finally:
         if collecting:
@@ -445,20 +467,35 @@ def _acceptable(taken: list) -> set[str]:
     return cursor.accepts()
 
 
-def _only_blank_after(rest: list, stopped: Exception | None, max_depth: int) -> bool:
-    """Whether the tokens after an unexpected newline are only newlines (comments are
-    already gone); ``stopped`` is the error, if any, that ended the lexing after them."""
-    from gradcalc.grammar.lexer import NestedTooDeep
+_LINE_ENDS = frozenset({"_NL", "_DEDENT"})
+_STATEMENT_BOUNDARIES = frozenset({"_NL", "SEMICOLON", "_INDENT", "_DEDENT"})
 
-    if not all(token.type in ("_NL", "$END") for token in rest):
+
+def _only_blank_after(rest: list, stopped: Exception | None, max_depth: int) -> bool:
+    """Whether the tokens after an unexpected newline are only newlines and block ends
+    (comments are already gone); ``stopped`` is the error, if any, that ended the lexing
+    after them."""
+    from gradcalc.grammar.lexer import IndentationProblem, NestedTooDeep
+
+    if not all(token.type in ("_NL", "_DEDENT", "$END") for token in rest):
         return False
     if isinstance(stopped, NestedTooDeep):
         raise _too_deep_bracket(stopped.token, max_depth)
+    if isinstance(stopped, IndentationProblem):
+        return stopped.needs_more_input
     return stopped is None
 
 
+def _statement_start(tokens: list, index: int):
+    """The first token of the statement the token at ``index`` belongs to, if it is a name."""
+    while index > 0 and tokens[index - 1].type not in _STATEMENT_BOUNDARIES:
+        index -= 1
+    first = tokens[index]
+    return first if first.type == "NAME" else None
+
+
 def _token_span(token) -> Span:
-    if token.type == "_NL":  # keep it on its own line, where a caret can point at it
+    if token.type in _LINE_ENDS:  # keep it on its own line, where a caret can point at it
         return Span(
             token.line,
             token.column,

@@ -152,17 +152,19 @@ _IN_PLACE = {
 
 def _in_place(name: str) -> Callable:
     """``x.add_(y)`` and friends: change a tensor's values where gradients cannot notice,
-    i.e. on ``w.data``, on a ``.grad`` or on a tensor that does not require grad."""
+    i.e. on ``w.data``, on a ``.grad``, on a tensor that does not require grad, or on a leaf
+    inside ``with torch.no_grad():`` (PyTorch's SGD step)."""
     combine = _IN_PLACE[name]
 
     def method(rt, tensor, other):
         tensor = rt.expect_tensor(tensor, f"{name}()")
-        if core.requires_grad(tensor):
+        leaf_update = core.is_leaf(tensor) and not core.is_grad_enabled()
+        if core.requires_grad(tensor) and not leaf_update:
             if core.is_leaf(tensor):
                 raise AutogradError(
                     "a leaf Variable that requires grad is being used in an in-place operation.",
-                    hint=f"change its values through .data, e.g. w.data.{name}(...) or "
-                    "w.data -= lr * w.grad",
+                    hint=f"update it inside `with torch.no_grad():`, or through .data, e.g. "
+                    f"w.data.{name}(...)",
                 )
             raise ArgumentError(
                 f"{name}() on a tensor inside a graph is not supported: gradcalc records no "
@@ -294,7 +296,13 @@ def _python_int(rt, value):
     return int(number)
 
 
-def _round(rt, value, ndigits=None):
+def _round(rt, value, ndigits=None, *, decimals=None):
+    """Python's ``round`` on numbers; on tensors ``torch.round`` (``RoundBackward0``, or
+    ``RoundBackward1`` with ``decimals=`` / ``ndigits``), whose gradient is zero."""
+    if ndigits is not None and decimals is not None:
+        raise ArgumentError("round() takes ndigits or decimals, not both")
+    if decimals is not None:
+        ndigits = decimals
     if ndigits is not None:
         if isinstance(ndigits, float) and ndigits.is_integer():
             ndigits = int(ndigits)
@@ -304,14 +312,26 @@ def _round(rt, value, ndigits=None):
                 hint="e.g. round(x, 2)",
             )
     if core.is_tensor(value):
-        data = core.data(value)
-        decimals = 0 if ndigits is None else ndigits
-        return rt.new_tensor(np.round(data, decimals), requires_grad=False)
+        if ndigits is None:
+            return core.function("round")(value)
+        return core.function("round")(value, decimals=ndigits)
     if isinstance(value, bool | int | float):
         if ndigits is None and isinstance(value, float) and not math.isfinite(value):
             raise ValueDomainError(f"cannot round {value!r} to an integer")
         return round(value) if ndigits is None else round(value, ndigits)
     raise ArgumentError(f"round() expects a number or a tensor, not '{rt.type_name(value)}'")
+
+
+def _python_bool(rt, value):
+    if core.is_tensor(value):
+        data = core.data(value)
+        if data.size != 1:
+            raise ValueDomainError(
+                "Boolean value of Tensor with more than one value is ambiguous",
+                hint="reduce it first: x.all() or x.any(); x.bool() makes a bool tensor",
+            )
+        return bool(data.reshape(()).item())
+    return bool(value)
 
 
 def _abs(rt, value):
@@ -323,6 +343,15 @@ def _abs(rt, value):
 def _to_dtype(name):
     def convert(rt, tensor):
         return core.astype(rt.expect_tensor(tensor, f"{name}()"), name)
+
+    return convert
+
+
+def _out_of_graph(method: str, core_name: str):
+    """``x.int()``/``x.bool()``: the tensor method behind a Python builtin's name."""
+
+    def convert(rt, tensor):
+        return core.function(core_name)(rt.expect_tensor(tensor, f"{method}()"))
 
     return convert
 
@@ -340,6 +369,16 @@ def _add(names: str, kind: str, method: bool, doc: str, **extra) -> None:
 _add("exp log log1p sqrt sin cos tan tanh sigmoid relu erf reciprocal", "op", True, "elementwise")
 _add("leaky_relu elu gelu softplus silu", "op", False, "elementwise activation")
 _add("clamp pow maximum minimum", "op", True, "elementwise")
+_add("sign floor ceil trunc", "op", True, "elementwise, piecewise constant (zero gradient)")
+_add("square", "op", True, "elementwise x ** 2")
+_add("remainder fmod floor_divide", "op", True, "elementwise remainder / floor division")
+_add("cumsum", "op", True, "running sum along dim")
+_add("argmax argmin", "op", True, "index of the largest / smallest element (int64)")
+_add("all any", "op", True, "whether all / any elements are nonzero (bool)")
+_add("repeat masked_fill", "op", True, "shape")
+_add("addmm", "op", True, "beta * input + alpha * mat1 @ mat2")
+_add("einsum", "op", False, "Einstein summation over subscripts")
+_add("linear", "op", False, "input @ weight.T + bias (F.linear)")
 _add("where", "op", False, "where(cond, x, y): x where cond is true, else y")
 _add("sum mean prod max min var std norm logsumexp softmax log_softmax", "op", True, "reduction")
 _add("reshape view flatten squeeze unsqueeze transpose permute expand", "op", True, "shape")
@@ -347,7 +386,7 @@ _add("broadcast_to cat stack", "op", False, "shape")
 _add("dot outer matmul mm trace", "op", True, "linear algebra")
 _add("mse_loss l1_loss binary_cross_entropy cross_entropy", "op", False, "loss")
 _add(
-    "tensor ones zeros full eye arange linspace rand randn ones_like zeros_like full_like",
+    "tensor ones zeros full eye arange linspace rand randn randint ones_like zeros_like full_like",
     "constructor",
     False,
     "constructor",
@@ -380,6 +419,7 @@ _add("numel", "tensor", True, "number of elements", local=_numel)
 _add("tolist", "tensor", True, "values as nested Python lists", local=_tolist)
 _add("clone", "tensor", True, "a copy (in the graph)")
 _add("double", "tensor", True, "as float64")
+_add("long", "tensor", True, "as int64 indices, without gradient")
 _add("print", "python", False, "print values as Python/PyTorch do", local=_print)
 _add("len", "python", False, "length of the first dimension", local=_len)
 _add(
@@ -390,7 +430,22 @@ _add(
     local=_python_float,
     method_local=_to_dtype("float32"),
 )
-_add("int", "python", False, "a Python int", local=_python_int)
+_add(
+    "int",
+    "python",
+    True,
+    "a Python int",
+    local=_python_int,
+    method_local=_out_of_graph("int", "int32"),
+)
+_add(
+    "bool",
+    "python",
+    True,
+    "a Python bool",
+    local=_python_bool,
+    method_local=_out_of_graph("bool", "bool_"),
+)
 _add("round", "python", True, "round to ndigits", local=_round)
 _add("load", "io", False, "read .npy/.csv/.txt/.json data", local=_load)
 
@@ -410,6 +465,8 @@ ALIASES: dict[str, str] = {
     "true_divide": "div",
     "negative": "neg",
     "clip": "clamp",
+    "mod": "remainder",
+    "fix": "trunc",
 }
 
 # Keyword synonyms: the spelling a user wrote -> the other one the function may use.

@@ -74,9 +74,17 @@ def make_tensor(array: np.ndarray, *, requires_grad: bool = False):
 @contextlib.contextmanager
 def settings(*, dtype: str, max_elements: int, rng, record_output_grads: bool):
     """Install a session's dtype, size limit, random generator and graph recording in the
-    core's process-wide state for the duration of a run, then restore the previous ones."""
+    core's process-wide state for the duration of a run, then restore the previous ones.
+    A run starts recording gradients, whatever mode the embedding program left on."""
     state = _settings().STATE
-    saved = (state.default_dtype, state.max_elements, state.rng, state.record_output_grads)
+    saved = (
+        state.default_dtype,
+        state.max_elements,
+        state.rng,
+        state.record_output_grads,
+        state.grad_enabled,
+    )
+    state.grad_enabled = True
     state.default_dtype = np.dtype(dtype)
     state.max_elements = max_elements
     state.rng = rng
@@ -89,7 +97,24 @@ def settings(*, dtype: str, max_elements: int, rng, record_output_grads: bool):
             warnings.simplefilter("ignore")
             yield state
     finally:
-        (state.default_dtype, state.max_elements, state.rng, state.record_output_grads) = saved
+        (
+            state.default_dtype,
+            state.max_elements,
+            state.rng,
+            state.record_output_grads,
+            state.grad_enabled,
+        ) = saved
+
+
+def is_grad_enabled() -> bool:
+    return _settings().is_grad_enabled()
+
+
+@contextlib.contextmanager
+def grad_mode(enabled: bool):
+    """Record gradients (``enable_grad``) or not (``no_grad``) inside, then restore the mode."""
+    with _settings().enable_grad() if enabled else _settings().no_grad():
+        yield
 
 
 def reseed(seed: int) -> None:

@@ -179,20 +179,27 @@ class Evaluator:
             current = self.lookup_name(stmt.target)
             right = self.evaluate(stmt.value)
             value = self.binary(stmt.op, current, right, stmt.span)
+            if core.is_tensor(current) and not core.is_grad_enabled():
+                # Inside ``with torch.no_grad():`` it is PyTorch's in-place operation: the
+                # tensor, leaf or not, keeps being itself and only its values change.
+                self._write_in_place(name, current, value, stmt)
+                return
             if (
                 core.is_tensor(current)
                 and core.is_leaf(current)
                 and core.requires_grad(current)
                 and core.grad_of(current) is not None
             ):
-                # ``w -= lr * w.grad``: PyTorch refuses this classic SGD-loop slip; gradcalc
-                # rebinds, so say so before the leaf silently stops receiving gradients.
+                # ``w -= lr * w.grad`` outside no_grad: PyTorch refuses this classic SGD-loop
+                # slip; gradcalc rebinds, so say so before the leaf silently stops receiving
+                # gradients.
                 self.emit(
                     "warning",
                     f"{name} {stmt.op}= ... made {name} a new non-leaf tensor: it no longer "
                     "receives gradients (PyTorch refuses this with 'a leaf Variable that "
                     "requires grad is being used in an in-place operation'); to update a "
-                    f"leaf's values write {name}.data {stmt.op}= ...",
+                    f"leaf's values, write the step inside a block: with torch.no_grad(): "
+                    f"{name} {stmt.op}= ... (or write {name}.data {stmt.op}= ...)",
                     stmt.span,
                 )
             self._remember(
@@ -208,8 +215,160 @@ class Evaluator:
                 self.emit("value", self.repr_value(value), stmt.span)
         elif isinstance(stmt, ast.Import):
             self.do_import(stmt)
+        elif isinstance(stmt, ast.Unpack):
+            self._unpack_assign(stmt)
+        elif isinstance(stmt, ast.With):
+            # The session runs a block itself, to report each statement on its own; this is
+            # for whoever runs a With whole (it stops at the first failing statement).
+            with core.grad_mode(self.grad_mode_of(stmt)):
+                for inner in stmt.body:
+                    self.execute(inner)
         else:  # pragma: no cover - the parser builds only the statements above
             raise EvaluationError(f"unsupported statement {type(stmt).__name__}")
+
+    def _write_in_place(self, name: str, tensor: Any, value: Any, stmt: ast.AugAssign) -> None:
+        """``w -= ...`` under no_grad: write ``value`` into ``tensor`` as ``w.sub_(...)``
+        would, keeping its dtype, shape and identity (so a leaf keeps its ``.grad``)."""
+        array = core.data(tensor)
+        result = core.data(self.to_tensor(value, f"{stmt.op}="))
+        if result.shape != array.shape:
+            raise ShapeError(
+                f"output with shape {list(array.shape)} doesn't match the broadcast shape "
+                f"{list(result.shape)}",
+                hint=f"an in-place {stmt.op}= keeps {name}'s shape; bind a new name instead, "
+                f"e.g. {name}2 = {name} {stmt.op} ...",
+                span=stmt.span,
+            )
+        if array.dtype.kind != result.dtype.kind and array.dtype.kind not in "f":
+            raise ArgumentError(
+                f"result type {result.dtype.name} can't be cast to the desired output type "
+                f"{array.dtype.name}",
+                span=stmt.span,
+            )
+        if array.flags.writeable and not self._is_a_gradient(tensor):
+            array[...] = result  # a tensor sharing the array (``w.data``) sees it, as in PyTorch
+        else:
+            # One gradient array may be shared by several leaves' .grad (x + y): a new array
+            # for this one leaves the others as they were.
+            core.set_data(tensor, result.astype(array.dtype, copy=True))
+        self.variables.pop(name, None)  # updated, so newest, as a rebinding would be
+        self.variables[name] = tensor
+        self.check_finite(name, tensor)
+
+    def _is_a_gradient(self, tensor: Any) -> bool:
+        return any(
+            core.is_tensor(value) and value is not tensor and core.grad_of(value) is tensor
+            for value in self.variables.values()
+        )
+
+    def grad_mode_of(self, stmt: ast.With) -> bool:
+        """Whether the block of ``with <context>:`` records gradients: False for
+        ``torch.no_grad()``, True for ``torch.enable_grad()``, ``mode`` for
+        ``torch.set_grad_enabled(mode)``, ``not mode`` for ``torch.inference_mode(mode=True)``."""
+        call = stmt.context
+        func = call.func
+        if isinstance(func, ast.Name):
+            name = func.id
+            if name in self.variables:
+                raise ArgumentError(
+                    f"'{self.type_name(self.variables[name])}' object does not support the "
+                    "context manager protocol",
+                    hint=f"the variable {name} hides torch's {name}(); write torch.{name}()",
+                    span=func.span,
+                )
+        else:
+            name = func.attr
+            base = self.evaluate(func.value)
+            if not isinstance(base, Namespace) or base.path not in ("torch", "torch.autograd"):
+                what = base.path if isinstance(base, Namespace) else self.type_name(base)
+                raise NameLookupError(
+                    f"'{what}' has no attribute '{name}'",
+                    hint=f"write torch.{name}()",
+                    span=func.attr_span,
+                )
+        names = ("mode",)
+        if len(call.args) > len(names) or any(k.name not in names for k in call.keywords):
+            raise ArgumentError(
+                f"{name}() takes {'a mode' if name in ('set_grad_enabled', 'inference_mode') else 'no arguments'}",
+                span=call.span,
+            )
+        modes = [self.evaluate(a) for a in call.args] + [
+            self.evaluate(k.value) for k in call.keywords
+        ]
+        if name in ("no_grad", "enable_grad"):
+            if modes:
+                raise ArgumentError(f"{name}() takes no arguments", span=call.span)
+            return name == "enable_grad"
+        if len(modes) > 1:
+            raise ArgumentError(f"{name}() got multiple values for argument 'mode'", span=call.span)
+        if not modes:
+            if name == "set_grad_enabled":
+                raise ArgumentError(
+                    "set_grad_enabled() missing 1 required positional argument: 'mode'",
+                    hint="with torch.set_grad_enabled(False): turns recording off",
+                    span=call.span,
+                )
+            return False  # inference_mode()
+        (mode,) = modes
+        if core.is_tensor(mode) and core.data(mode).size == 1 and core.data(mode).dtype == bool:
+            mode = bool(core.data(mode).reshape(()))
+        if not isinstance(mode, bool):
+            raise ArgumentError(
+                f"{name}() expects True or False, got {self.type_name(mode)}", span=call.span
+            )
+        return mode if name == "set_grad_enabled" else not mode
+
+    def _unpack_assign(self, stmt: ast.Unpack) -> None:
+        """``a, b = value``: a tuple, a list or a tensor's first dimension, one name each."""
+        targets = stmt.targets
+        count = len(targets)
+        node = stmt.value
+        if isinstance(node, ast.TupleLiteral) and len(node.elements) == count:
+            # ``a, b = 1.0, [2.0]`` binds as ``a = 1.0; b = [2.0]`` does: literals make leaves.
+            values = [self.evaluate_bound(element) for element in node.elements]
+        else:
+            values = self._unpacked(self.evaluate(node), count, node)
+        for target, value in zip(targets, values):
+            self.assign(target.id, value)
+
+    def _unpacked(self, value: Any, count: int, node: ast.Expr) -> list:
+        text = self.text(node.span)
+        if core.is_tensor(value):
+            shape = core.data(value).shape
+            if not shape:
+                raise ArgumentError("iteration over a 0-d tensor", span=node.span)
+            self._check_unpack_count(shape[0], count, node)
+            items = []
+            for i in range(count):
+                item = self._guard(lambda i=i: core.index(value, i), "unpacking", node.span)
+                self._remember(item, f"{text}[{i}]")
+                items.append(item)
+            return items
+        if isinstance(value, tuple | list):
+            self._check_unpack_count(len(value), count, node)
+            return list(value)
+        raise ArgumentError(
+            f"cannot unpack non-iterable {self.type_name(value)} object",
+            hint="the right side must be a tuple, a list or a tensor with as many elements "
+            "as there are names",
+            span=node.span,
+        )
+
+    @staticmethod
+    def _check_unpack_count(found: int, count: int, node: ast.Expr) -> None:
+        if found > count:
+            message = f"too many values to unpack (expected {count})"
+        elif found < count:
+            message = f"not enough values to unpack (expected {count}, got {found})"
+        else:
+            return
+        raise ValueDomainError(
+            message,
+            hint=f"the right side has {found} value{'' if found == 1 else 's'}: "
+            f"write {found} name{'' if found == 1 else 's'} before '='"
+            + (" (a trailing comma makes one: g, = ...)" if found == 1 else ""),
+            span=node.span,
+        )
 
     def assign(self, name: str, value: Any) -> None:
         self.variables.pop(name, None)  # re-binding moves the name to the end (newest)
@@ -456,10 +615,6 @@ class Evaluator:
         ):
             a = self.to_tensor(left, op) if not _is_number(left) else left
             b = self.to_tensor(right, op) if not _is_number(right) else right
-            if op == "//":
-                return self._guard(lambda: self._floordiv(a, b), op, span)
-            if op == "%":
-                return self._guard(lambda: self._remainder(a, b), op, span)
             return self._guard(lambda: fn(a, b), op, span)
         raise ArgumentError(
             f"unsupported operand type(s) for {op}: '{self.type_name(left)}' and "
@@ -467,16 +622,6 @@ class Evaluator:
             hint=_operand_hint(left, right),
             span=span,
         )
-
-    def _floordiv(self, a, b):
-        # PyTorch gives floor division no gradient; the result is a constant.
-        result = np.floor_divide(_array(a), _array(b))
-        return self.new_tensor(result, requires_grad=False)
-
-    def _remainder(self, a, b):
-        # a - b * floor(a / b): d/da = 1, d/db = -floor(a / b), PyTorch's remainder rule.
-        quotient = self.new_tensor(np.floor_divide(_array(a), _array(b)), requires_grad=False)
-        return a - b * quotient
 
     # ---- calls ---------------------------------------------------------------------------
 

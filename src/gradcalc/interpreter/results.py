@@ -13,6 +13,17 @@ import numpy as np
 from gradcalc.errors import GradcalcError, Span
 
 
+class Shown(str):
+    """A value with no array form, as PyTorch prints it (``torch.return_types.max(...)``, a
+    tuple of tensors, ``torch.float32``), in ``Session.values()``.
+
+    A ``str``, so ``--json`` writes it as text, yet told apart from a string the program
+    holds: a table shows it as printed, where a string value shows quoted.
+    """
+
+    __slots__ = ()
+
+
 @dataclass
 class Output:
     """One thing a statement shows, in order.
@@ -30,11 +41,20 @@ class Output:
 
 @dataclass
 class StatementResult:
-    index: int  # 0-based position in the program
+    """One statement that ran (or failed), in the order they ran.
+
+    A ``with`` block gives one result for its ``with ...:`` line (``source`` is that line;
+    an error there is in the context, e.g. ``torch.set_grad_enabled(1)``), then one for each
+    statement of its block, with ``depth`` one more. A block cut short by a failing statement
+    has results up to that statement only.
+    """
+
+    index: int  # 0-based position among the results of the run
     span: Span
-    source: str  # the statement's own text
+    source: str  # the statement's own text (for a with block, the ``with ...:`` line)
     outputs: list[Output] = field(default_factory=list)
     error: GradcalcError | None = None
+    depth: int = 0  # how many with blocks the statement is inside
 
 
 @dataclass

@@ -20,28 +20,41 @@ from gradcalc.errors import (
     AutogradError,
     GradcalcError,
     GradcalcSyntaxError,
+    LimitError,
     UsageError,
     ValueDomainError,
 )
 from gradcalc.grammar import ast
 from gradcalc.interpreter import core
 from gradcalc.interpreter.evaluator import DEFAULT_MAX_ELEMENTS, Evaluator
-from gradcalc.interpreter.results import ExplainStep, Graph, RunResult, StatementResult
-from gradcalc.interpreter.values import BoundMethod, BuiltinRef, DType, GradFnView, Namespace, Size
+from gradcalc.interpreter.results import ExplainStep, Graph, RunResult, Shown, StatementResult
+from gradcalc.interpreter.values import (
+    BoundMethod,
+    BuiltinRef,
+    DType,
+    GradFnView,
+    Namespace,
+    ReturnTuple,
+    Size,
+)
 
 _FD_STEP = 1e-6
 _FD_MAX_ELEMENTS = 100  # finite differences checked per leaf (evenly spaced beyond that)
 
 
 class _HistoryEntry:
-    __slots__ = ("kind", "statement", "source", "name", "array")
+    __slots__ = ("kind", "statement", "source", "name", "array", "blocks", "grad_enabled")
 
-    def __init__(self, kind, statement=None, source="", name=None, array=None):
+    def __init__(
+        self, kind, statement=None, source="", name=None, array=None, blocks=(), grad_enabled=True
+    ):
         self.kind = kind  # "stmt" | "bind" | "implicit"
         self.statement = statement
         self.source = source  # the whole program text the statement's spans refer to
         self.name = name
         self.array = array
+        self.blocks = blocks  # the ast.With statements around it, outermost first
+        self.grad_enabled = grad_enabled  # whether gradients were recorded as it ran
 
 
 class Session:
@@ -127,30 +140,66 @@ class Session:
         return result
 
     def _run_statements(self, program, source, result, keep_going) -> None:
+        self._run_block(program.statements, source, result, keep_going, ())
+
+    def _run_block(self, statements, source, result, keep_going, blocks: tuple) -> bool:
+        """Run statements in order, each reported as its own StatementResult: a ``with``
+        line, then the statements of its block. A failing statement stops its block and the
+        blocks around it; with ``keep_going`` the program goes on after them. Returns False
+        when a statement failed."""
         ev = self._ev
-        for index, stmt in enumerate(program.statements):
+        ok = True
+        for stmt in statements:
             ev.source = source
             ev.outputs = []
-            text = source[stmt.span.start : stmt.span.end]
-            record = StatementResult(index=index, span=stmt.span, source=text)
+            span = stmt.header_span if isinstance(stmt, ast.With) else stmt.span
+            text = source[span.start : span.end]
+            record = StatementResult(
+                index=len(result.statements), span=span, source=text, depth=len(blocks)
+            )
             result.statements.append(record)
             try:
-                ev.execute(stmt)
+                if isinstance(stmt, ast.With):
+                    enabled = ev.grad_mode_of(stmt)
+                else:
+                    ev.execute(stmt)
             except GradcalcError as exc:
-                record.error = exc
+                record.error = exc.at(span)
+            except RecursionError:
+                record.error = LimitError("expression nested too deeply", span=span)
             record.outputs = ev.outputs
             ev.outputs = []
-            if record.error is not None:
-                if not keep_going:
-                    break
+            if record.error is None and isinstance(stmt, ast.With):
+                with core.grad_mode(enabled):
+                    inner_ok = self._run_block(
+                        stmt.body, source, result, keep_going, (*blocks, stmt)
+                    )
+                if inner_ok:
+                    continue
+            elif record.error is None:
+                self._history.append(
+                    _HistoryEntry(
+                        "stmt",
+                        stmt,
+                        source,
+                        blocks=blocks,
+                        grad_enabled=core.is_grad_enabled(),
+                    )
+                )
+                self._note_output(stmt)
+                self._note_leaves(stmt, text)
                 continue
-            self._history.append(_HistoryEntry("stmt", stmt, source))
-            self._note_output(stmt)
-            self._note_leaves(stmt, text)
+            ok = False
+            if blocks or not keep_going:
+                break
+        return ok
 
     def _note_output(self, stmt: ast.Statement) -> None:
         if isinstance(stmt, ast.Assign | ast.AugAssign) and isinstance(stmt.target, ast.Name):
             self.output_name = stmt.target.id
+            self._output_value = None
+        elif isinstance(stmt, ast.Unpack):  # as ``a = ...; b = ...`` would leave it
+            self.output_name = stmt.targets[-1].id
             self._output_value = None
         elif isinstance(stmt, ast.ExprStatement):
             self.output_name = None
@@ -161,6 +210,8 @@ class Session:
         index = len(self._history) - 1
         if isinstance(stmt, ast.Assign | ast.AugAssign) and isinstance(stmt.target, ast.Name):
             names = [stmt.target.id]
+        elif isinstance(stmt, ast.Unpack):
+            names = [target.id for target in stmt.targets]
         elif stmt is None:
             names = [self._history[-1].name]
         elif "requires_grad" in text:
@@ -355,11 +406,27 @@ class Session:
         return [list(steps) for steps in self._explain_passes]
 
     def statements_source(self) -> list[str]:
-        return [
-            e.source[e.statement.span.start : e.statement.span.end]
-            for e in self._history
-            if e.kind == "stmt"
-        ]
+        """The lines of a script that repeats the statements run so far: a statement that ran
+        inside ``with`` blocks comes back inside them, indented 4 spaces a level."""
+        lines: list[str] = []
+        open_blocks: tuple = ()
+        for entry in self._history:
+            if entry.kind != "stmt":
+                continue
+            blocks = entry.blocks
+            shared = 0
+            while (
+                shared < min(len(blocks), len(open_blocks))
+                and blocks[shared] is open_blocks[shared]
+            ):
+                shared += 1
+            for depth in range(shared, len(blocks)):
+                header = blocks[depth].header_span
+                lines.append("    " * depth + entry.source[header.start : header.end])
+            span = entry.statement.span
+            lines.append("    " * len(blocks) + entry.source[span.start : span.end])
+            open_blocks = blocks
+        return lines
 
     def completions(self, prefix: str) -> list[str]:
         from gradcalc.interpreter.completion import complete
@@ -441,12 +508,15 @@ class Session:
                         total[0] += float(np.sum(core.data(out)))
                 else:
                     ev.source = entry.source
-                    ev.execute(entry.statement)
+                    with core.grad_mode(entry.grad_enabled):
+                        ev.execute(entry.statement)
                     stmt = entry.statement
                     if isinstance(stmt, ast.Assign | ast.AugAssign) and isinstance(
                         stmt.target, ast.Name
                     ):
                         output_name, output_value = stmt.target.id, None
+                    elif isinstance(stmt, ast.Unpack):
+                        output_name, output_value = stmt.targets[-1].id, None
                     elif isinstance(stmt, ast.ExprStatement):
                         output_name, output_value = None, getattr(ev, "last_expression_value", None)
             except GradcalcError:
@@ -505,11 +575,11 @@ def _plain_value(ev: Evaluator, value: Any) -> Any:
         try:
             return np.array(core.data(ev.to_tensor(value, "value")))
         except GradcalcError:
-            return ev.repr_value(value)
-    if isinstance(value, tuple):
+            return Shown(ev.repr_value(value))
+    if isinstance(value, tuple) and not isinstance(value, ReturnTuple):
         if all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
             return np.array(value)
-        return ev.repr_value(value)
+        return Shown(ev.repr_value(value))
     if isinstance(value, DType | Namespace | BuiltinRef | BoundMethod | GradFnView):
-        return repr(value)
-    return ev.repr_value(value)
+        return Shown(repr(value))
+    return Shown(ev.repr_value(value))

@@ -211,6 +211,11 @@ def rpow(input, other):
     return pow(other, input)
 
 
+def square(input):
+    """``input ** 2``: PyTorch's ``square`` is ``pow`` (``PowBackward0``)."""
+    return pow(as_tensor(input), 2.0)
+
+
 def _compare(op, verb):
     def compare(input, other):
         a, b = _binary(input, other, verb)

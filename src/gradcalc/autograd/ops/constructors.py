@@ -144,6 +144,37 @@ def randn(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     return _leaf(STATE.rng.standard_normal(shape, dtype=as_dtype(dtype)), requires_grad)
 
 
+def randint(low=0, high=None, size=None, *, requires_grad: bool = False) -> Tensor:
+    """Integers uniform on ``[low, high)`` from the seeded generator: ``randint(high, size)``
+    or ``randint(low, high, size)``. An int64 tensor, as PyTorch's: like the indices ``max``
+    returns, usable as an index or a class target, and never requiring grad."""
+    if size is None and isinstance(high, tuple | list):
+        low, high, size = 0, low, high
+    if high is None or size is None:
+        raise ArgumentError(
+            "randint() needs high and size", hint="e.g. randint(0, 10, (2, 3)) or randint(10, (3,))"
+        )
+    for value, name in ((low, "low"), (high, "high")):
+        if not is_int(value):
+            raise ArgumentError(f"randint(): {name} must be an integer, got {value!r}")
+    if low >= high:
+        raise ValueDomainError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+        )
+    if is_int(size):
+        size = (size,)
+    if not isinstance(size, tuple | list):
+        raise ArgumentError(
+            f"randint(): size must be a tuple of integers, got {size!r}",
+            hint="e.g. randint(0, 10, (2, 3))",
+        )
+    shape = size_argument(tuple(size), "randint")
+    t = Tensor._make(STATE.rng.integers(int(low), int(high), shape, dtype=np.int64))
+    if requires_grad:
+        t.requires_grad = True  # refused with PyTorch's message: integers have no gradient
+    return t
+
+
 def ones_like(input, *, dtype=None, requires_grad: bool = False) -> Tensor:
     x = as_tensor(input)
     return _leaf(np.ones(x.shape, as_dtype(dtype) if dtype is not None else x.dtype), requires_grad)

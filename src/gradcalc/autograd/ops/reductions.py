@@ -11,7 +11,14 @@ from collections import namedtuple
 
 import numpy as np
 
-from gradcalc.autograd.ops.common import as_tensor, is_int, is_number, normalize_dim, normalize_dims
+from gradcalc.autograd.ops.common import (
+    as_tensor,
+    is_int,
+    is_number,
+    normalize_dim,
+    normalize_dims,
+    run_rule,
+)
 from gradcalc.autograd.registry import rule
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, ValueDomainError
@@ -155,6 +162,19 @@ def _(ctx, g, axis, keepdims, indices):
 
 
 _TAKE_MIN = _take_at.renamed("MinBackward0")
+
+
+@rule("cumsum", "CumsumBackward0", formula="grad summed from the end along dim (reversed cumsum)")
+def _cumsum(x, axis):
+    return np.cumsum(x, axis=axis) if x.ndim else x.copy()
+
+
+@_cumsum.defvjp
+def _(ctx, g, axis):
+    if not ctx.shapes[0]:
+        return (g,)
+    backwards = (slice(None),) * axis + (slice(None, None, -1),)
+    return (run_rule(_cumsum, g[backwards], axis=axis)[backwards],)
 
 
 def _variance_parts(x, axis, correction, B):
@@ -472,3 +492,62 @@ def log_softmax(input, dim=None):
     """``log(softmax(input, dim))`` computed stably."""
     x = _floating(as_tensor(input))
     return _log_softmax(x, axis=_softmax_axis(dim, x.ndim) if x.ndim else None)
+
+
+def cumsum(input, dim):
+    """Running sums along ``dim``. Integer and bool tensors give int64, as in PyTorch."""
+    x = as_tensor(input)
+    return _cumsum(x, axis=normalize_dim(dim, x.ndim))
+
+
+def _index_of_extreme(input, dim, keepdim, fname, arg):
+    x = as_tensor(input)
+    keepdim = _check_keepdim(keepdim, fname)
+    data = x.data
+    if dim is None:
+        if data.size == 0:
+            raise ValueDomainError(
+                f"{fname}(): Expected reduction dim to be specified for input.numel() == 0."
+            )
+        index = np.asarray(arg(data))  # into the flattened tensor
+        if keepdim:
+            index = index.reshape((1,) * data.ndim)
+    else:
+        axis = normalize_dim(dim, x.ndim)
+        if data.ndim == 0:
+            index = np.asarray(0)
+        elif data.shape[axis] == 0:
+            raise ValueDomainError(
+                f"{fname}(): Expected reduction dim {axis} to have non-zero size."
+            )
+        else:
+            index = arg(data, axis=axis, keepdims=keepdim)
+    return Tensor._make(np.asarray(index, dtype=np.int64))
+
+
+def argmax(input, dim=None, keepdim=False):
+    """Index of the largest element (of the flattened tensor without ``dim``); the first of
+    equal ones. An int64 index tensor, without gradient."""
+    return _index_of_extreme(input, dim, keepdim, "argmax", np.argmax)
+
+
+def argmin(input, dim=None, keepdim=False):
+    """Index of the smallest element; as ``argmax``."""
+    return _index_of_extreme(input, dim, keepdim, "argmin", np.argmin)
+
+
+def _test_elements(input, dim, keepdim, fname, reduce):
+    x = as_tensor(input)
+    keepdim = _check_keepdim(keepdim, fname)
+    axis = normalize_dims(dim, x.ndim)
+    return Tensor._make(np.asarray(reduce(x.data, axis=axis, keepdims=keepdim)))
+
+
+def all(input, dim=None, keepdim=False):
+    """Whether every element (along ``dim``) is nonzero: a bool tensor, without gradient."""
+    return _test_elements(input, dim, keepdim, "all", np.all)
+
+
+def any(input, dim=None, keepdim=False):
+    """Whether some element (along ``dim``) is nonzero: a bool tensor, without gradient."""
+    return _test_elements(input, dim, keepdim, "any", np.any)

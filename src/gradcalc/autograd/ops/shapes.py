@@ -6,7 +6,13 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd.ops.common import as_tensor, is_int, normalize_dim
+from gradcalc.autograd.ops.common import (
+    as_tensor,
+    broadcast_pair,
+    is_int,
+    is_number,
+    normalize_dim,
+)
 from gradcalc.autograd.registry import rule, unbroadcast
 from gradcalc.autograd.settings import MAX_DIMS, check_elements, check_ndim, too_many_dims
 from gradcalc.autograd.tensor import Tensor
@@ -107,6 +113,33 @@ def _scatter(g, index, shape, accumulate):
 @_scatter.defvjp
 def _(ctx, g, index, shape, accumulate):
     return (g[index],)
+
+
+@rule("repeat", "RepeatBackward0", formula="grad summed over the repeated copies")
+def _repeat(x, repeats):
+    lead = len(repeats) - x.ndim
+    return np.tile(np.reshape(x, (1,) * lead + x.shape), repeats)
+
+
+@_repeat.defvjp
+def _(ctx, g, repeats):
+    shape = ctx.shapes[0]
+    padded = (1,) * (len(repeats) - len(shape)) + shape
+    # Each dim of the result is (copy, element): split it in two and sum over the copies.
+    split = tuple(n for pair in zip(repeats, padded) for n in pair)
+    B = ctx.B
+    summed = B.sum(B.reshape(g, split), axis=tuple(range(0, len(split), 2)))
+    return (B.reshape(summed, shape),)
+
+
+@rule("masked_fill", "MaskedFillBackward0", formula="grad where not mask, 0 where mask")
+def _masked_fill(x, mask, value):
+    return np.where(mask, value, x).astype(x.dtype, copy=False)
+
+
+@_masked_fill.defvjp
+def _(ctx, g, mask, value):
+    return (ctx.B.where(mask, 0.0, g),)
 
 
 # ---- public functions ------------------------------------------------------------------------
@@ -286,6 +319,60 @@ def broadcast_to(input, size):
             hint="e.g. broadcast_to(x, (2, 3))",
         )
     return _expand_to(x, _shape_argument(tuple(size), "broadcast_to"), "broadcast_to")
+
+
+def repeat(input, *sizes):
+    """Tile the tensor: ``sizes[i]`` copies along dim i (extra leading sizes add dims)."""
+    x = as_tensor(input)
+    sizes = _shape_argument(sizes, "repeat")
+    if len(sizes) < x.ndim:
+        raise ShapeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions "
+            "of tensor",
+            hint=f"give one count per dim, e.g. x.repeat({', '.join(['2'] + ['1'] * (x.ndim - 1))})",
+        )
+    padded = (1,) * (len(sizes) - x.ndim) + x.shape
+    shape = tuple(r * n for r, n in zip(sizes, padded))
+    negative = [n for n in shape if n < 0]
+    if negative:
+        raise ShapeError(
+            f"Trying to create tensor with negative dimension {negative[0]}: {list(shape)}"
+        )
+    check_elements(shape, "result")
+    return _repeat(x, repeats=sizes)
+
+
+def masked_fill(input, mask, value):
+    """``value`` where the bool ``mask`` is true, ``input`` elsewhere (broadcasting both)."""
+    x = as_tensor(input)
+    m = as_tensor(mask, "mask")
+    if m.dtype.kind != "b":
+        raise ArgumentError(
+            f"masked_fill only supports boolean masks, but got mask with dtype {m.dtype.name}",
+            hint="make a mask with a comparison, e.g. x.masked_fill(x > 0, 0.0)",
+        )
+    if type(value) is Tensor:
+        if value.ndim != 0:
+            raise ArgumentError(
+                "masked_fill only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value.ndim} dimension(s)."
+            )
+        if value.requires_grad:
+            raise ArgumentError(
+                "masked_fill(): a value tensor that requires grad is not supported",
+                hint="use where(mask, value, x) for a gradient with respect to value",
+            )
+        value = value.data.item()
+    elif not is_number(value):
+        raise ArgumentError(f"masked_fill(): value must be a number, got {value!r}")
+    shape = broadcast_pair(x.shape, m.shape)
+    if shape is None:
+        raise ShapeError(
+            f"cannot fill a tensor of shape {x.shape} through a mask of shape {m.shape}",
+            hint="the mask must broadcast with the tensor",
+        )
+    check_elements(shape, "result")
+    return _masked_fill(x, mask=m.data, value=value)
 
 
 def _tensor_sequence(tensors, fname: str) -> list[Tensor]:
