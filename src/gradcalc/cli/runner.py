@@ -354,6 +354,13 @@ def evaluate(session, source: Source, options: Options) -> Outcome:
             )
             if math.isnan(error) or error > CHECK_TOLERANCE * scale:
                 outcome.check_failed.add(name)
+                if name in session.check_not_smooth:
+                    outcome.warnings.append(
+                        f"--check: the program is not differentiable at {name}'s values (a "
+                        "jump or kink within the finite-difference step, e.g. floor, round, //, "
+                        "abs or relu at 0): the finite differences there depend on the step, "
+                        "so they cannot judge the gradient, which follows PyTorch's convention"
+                    )
     return outcome
 
 
@@ -511,7 +518,11 @@ def run_document(session, outcome: Outcome, options: Options, *, with_graph: boo
         ]
     if outcome.check is not None:
         document["check"] = {
-            name: {"max_error": error, "ok": name not in outcome.check_failed}
+            name: {
+                "max_error": error,
+                "ok": name not in outcome.check_failed,
+                "differentiable": name not in session.check_not_smooth,
+            }
             for name, error in outcome.check.items()
         }
     return document

@@ -445,6 +445,9 @@ class Session:
         """
         grads = self.leaf_grads(wrt)
         errors: dict[str, float] = {}
+        # Leaves whose worst point is not smooth: the finite differences there change with
+        # the step, so a mismatch says nothing about the analytic gradient.
+        self.check_not_smooth: set[str] = set()
         for name, analytic in grads.items():
             leaf = self._ev.variables[name]
             origin = self._leaf_origin.get(id(leaf))
@@ -459,19 +462,49 @@ class Session:
                     set(np.linspace(0, count - 1, _FD_MAX_ELEMENTS).astype(int).tolist())
                 )
             worst = 0.0
+            worst_index = None
             for flat_index in indices:
-                with self._core_settings(rng=core.make_generator(self.seed), dtype="float64"):
-                    plus = self._replay_objective(origin, flat_index, _FD_STEP)
-                with self._core_settings(rng=core.make_generator(self.seed), dtype="float64"):
-                    minus = self._replay_objective(origin, flat_index, -_FD_STEP)
-                numeric = (plus - minus) / (2 * _FD_STEP)
+                numeric = self._central_difference(origin, flat_index, _FD_STEP)
                 difference = abs(float(analytic.reshape(-1)[flat_index]) - numeric)
                 if math.isnan(difference):
                     worst = math.nan
                     break
-                worst = max(worst, difference)
+                if difference >= worst:
+                    worst, worst_index = difference, flat_index
             errors[name] = worst
+            if worst_index is not None and worst > 0 and not self._smooth_at(origin, worst_index):
+                self.check_not_smooth.add(name)
         return errors
+
+    def _central_difference(self, origin, flat_index: int, step: float) -> float:
+        plus = self._objective_at(origin, flat_index, step)
+        minus = self._objective_at(origin, flat_index, -step)
+        return (plus - minus) / (2 * step)
+
+    def _objective_at(self, origin, flat_index: int, delta: float) -> float:
+        with self._core_settings(rng=core.make_generator(self.seed), dtype="float64"):
+            return self._replay_objective(origin, flat_index, delta)
+
+    def _smooth_at(self, origin, flat_index: int) -> bool:
+        """Whether the replayed objective is differentiable at the leaf's value.
+
+        At a jump the central difference grows like 1/step; at a kink (relu at 0) the two
+        one-sided slopes differ by the same amount however small the step. For a smooth
+        function both discrepancies shrink with the step.
+        """
+        at = self._objective_at(origin, flat_index, 0.0)
+        slopes = []
+        for step in (_FD_STEP, _FD_STEP / 100):
+            plus = self._objective_at(origin, flat_index, step)
+            minus = self._objective_at(origin, flat_index, -step)
+            slopes.append(((plus - minus) / (2 * step), (plus - at) / step, (at - minus) / step))
+        (central, right, left), (fine_central, fine_right, fine_left) = slopes
+        scale = 1e-3 * max(1.0, abs(central), abs(fine_central))
+        jump = abs(central - fine_central) > scale
+        kink = abs(fine_right - fine_left) > scale and abs(fine_right - fine_left) > 0.5 * abs(
+            right - left
+        )
+        return not (jump or kink)
 
     def _replay_objective(
         self, origin: tuple[int, str, Any], flat_index: int, delta: float

@@ -1,0 +1,50 @@
+"""--check at points where the program is not differentiable says so instead of a bare FAIL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def check(run_gradcalc, program: str) -> dict:
+    result = run_gradcalc("--json", "--check", program)
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        "x = [1.0, 2.5]; m = sum(floor(x) * x)",  # a jump at x = 1
+        "x = [0.0, 2.0]; m = sum(relu(x))",  # a kink at x = 0
+        "x = [1.0, 0.5]; m = sum(clamp(x, 0, 1))",  # a kink at the bound
+    ],
+)
+def test_a_failure_at_a_jump_or_kink_is_explained(run_gradcalc, program):
+    document = check(run_gradcalc, program)
+    assert document["check"]["x"]["ok"] is False
+    assert document["check"]["x"]["differentiable"] is False
+    assert any("not differentiable at x's values" in w for w in document["warnings"])
+
+
+@pytest.mark.parametrize(
+    "program",
+    ["x = [1.0, 2.0]; m = sum(x * x)", "x = [0.3, 2.0]; m = sum(exp(10 * x))"],
+)
+def test_smooth_programs_pass_without_the_warning(run_gradcalc, program):
+    document = check(run_gradcalc, program)
+    assert document["check"]["x"] == {
+        "max_error": document["check"]["x"]["max_error"],
+        "ok": True,
+        "differentiable": True,
+    }
+    assert document["warnings"] == []
+
+
+def test_the_warning_reaches_stderr(run_gradcalc):
+    result = run_gradcalc("-q", "--check", "x = [0.0, 2.0]; m = sum(relu(x))")
+    assert result.returncode == 1
+    assert "FAIL" in result.stdout
+    assert "warning: --check: the program is not differentiable at x's values" in " ".join(
+        result.stderr.split()
+    )
