@@ -398,3 +398,18 @@ def test_json_graph_and_error_documents(tutorial_graph):
         "end_column": 4,
         "hint": "h",
     }
+
+
+def test_grads_table_names_the_passes_since_a_reset():
+    table = render(grads_table({"x": np.ones(2)}, 3, 4, since_reset=2))
+    assert "after 3 backward calls in all, 2 since a .grad was last reset" in table
+    assert "in all" not in render(grads_table({"x": np.ones(2)}, 3, 4, since_reset=3))
+
+
+def test_the_tutorials_summary_counts_the_passes_after_zero_(run_gradcalc):
+    from pathlib import Path
+
+    tutorial = Path(__file__).resolve().parents[2] / "examples" / "autograd_tutorial.py"
+    result = run_gradcalc("-k", "-f", str(tutorial), "--summary")
+    title = " ".join(result.stdout.split())
+    assert "Gradients (after 3 backward calls in all, 2 since a .grad was last reset)" in title

@@ -189,7 +189,14 @@ class Repl:
         if not grads:
             self.out.print(Text("(no gradients yet: call backward() on a result)", style="dim"))
             return
-        self.out.print(grads_table(grads, self.session.backward_calls, self.precision))
+        self.out.print(
+            grads_table(
+                grads,
+                self.session.backward_calls,
+                self.precision,
+                self.session.backward_calls_since_reset,
+            )
+        )
 
     def _tree(self, argument: str) -> None:
         from gradcalc.cli.runner import output_graph

@@ -432,7 +432,11 @@ def show_tables(session, options: Options, out: Console) -> None:
     if values:
         out.print(values_table(values, options.precision))
     if grads:
-        out.print(grads_table(grads, session.backward_calls, options.precision))
+        out.print(
+            grads_table(
+                grads, session.backward_calls, options.precision, session.backward_calls_since_reset
+            )
+        )
 
 
 def _export_graph(graph, options: Options, reporter: Reporter, outcome: Outcome) -> None:

@@ -19,8 +19,13 @@ def values_table(values: dict, precision: int) -> Table:
     return table
 
 
-def grads_table(grads: dict, backward_calls: int, precision: int) -> Table:
+def grads_table(
+    grads: dict, backward_calls: int, precision: int, since_reset: int | None = None
+) -> Table:
     calls = f"after {backward_calls} backward call{'' if backward_calls == 1 else 's'}"
+    if since_reset is not None and since_reset != backward_calls:
+        # x.grad.zero_() between passes: say which passes today's values add up.
+        calls += f" in all, {since_reset} since a .grad was last reset"
     title = f"Gradients ({calls})"
     table = Table(title=title, title_justify="left", title_style="bold", min_width=len(title))
     table.add_column("name", style="bold")

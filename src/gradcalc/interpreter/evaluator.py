@@ -131,6 +131,9 @@ class Evaluator:
         self.source = ""
         self.differentiated = False
         self.backward_calls = 0
+        # Backward calls since a .grad was last reset (zero_(), zero_grad(), .grad = None):
+        # the passes today's gradients add up.
+        self.backward_calls_since_reset = 0
         self.calling_as_tuple = False
         self.record_graph = True
         self.leaf_labels: dict[int, tuple] = {}
@@ -416,8 +419,8 @@ class Evaluator:
                 if value is not None:
                     value = self.to_tensor(value, "grad")
                 core.set_grad(obj, value)
-                if value is None and self.zero_hook:
-                    self.zero_hook()
+                if value is None:
+                    self.note_grads_zeroed()
             elif attr == "requires_grad":
                 if not isinstance(value, bool):
                     raise ArgumentError("requires_grad must be True or False")
@@ -1054,8 +1057,10 @@ class Evaluator:
             return
         core.backward(tensor, gradient, retain_graph, create_graph, inputs)
         self.backward_calls += 1
+        self.backward_calls_since_reset += 1
 
     def note_grads_zeroed(self) -> None:
+        self.backward_calls_since_reset = 0
         if self.zero_hook is not None:
             self.zero_hook()
 

@@ -120,6 +120,11 @@ class Session:
     def backward_calls(self) -> int:
         return self._ev.backward_calls
 
+    @property
+    def backward_calls_since_reset(self) -> int:
+        """Backward calls since a ``.grad`` was last zeroed or set to None."""
+        return self._ev.backward_calls_since_reset
+
     # ---- running ---------------------------------------------------------------------------
 
     def run(
@@ -301,6 +306,7 @@ class Session:
             recorder = ExplainRecorder(self._ev)
         core.backward(tensor, gradient, retain_graph, create_graph, inputs, on_node=recorder)
         self._ev.backward_calls += 1
+        self._ev.backward_calls_since_reset += 1
         self._last_backward_root = tensor
         if recorder is not None:
             self._explain_steps = recorder.steps
