@@ -166,6 +166,8 @@ def test_commands(spawn, tmp_path):
         tmp_path / "saved.py"
     ).read_text() == "w = [1., 2., 3.]\nloss = sum(w * w)\nloss.backward()\n"
     assert "unknown command" in run_line(child, ":nope")
+    missing = " ".join(run_line(child, ":load nowhere.py").split())
+    assert "cannot read nowhere.py: no such file" in missing and "-f" not in missing
     run_line(child, ":reset")
     assert "NameError" in run_line(child, "loss")
     child.sendline(":quit")

@@ -522,3 +522,18 @@ def test_completions():
     assert "F.relu" in session.completions("F.re")
     assert "x.sum" in session.completions("print(x.su")
     assert session.completions("xmax.") == []
+
+
+@pytest.mark.parametrize(
+    ("program", "hint"),
+    [
+        ("x = [1., 2.]\nx.grad_fn.name", "a leaf (a tensor made directly, not computed)"),
+        ("x = [1., 2.]\nx.grad.zero_()", ".grad stays None until a backward pass"),
+        ("x = [1., 2.]\ng = x.grad\ng.shape", "the value is None"),
+    ],
+)
+def test_an_attribute_of_none_says_why_it_is_none(program, hint):
+    result = Session().run(program)
+    assert not result.ok
+    assert "'NoneType' object has no attribute" in str(result.errors[0])
+    assert hint in result.errors[0].hint

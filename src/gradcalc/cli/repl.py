@@ -224,7 +224,7 @@ class Repl:
 
         if not argument:
             raise UsageError(":load needs a file name", hint="e.g. :load examples/tutorial.py")
-        self.execute(read_script(argument), filename=argument)
+        self.execute(read_script(argument, from_command_line=False), filename=argument)
 
     def _save(self, argument: str) -> None:
         if not argument:

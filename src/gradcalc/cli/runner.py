@@ -209,13 +209,14 @@ def _stdin_is_terminal() -> bool:
         return False
 
 
-def read_script(path: str) -> str:
+def read_script(path: str, *, from_command_line: bool = True) -> str:
     try:
         # utf-8-sig: a byte-order mark from a Windows editor is not part of the program
         return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
+        hint = "check the path (use -f - to read stdin)" if from_command_line else None
         raise UsageError(
-            f"cannot read {path}: no such file", hint="check the path (use -f - to read stdin)"
+            f"cannot read {path}: no such file", hint=hint or "check the path"
         ) from None
     except IsADirectoryError:
         raise UsageError(f"cannot read {path}: it is a directory") from None

@@ -684,7 +684,7 @@ class Evaluator:
                         f"'{self.type_name(ref)}' object is not callable", span=func.span
                     )
                 return B.lookup(ref.name), None, ref.name, ref.as_tuple, func.attr_span
-            method = self._method(base, func.attr, func.attr_span)
+            method = self._method(base, func.attr, func.attr_span, func.span)
             return method[0], base, func.attr, False, func.attr_span
         value = self.evaluate(func)
         return self._callable_value(value, func)
@@ -697,21 +697,36 @@ class Evaluator:
             return entry, value.obj, value.name, False, node.span
         raise ArgumentError(f"'{self.type_name(value)}' object is not callable", span=node.span)
 
-    def _method(self, obj: Any, name: str, span: Span) -> tuple[B.Builtin]:
+    def _method(
+        self, obj: Any, name: str, span: Span, whole: Span | None = None
+    ) -> tuple[B.Builtin]:
         entry = B.lookup(name)
         if core.is_tensor(obj) or isinstance(obj, list):
             if entry is not None and entry.method:
                 return (entry,)
-            raise self._unknown_attribute(obj, name, span)
-        raise self._unknown_attribute(obj, name, span)
+        raise self._unknown_attribute(obj, name, span, whole)
 
-    def _unknown_attribute(self, obj: Any, name: str, span: Span) -> NameLookupError:
+    def _unknown_attribute(
+        self, obj: Any, name: str, span: Span, whole: Span | None = None
+    ) -> NameLookupError:
         type_name = self.type_name(obj)
         if obj is None:
-            hint = (
-                "it is None: .grad stays None until a backward pass reaches a leaf that "
-                "requires grad"
-            )
+            # Say why the value is None, from how it was reached (x.grad_fn.name).
+            reached = self.text(whole).rstrip() if whole is not None else ""
+            if reached.endswith(f".{name}"):
+                reached = reached[: -len(name) - 1].rstrip()
+            if reached.endswith("grad_fn"):
+                hint = (
+                    "it is None: a leaf (a tensor made directly, not computed) and anything "
+                    "computed without gradients have no grad_fn"
+                )
+            elif reached.endswith("grad"):
+                hint = (
+                    "it is None: .grad stays None until a backward pass reaches a leaf that "
+                    "requires grad"
+                )
+            else:
+                hint = "the value is None"
             return NameLookupError(
                 f"'NoneType' object has no attribute '{name}'", hint=hint, span=span
             )
@@ -908,7 +923,7 @@ class Evaluator:
         if not core.is_tensor(obj):
             if isinstance(obj, list) and attr in B.method_names():
                 return BoundMethod(obj, attr)
-            raise self._unknown_attribute(obj, attr, attr_span)
+            raise self._unknown_attribute(obj, attr, attr_span, span)
         if attr == "grad":
             if not core.is_leaf(obj) and not core.retains_grad(obj):
                 # PyTorch warns here too (a UserWarning): backward() never fills it.
