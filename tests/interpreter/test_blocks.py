@@ -341,4 +341,3 @@ def test_in_place_methods_update_a_leaf_only_inside_no_grad():
     assert w is before and w.is_leaf and w.requires_grad
     np.testing.assert_allclose(w.data, [1.6, 3.2])
     np.testing.assert_allclose(w.grad.data, [2.0, 4.0])
-
