@@ -110,3 +110,47 @@ def test_a_py_script_shows_only_what_python_prints(run_gradcalc, tmp_path):
     assert as_cells.stdout.count("tensor(") == 3
     as_json = run_gradcalc("--json", "-f", str(script))
     assert json.loads(as_json.stdout)["printed"] == ["tensor(2., grad_fn=<SumBackward0>)"]
+
+
+PYTHON_VALUES = """\
+import torch
+scale = 2.0
+print(torch.tensor([1., 2.]) * scale)
+x = torch.tensor([1., 2.], requires_grad=True)
+n = 4
+print(x.sum() / n)
+total = 0
+total += 1
+print(total)
+a, b = 1.0, 2.0
+a, b = b, a
+print(a, b)
+(p, q) = (3, 4)
+print(p + q)
+"""
+
+
+def test_numbers_in_a_py_script_stay_numbers(run_gradcalc, tmp_path):
+    script = tmp_path / "values.py"
+    script.write_text(PYTHON_VALUES)
+    result = run_gradcalc("-f", str(script))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "tensor([2., 4.])\ntensor(0.7500, grad_fn=<DivBackward0>)\n1\n2.0 1.0\n7\n"
+    )
+    notebook = tmp_path / "values.gc"
+    notebook.write_text(PYTHON_VALUES.replace("import torch\n", ""))
+    cells = run_gradcalc("-f", str(notebook))
+    assert "tensor(1., grad_fn=<AddBackward0>)" in cells.stdout  # gradcalc's leaf rule
+
+
+def test_a_py_script_prints_what_python_prints(run_gradcalc, tmp_path, torch_module):
+    import subprocess
+    import sys
+
+    script = tmp_path / "values.py"
+    script.write_text(PYTHON_VALUES)
+    python = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert run_gradcalc("-f", str(script)).stdout == python.stdout

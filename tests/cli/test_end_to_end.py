@@ -245,22 +245,22 @@ def test_script_summary_and_tree_on_request(run_gradcalc, tmp_path):
 
 
 def test_script_error_reports_file_line_column(run_gradcalc, tmp_path):
-    (tmp_path / "bad.py").write_text("x = [1., 2.]\nprint(x)\ny = x @ [[1., 2.]]\nprint(y)\n")
-    done = run_gradcalc("-f", "bad.py")
+    (tmp_path / "bad.gc").write_text("x = [1., 2.]\nprint(x)\ny = x @ [[1., 2.]]\nprint(y)\n")
+    done = run_gradcalc("-f", "bad.gc")
     assert done.returncode == 1
     assert done.stdout == "tensor([1., 2.], requires_grad=True)\n"
-    assert re.search(r"bad\.py:3:\d+", done.stderr)
+    assert re.search(r"bad\.gc:3:\d+", done.stderr)
     assert " 3 | y = x @ [[1., 2.]]" in done.stderr
 
 
 def test_keep_going_reports_and_continues(run_gradcalc, tmp_path):
-    (tmp_path / "bad.py").write_text("x = [1., 2.]\ny = x + [1., 2., 3.]\nprint(x * 2)\n")
-    stopped = run_gradcalc("-f", "bad.py")
+    (tmp_path / "bad.gc").write_text("x = [1., 2.]\ny = x + [1., 2., 3.]\nprint(x * 2)\n")
+    stopped = run_gradcalc("-f", "bad.gc")
     assert stopped.returncode == 1 and stopped.stdout == ""
-    kept = run_gradcalc("-k", "-f", "bad.py")
+    kept = run_gradcalc("-k", "-f", "bad.gc")
     assert kept.returncode == 1
     assert "tensor([2., 4.], grad_fn=<MulBackward0>)" in kept.stdout
-    assert "bad.py:2:" in kept.stderr
+    assert "bad.gc:2:" in kept.stderr
 
 
 def test_stdin_as_script(run_gradcalc):

@@ -246,6 +246,7 @@ def make_session(options: Options, *, repl: bool = False):
         "precision": options.precision,
         "explain": options.explain or repl,
         "record_graph": True,
+        "python_script": (options.file or "").endswith(".py"),
     }
     if options.max_elements is not None:
         settings["max_elements"] = options.max_elements

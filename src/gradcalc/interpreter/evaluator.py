@@ -130,6 +130,9 @@ class Evaluator:
         self.outputs: list[Output] = []
         self.source = ""
         self.differentiated = False
+        # gradcalc's own rule: a literal or constructor bound to a name is a leaf that
+        # requires grad. Off for .py scripts, which run as Python runs them.
+        self.literal_leaves = True
         self.backward_calls = 0
         # Backward calls since a .grad was last reset (zero_(), zero_grad(), .grad = None):
         # the passes today's gradients add up.
@@ -451,7 +454,7 @@ class Evaluator:
         explicit = isinstance(expr, ast.Call) and any(
             k.name == "requires_grad" for k in expr.keywords
         )
-        if explicit or not self._is_leaf_source(expr):
+        if explicit or not self.literal_leaves or not self._is_leaf_source(expr):
             return value
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = self.new_tensor(np.asarray(value, dtype=np.float64))

@@ -67,6 +67,7 @@ class Session:
         precision: int = 4,
         record_graph: bool = True,
         explain: bool = False,
+        python_script: bool = False,
     ):
         if dtype not in ("float64", "float32"):
             raise UsageError(f"unsupported dtype {dtype!r}", hint="use float64 or float32")
@@ -78,6 +79,9 @@ class Session:
         self.precision = precision
         self.record_graph = record_graph
         self.explain = explain
+        # A .py script runs as Python would: a number or list bound to a name stays a plain
+        # value instead of becoming a leaf that requires grad.
+        self.python_script = python_script
         self.reset()
 
     # ---- state ---------------------------------------------------------------------------
@@ -91,6 +95,7 @@ class Session:
             precision=self.precision,
         )
         self._ev.record_graph = self.record_graph
+        self._ev.literal_leaves = not self.python_script
         self._rng = core.make_generator(self.seed)
         self._history: list[_HistoryEntry] = []
         self._leaf_origin: dict[int, tuple[int, str, Any]] = {}
@@ -533,6 +538,7 @@ class Session:
 
         ev.backward_hook = on_backward
         ev.zero_hook = on_zero
+        ev.literal_leaves = not self.python_script
         output_name = None
         output_value = None
         for index, entry in enumerate(self._history):
