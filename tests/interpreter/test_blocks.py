@@ -341,3 +341,68 @@ def test_in_place_methods_update_a_leaf_only_inside_no_grad():
     assert w is before and w.is_leaf and w.requires_grad
     np.testing.assert_allclose(w.data, [1.6, 3.2])
     np.testing.assert_allclose(w.grad.data, [2.0, 4.0])
+
+
+MODIFIED = "one of the variables needed for gradient computation has been modified by an inplace"
+
+
+@pytest.mark.parametrize(
+    ("program", "detail"),
+    [
+        (  # w * w saved w, then w changed before backward
+            "w = torch.tensor([1.0, 2.0], requires_grad=True)\ny = (w * w).sum()\n"
+            "with torch.no_grad():\n    w -= 1\ny.backward()\n",
+            "[torch.DoubleTensor [2]] is at version 1; expected version 0 instead.",
+        ),
+        (  # exp saved its output, then the output changed
+            "x = torch.tensor([1.0, 2.0], requires_grad=True)\ne = x.exp()\n"
+            "with torch.no_grad():\n    e *= 2\ne.sum().backward()\n",
+            "[torch.DoubleTensor [2]], which is output 0 of Exp, is at version 1;",
+        ),
+        (  # an in-place method counts too
+            "w = torch.tensor([[1.0, 2.0]], requires_grad=True)\ny = (w * w).sum()\n"
+            "with torch.no_grad():\n    w.mul_(2)\ny.backward()\n",
+            "[torch.DoubleTensor [1, 2]] is at version 1; expected version 0 instead.",
+        ),
+    ],
+)
+def test_backward_refuses_values_changed_in_place_since_they_were_saved(program, detail):
+    result = Session().run(program)
+    assert not result.ok
+    message = str(result.errors[-1])
+    assert MODIFIED in message and detail in message
+    assert "set_detect_anomaly(True, check_nan=False)" in message
+
+
+def test_an_update_the_graph_does_not_need_is_fine_and_later_graphs_see_new_values():
+    session = Session()
+    result = session.run(
+        "w = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+        "y = (w * 3).sum()\n"  # saves the 3, not w
+        "with torch.no_grad():\n    w -= 1\n"
+        "y.backward()\n"
+        "loss = (w * w).sum()\nloss.backward()\n"  # saved after the change: version 1
+        "with torch.no_grad():\n    w -= 0.1 * w.grad\n    w.grad.zero_()\n"
+        "loss = (w * w).sum()\nloss.backward()\n"
+    )
+    assert result.ok, result.errors
+    w = session.variables["w"]
+    np.testing.assert_allclose(w.data, [-0.3, 0.5])
+    np.testing.assert_allclose(w.grad.data, [-0.6, 1.0])
+
+
+def test_changes_through_data_are_not_tracked_as_in_pytorch():
+    result = Session().run(
+        "w = torch.tensor([1.0, 2.0], requires_grad=True)\ny = (w * w).sum()\n"
+        "w.data -= 1\ny.backward()\nprint(w.grad)\n"
+    )
+    assert result.ok, result.errors  # PyTorch computes with the new values, silently
+    assert outputs(result, "print") == ["tensor([0., 2.])"]
+
+
+def test_the_check_runs_with_create_graph_too():
+    result = Session().run(
+        "w = torch.tensor([1.0, 2.0], requires_grad=True)\ny = (w * w).sum()\n"
+        "with torch.no_grad():\n    w += 1\ng, = torch.autograd.grad(y, [w], create_graph=True)\n"
+    )
+    assert not result.ok and MODIFIED in str(result.errors[-1])

@@ -196,6 +196,8 @@ def run_backward(
                 _accumulate(kept, g)
         if node.freed:
             node.check_not_freed()
+        if STATE.inplace_seen:
+            node.check_versions()
         results = node.rule.vjp(_context(node, B, create_graph), g, **node.params)
         if on_node is not None:
             on_node(node, g, results)
@@ -245,6 +247,7 @@ def _run_plain(roots, retain_graph: bool) -> None:
         else:
             grads[node] = previous + seed
     ctx = Context(NUMPY, None, None, None, None, None)
+    inplace_seen = STATE.inplace_seen
     pop = grads.pop
     get = grads.get
     ndarray = np.ndarray
@@ -260,6 +263,8 @@ def _run_plain(roots, retain_graph: bool) -> None:
                 _accumulate(kept, g)
         if node.freed:
             node.check_not_freed()
+        if inplace_seen:
+            node.check_versions()
         saved = node.saved_inputs
         if saved is not None:
             if len(saved) == 2:

@@ -42,6 +42,7 @@ class Node:
         "rule",
         "saved_inputs",
         "saved_output",
+        "saved_versions",
         "seq",
     )
 
@@ -54,6 +55,9 @@ class Node:
         self.params = params
         self.saved_inputs = None
         self.saved_output = None
+        # Versions of the saved input tensors when saved; None: all 0 (no in-place change
+        # had happened yet). -1 at the end: the saved output was changed in place.
+        self.saved_versions = None
         self.freed = False
         self.output_grad = None
         self.retained = None  # weakref to the non-leaf tensor that called retain_grad()
@@ -89,8 +93,51 @@ class Node:
         if self.freed:
             raise AutogradError(FREED_GRAPH_MESSAGE, hint=FREED_GRAPH_HINT)
 
+    def check_versions(self) -> None:
+        """PyTorch's error when a value this node saved was changed in place since."""
+        versions = self.saved_versions
+        if versions is not None and versions and versions[-1] == -1:
+            forward_name = self.name.rsplit("Backward", 1)[0]  # PyTorch names the forward op
+            raise _modified_error(self.saved_output, 1, f", which is output 0 of {forward_name},")
+        for i, x in enumerate(self.saved_inputs or ()):
+            current = getattr(x, "_version", None)
+            if current is None:  # not a Tensor, or never changed
+                continue
+            expected = versions[i] if versions is not None and i < len(versions) else 0
+            if current != expected:
+                raise _modified_error(x.data, current, "", expected)
+
     def __repr__(self) -> str:
         return f"<{self.name} object at {id(self):#x}>"
+
+
+def _modified_error(array, version: int, which: str, expected: int = 0) -> AutogradError:
+    kind = {"float64": "DoubleTensor", "float32": "FloatTensor"}.get(str(array.dtype), "Tensor")
+    shape = ", ".join(str(n) for n in array.shape)
+    return AutogradError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [torch.{kind} [{shape}]]{which} is at version {version}; "
+        f"expected version {expected} instead. Hint: enable anomaly detection to find the "
+        "operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False).",
+        hint="change values in place only after the backward passes that need them, or "
+        "compute the update first and apply it after backward()",
+    )
+
+
+def version_of(t) -> int:
+    return getattr(t, "_version", 0)
+
+
+def mark_modified(t) -> None:
+    """Record an in-place change of ``t``'s values (PyTorch's version counter)."""
+    from gradcalc.autograd.settings import STATE
+
+    STATE.inplace_seen = True
+    t._version = getattr(t, "_version", 0) + 1
+    node = t.grad_fn
+    if node is not None and node.saved_output is not None and node.saved_output is t.data:
+        node.saved_versions = (*(node.saved_versions or ()), -1)
 
 
 class AccumulateGrad:

@@ -23,7 +23,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from gradcalc.autograd.node import Node
+from gradcalc.autograd.node import Node, version_of
 from gradcalc.autograd.settings import STATE
 from gradcalc.autograd.tensor import Tensor, make_tensor
 
@@ -149,6 +149,8 @@ class Rule:
             keep = plan[0]
             if keep is True or 0 in keep:
                 node.saved_inputs = inputs
+                if STATE.inplace_seen:
+                    node.saved_versions = _versions(inputs)
             if plan[1]:
                 node.saved_output = out
             return make_tensor(out, True, node)
@@ -190,6 +192,8 @@ class Rule:
                 node.saved_inputs = (a, b)
             else:
                 node.saved_inputs = (a if 0 in keep else None, b if 1 in keep else None)
+            if STATE.inplace_seen:
+                node.saved_versions = _versions(node.saved_inputs)
         if plan[1]:
             node.saved_output = out
         return make_tensor(out, True, node)
@@ -250,9 +254,15 @@ class Rule:
             node.saved_inputs = inputs
         elif keep:
             node.saved_inputs = tuple([x if i in keep else None for i, x in enumerate(inputs)])
+        if keep and STATE.inplace_seen:
+            node.saved_versions = _versions(node.saved_inputs)
         if keep_output:
             node.saved_output = out
         return make_tensor(out, True, node)
+
+
+def _versions(saved: tuple) -> tuple:
+    return tuple([version_of(x) for x in saved])
 
 
 def rule(name: str, node_name: str, *, formula: str, save=(), save_output=False, ufunc=None):

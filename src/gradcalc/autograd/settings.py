@@ -24,7 +24,14 @@ _DTYPES = {
 
 
 class _State:
-    __slots__ = ("default_dtype", "grad_enabled", "max_elements", "record_output_grads", "rng")
+    __slots__ = (
+        "default_dtype",
+        "grad_enabled",
+        "inplace_seen",
+        "max_elements",
+        "record_output_grads",
+        "rng",
+    )
 
     def __init__(self) -> None:
         self.default_dtype = np.dtype(np.float64)
@@ -33,6 +40,9 @@ class _State:
         # Keep each node's incoming gradient after a backward (for the graph view).
         self.record_output_grads = False
         self.rng = np.random.default_rng(0)
+        # Set by the first in-place change of a tensor (``mark_modified``): from then on nodes
+        # note the versions of what they save, and backward checks them.
+        self.inplace_seen = False
 
 
 STATE = _State()

@@ -18,12 +18,14 @@ from gradcalc.errors import ArgumentError, AutogradError, ShapeError, ValueDomai
 
 class Tensor:
     # ``_site``: where an operator made this tensor, set on large results only (elision.py).
+    # ``_version``: in-place changes so far, set by the first one only (``mark_modified``).
     __slots__ = (
         "__weakref__",
         "_accumulator",
         "_grad",
         "_requires_grad",
         "_site",
+        "_version",
         "data",
         "grad_fn",
     )

@@ -190,6 +190,7 @@ def _in_place(name: str) -> Callable:
             # The core hands one gradient array to several leaves (x + y) and never writes
             # into it: a .grad gets a new array, so y.grad stays as it was.
             core.set_data(tensor, np.broadcast_to(result, array.shape).copy())
+        core.mark_modified(tensor)
         return tensor
 
     method.__name__ = name

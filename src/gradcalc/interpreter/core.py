@@ -165,6 +165,13 @@ def set_data(t, array: np.ndarray) -> None:
     t.data = array
 
 
+def mark_modified(t) -> None:
+    """``t``'s values changed in place: a backward that needs the old ones will refuse."""
+    from gradcalc.autograd.node import mark_modified as mark
+
+    mark(t)
+
+
 def grad_fn(t):
     return t.grad_fn
 

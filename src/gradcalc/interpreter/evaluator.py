@@ -31,7 +31,7 @@ from gradcalc.errors import (
 )
 from gradcalc.grammar import ast
 from gradcalc.interpreter import builtins as B
-from gradcalc.interpreter import core
+from gradcalc.interpreter import core, fstrings
 from gradcalc.interpreter.results import Output
 from gradcalc.interpreter.values import (
     DEFAULT_MODULE_ALIASES,
@@ -257,6 +257,7 @@ class Evaluator:
             # One gradient array may be shared by several leaves' .grad (x + y): a new array
             # for this one leaves the others as they were.
             core.set_data(tensor, result.astype(array.dtype, copy=True))
+        core.mark_modified(tensor)
         self.variables.pop(name, None)  # updated, so newest, as a rebinding would be
         self.variables[name] = tensor
         self.check_finite(name, tensor)
@@ -613,7 +614,8 @@ class Evaluator:
         fn = _ARITHMETIC[op]
         if _is_number(left) and _is_number(right):
             return _number_arithmetic(op, fn, left, right)
-        if (
+        strings = isinstance(left, str) or isinstance(right, str)  # "%.4f" % x: no such thing
+        if not strings and (
             core.is_tensor(left)
             or core.is_tensor(right)
             or isinstance(left, list)
@@ -625,7 +627,7 @@ class Evaluator:
         raise ArgumentError(
             f"unsupported operand type(s) for {op}: '{self.type_name(left)}' and "
             f"'{self.type_name(right)}'",
-            hint=_operand_hint(left, right),
+            hint=fstrings.string_operand_hint(op, left) if strings else _operand_hint(left, right),
             span=span,
         )
 
@@ -735,6 +737,8 @@ class Evaluator:
             )
         known = list(TENSOR_ATTRIBUTES) + B.method_names() if core.is_tensor(obj) else []
         hint = did_you_mean(name, known) if known else None
+        if isinstance(obj, str):
+            hint = fstrings.string_attribute_hint(name)
         if hint is None and core.is_tensor(obj):
             hint = (
                 "tensor attributes: " + ", ".join(TENSOR_ATTRIBUTES) + ", and the builtins' methods"
@@ -1194,6 +1198,7 @@ class Evaluator:
 _DISPATCH: dict[type, Callable[[Evaluator, Any], Any]] = {
     ast.Number: Evaluator._number,
     ast.String: Evaluator._string,
+    ast.FString: fstrings.evaluate_fstring,
     ast.Constant: Evaluator._constant,
     ast.Name: Evaluator._name,
     ast.ListLiteral: Evaluator._list,
