@@ -48,3 +48,12 @@ def test_the_warning_reaches_stderr(run_gradcalc):
     assert "warning: --check: the program is not differentiable at x's values" in " ".join(
         result.stderr.split()
     )
+
+
+def test_a_leaf_that_cannot_be_replayed_says_why(run_gradcalc):
+    program = "w = [1., 2.]; l = sum(w * w); l.backward(); with torch.no_grad(): w -= 0.1 * w.grad"
+    document = check(run_gradcalc, program)
+    assert document["check"]["w"]["ok"] is False
+    (warning,) = document["warnings"]
+    assert warning.startswith("--check could not check w: replaying the program with w nudged")
+    assert "SGD step" in warning

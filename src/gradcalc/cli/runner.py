@@ -356,6 +356,13 @@ def evaluate(session, source: Source, options: Options) -> Outcome:
             )
             if math.isnan(error) or error > CHECK_TOLERANCE * scale:
                 outcome.check_failed.add(name)
+                if name in session.check_reasons:
+                    outcome.warnings.append(
+                        f"--check could not check {name}: {session.check_reasons[name]}. It "
+                        "replays the program with each leaf nudged, so the output must be a "
+                        "function of the leaves' values: check before an update that reads "
+                        ".grad (an SGD step)"
+                    )
                 if name in session.check_not_smooth:
                     outcome.warnings.append(
                         f"--check: the program is not differentiable at {name}'s values (a "

@@ -98,6 +98,7 @@ class Session:
         self._ev.literal_leaves = not self.python_script
         self._rng = core.make_generator(self.seed)
         self._history: list[_HistoryEntry] = []
+        self._replay_failure: str | None = None
         self._leaf_origin: dict[int, tuple[int, str, Any]] = {}
         self.output_name: str | None = None
         self._output_value: Any = None
@@ -459,11 +460,17 @@ class Session:
         # Leaves whose worst point is not smooth: the finite differences there change with
         # the step, so a mismatch says nothing about the analytic gradient.
         self.check_not_smooth: set[str] = set()
+        # Why a leaf could not be checked (its error is NaN), for the user.
+        self.check_reasons: dict[str, str] = {}
         for name, analytic in grads.items():
             leaf = self._ev.variables[name]
             origin = self._leaf_origin.get(id(leaf))
             if origin is None or origin[2]() is not leaf:
                 errors[name] = math.nan
+                self.check_reasons[name] = (
+                    f"{name} was not made by a statement of this program, so it cannot be "
+                    "nudged and replayed"
+                )
                 continue
             count = analytic.size
             if count <= _FD_MAX_ELEMENTS:
@@ -479,6 +486,11 @@ class Session:
                 difference = abs(float(analytic.reshape(-1)[flat_index]) - numeric)
                 if math.isnan(difference):
                     worst = math.nan
+                    if self._replay_failure is not None:
+                        self.check_reasons[name] = (
+                            f"replaying the program with {name} nudged failed: "
+                            f"{self._replay_failure}"
+                        )
                     break
                 if difference >= worst:
                     worst, worst_index = difference, flat_index
@@ -536,6 +548,7 @@ class Session:
         def on_zero():
             total[0] = 0.0
 
+        self._replay_failure = None
         ev.backward_hook = on_backward
         ev.zero_hook = on_zero
         ev.literal_leaves = not self.python_script
@@ -564,7 +577,10 @@ class Session:
                         output_name, output_value = stmt.targets[-1].id, None
                     elif isinstance(stmt, ast.ExprStatement):
                         output_name, output_value = None, getattr(ev, "last_expression_value", None)
-            except GradcalcError:
+            except GradcalcError as exc:
+                line = entry.statement.span.line if entry.statement is not None else None
+                where = f"line {line}: " if line else ""
+                self._replay_failure = f"{where}{exc.message}"
                 return math.nan
             if index == origin_index:
                 leaf = ev.variables.get(origin_name)
