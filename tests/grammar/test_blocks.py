@@ -79,7 +79,28 @@ def test_a_block_may_end_the_text_with_or_without_a_newline():
 
 def test_indentation_outside_blocks_still_means_nothing():
     assert len(statements("  x = 1\ny = 2\n      z = 3")) == 3
-    assert len(statements("with no_grad():\n    x = 1\n        y = 2\n    z = 3")[0].body) == 3
+    # After a block, too: only the lines of an open block are held to its indentation.
+    assert len(statements("with no_grad(): x = 1\n    y = 2\nz = 3")) == 3
+    assert len(statements("with no_grad():\n    x = 1\ny = 2\n        z = 3")) == 3
+
+
+@pytest.mark.parametrize(
+    ("source", "position"),
+    [
+        ("with no_grad():\n    x = 1\n        y = 2\n    z = 3", (3, 9)),
+        ("with no_grad():\n\tx = 1\n\t\ty = 2", (3, 3)),
+        ("w = 1\nwith no_grad():\n    x = 1\n\n    # note\n      y = 2\n", (6, 7)),
+        ("with no_grad():\n  with no_grad():\n    x = 1\n     y = 2", (4, 6)),
+        ("with no_grad():\n    x = 1\n         # a comment may go anywhere\n    y = 2 +\\\n        3\n"
+         "    z = (1,\n            2)\n            q = 1", (8, 13)),
+    ],
+)  # fmt: skip
+def test_a_line_indented_deeper_than_its_block_is_an_unexpected_indent(source, position):
+    error = syntax_error(source)
+    assert error.message == "unexpected indent"
+    assert (error.span.line, error.span.column) == position
+    assert "line up" in error.hint
+    assert is_complete(source) is True  # the REPL runs it and shows the error
 
 
 def test_a_header_spanning_lines_inside_brackets():
@@ -158,10 +179,21 @@ def test_other_block_statements_say_gradcalc_has_none(source, keyword, hint):
         ("for i in x:", True),
         ("a, b = 1,", True),
         ("a, b = (1,", False),
+        # A line of only spaces or tabs ends a block as an empty line does (the REPL runs it).
+        ("with torch.no_grad():\n    w -= 1\n    ", True),
+        ("with torch.no_grad():\n    w -= 1\n\t \f", True),
+        ("with torch.no_grad():\n    with torch.enable_grad():\n        w -= 1\n  ", True),
+        ("with torch.no_grad():\n        ", True),  # no block yet: the error, at once
+        ("with torch.no_grad():\n    w -= 1\n        x = 1", True),  # unexpected indent
     ],
 )
 def test_is_complete_with_blocks(source, complete):
     assert is_complete(source) is complete
+
+
+def test_a_block_closed_by_a_line_of_spaces_parses_as_the_repl_sends_it():
+    (block,) = statements("with torch.no_grad():\n    w -= 1\n    b -= 1\n    ")
+    assert [s.target.id for s in block.body] == ["w", "b"]
 
 
 # ---- unpacking ---------------------------------------------------------------------------

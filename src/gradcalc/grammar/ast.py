@@ -108,9 +108,33 @@ class Subscript(Node):
     index: tuple[Expr | Slice, ...]  # one entry per comma-separated item
 
 
+@dataclass(frozen=True)
+class FormattedValue(Node):
+    """One ``{...}`` field of an f-string; its span runs from the ``{`` to the ``}``.
+
+    ``conversion`` is ``"r"``, ``"s"``, ``"a"`` or None; ``format_spec`` the text after the
+    ``:`` (escapes decoded) or None, at ``spec_span``; ``debug_text`` is what ``{x=}`` shows
+    before the value (``"x="``), else None.
+    """
+
+    value: Expr
+    conversion: str | None
+    format_spec: str | None
+    debug_text: str | None
+    spec_span: Span | None = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class FString(Node):
+    """``f"step {t} loss {loss.item():.4f}"``: the text and the fields, in order."""
+
+    parts: tuple[str | FormattedValue, ...]
+
+
 Expr = (
     Number
     | String
+    | FString
     | Constant
     | Name
     | ListLiteral

@@ -137,6 +137,21 @@ def unescape(literal: str) -> str:
     return _ESCAPE.sub(_unescape_one, literal[1:-1])
 
 
+_ESCAPE_ACROSS_LINES = re.compile(_ESCAPE.pattern, re.DOTALL)
+
+
+def _unescape_or_join(match: re.Match) -> str:
+    # In a triple-quoted string a backslash at the end of a line joins it to the next.
+    return "" if match.group(1) == "\n" else _unescape_one(match)
+
+
+def decode_escapes(text: str) -> str:
+    """The value of the text of a string between its quotes (f-strings' text parts)."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE_ACROSS_LINES.sub(_unescape_or_join, text)
+
+
 def _syntax_error(message: str, span: Span, hint: str | None = None) -> GradcalcSyntaxError:
     return GradcalcSyntaxError(message, hint=hint, span=span)
 

@@ -14,9 +14,11 @@ from gradcalc.errors import GradcalcSyntaxError, Span
 
 OPENERS = {"LPAR": "(", "LSQB": "["}
 CLOSERS = {"RPAR": ")", "RSQB": "]"}
-CLOSER_OF = {"(": ")", "[": "]"}
+CLOSER_OF = {"(": ")", "[": "]", "{": "}"}  # '{': the field of an f-string
 
-VALUE_TOKENS = {"NAME", "NUMBER", "STRING", "ELLIPSIS"}
+VALUE_TOKENS = {"NAME", "NUMBER", "STRING", "FSTRING", "ELLIPSIS"}
+# What Python puts before a string's quote; gradcalc takes only f (and rf/fr) there.
+STRING_PREFIXES = {"r", "b", "u", "br", "rb"}
 BINARY_OPERATORS = {
     "PLUS", "MINUS", "STAR", "SLASH", "DSLASH", "PERCENT", "AT", "POW",
     "EQ", "NE", "LT", "LE", "GT", "GE",
@@ -75,9 +77,10 @@ def describe_token(kind: str, value: str) -> str:
         return f"name '{value}'"
     if kind == "NUMBER":
         return f"number {value}"
-    if kind == "STRING":
+    if kind in ("STRING", "FSTRING"):
         shown = value if len(value) <= 30 else value[:27] + "..."
-        return f"string {shown}"
+        shown = shown.replace("\n", "\\n")
+        return f"string {shown}" if kind == "STRING" else f"f-string {shown}"
     return f"'{value}'"
 
 
@@ -166,7 +169,9 @@ def unexpected_token(
         # A bracket left open swallows the newlines after it, so the error shows up later.
         hint = f"{_open_bracket_text(innermost, span)} is still open"
     elif kind in CLOSERS:
-        closer = CLOSERS[kind]
+        closer = value or CLOSERS[kind]  # an f-string field's '}' stands for a ')'
+        if closer not in CLOSER_OF.values():
+            closer = CLOSERS[kind]
         if innermost is None:
             hint = f"there is no open bracket for this '{closer}' to close"
         elif CLOSER_OF[innermost[0]] != closer:
@@ -178,6 +183,16 @@ def unexpected_token(
         hint = _python_keyword_hint(value)
     elif prev_kind == "NAME" and prev_value in PYTHON_ONLY_KEYWORDS:
         hint = _python_keyword_hint(prev_value)
+    elif (
+        kind == "STRING"
+        and prev_kind == "NAME"
+        and prev_value.lower() in STRING_PREFIXES
+        and prev_span.end == span.start
+    ):
+        hint = (
+            f"gradcalc strings take no '{prev_value}' prefix; only f-strings have one "
+            '(f"...", rf"..."): write the string without it'
+        )
     elif kind in VALUE_TOKENS and expected & BINARY_OPERATORS and "NAME" not in expected:
         hint = "two values in a row: is an operator such as '*' missing between them?"
     elif kind == "EQUAL":

@@ -12,8 +12,12 @@ Blocks (``with torch.no_grad():``) are found here too, as Python's tokenizer fin
 only where one is opened: a ``:`` outside brackets at the end of a line opens an indented block
 (an indent token replaces the newline), a ``:`` followed by more on its line opens a one-line
 block that the end of the line closes. While a block is open, each newline looks ahead at the
-indentation of the next line holding code, and dedent tokens close the blocks it leaves. With
+indentation of the next line holding code, and dedent tokens close the blocks it leaves; a
+line indented deeper than the lines of its block is an "unexpected indent", as in Python. With
 no block open, indentation means nothing and newlines cost no look-ahead.
+
+An f-string's fields are lexed here too, one at a time (``start``/``end``), when the parser
+builds the f-string: ``FSTRING`` is one token until then.
 """
 
 from __future__ import annotations
@@ -166,12 +170,26 @@ class Lexer:
         self.plain = frozenset(ordinary - set(self.keywords))
         self.word_keywords = {name: self.keywords[name] for name in ordinary & set(self.keywords)}
 
-    def tokenize(self, source: str, max_depth: int) -> tuple[list[Token], Exception | None]:
+    def tokenize(
+        self,
+        source: str,
+        max_depth: int,
+        *,
+        start: int = 0,
+        end: int | None = None,
+        line: int = 1,
+        column: int = 1,
+        depth: int = 0,
+    ) -> tuple[list[Token], Exception | None]:
         """The tokens the parser sees, and the error (or None) that stopped lexing early.
 
         The error is ``UnexpectedCharacter`` where no terminal matches, or ``NestedTooDeep``
         at a bracket that would nest more than ``max_depth`` deep. It is returned rather than
         raised so that the parser reports whatever is wrong earlier in the text first.
+
+        ``start``/``end`` lex a part of ``source`` only (the ``{...}`` of an f-string), which
+        begins at ``line`` and ``column``; ``depth`` brackets are taken as open already, so
+        that newlines in it are dropped as inside brackets.
         """
         tokens: list[Token] = []
         append = tokens.append
@@ -179,13 +197,14 @@ class Lexer:
         plain, ignore, keywords = self.plain, self.ignore, self.keywords
         spans_lines, openers, closers = self.spans_lines, self.openers, self.closers
         newline, word_keywords, skip = self.newline, self.word_keywords, self.skip
-        line, line_start, depth = 1, 0, 0
+        line_start = start - column + 1
         colon = self.colon
         blocks = _Blocks(self, source)
         levels = blocks.levels  # the indentation of each indented block open
         one_line = False  # a one-line block is open until the end of the line
         self.blocks_open_at_end = 0
-        for match in self.pattern.finditer(source):
+        matches = self.pattern.finditer(source, start, len(source) if end is None else end)
+        for match in matches:
             kind = match.lastgroup
             pos, stop = match.span(kind)
             if kind in plain:
@@ -332,6 +351,13 @@ class _Blocks:
             levels.clear()
         elif levels:
             top = levels[-1]
+            if indent != top and indent.startswith(top):  # deeper than the block's lines
+                return self._problem(
+                    "unexpected indent",
+                    "the statements of a block line up with its first line; indent more only "
+                    "after a line ending in ':' (a nested with block)",
+                    code_pos,
+                )
             if not indent.startswith(top):  # not the block's level, nor deeper inside it
                 if not top.startswith(indent):
                     return self._mixed(code_pos)

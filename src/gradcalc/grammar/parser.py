@@ -7,15 +7,21 @@ can span lines) and bounding bracket nesting; ``_Driver`` then runs Lark's LALR 
 that list, building the syntax tree during the reductions (``build.SyntaxTreeBuilder``). Driving the tables directly, rather than building
 Lark's tree and transforming it, is three times faster and never recurses. Error messages come
 from ``diagnostics``; Lark is imported on first use so ``import gradcalc.grammar`` is cheap.
+
+An f-string is one token; when the parser reduces it, ``fstrings`` splits it and each field's
+expression is lexed and parsed in place (``_parse_field``), by the same tables, so that its
+spans and its errors point into the source.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import hashlib
 import operator
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +51,7 @@ _lark: Lark | None = None
 _driver: _Driver | None = None
 _lexer: Lexer | None = None
 _terminal_text: dict[str, str] = {}
+_FIELD_TERMINAL_TEXT: dict[str, str] = {}
 
 
 def parse(
@@ -106,6 +113,7 @@ def _parser() -> Lark:
         for terminal in lark.terminals:
             if terminal.pattern.type == "str":
                 _terminal_text[terminal.name] = terminal.pattern.value
+        _FIELD_TERMINAL_TEXT.update(_terminal_text, RPAR="}")
         _driver = _Driver(lark)
         _lexer = Lexer(
             lark.terminals,
@@ -135,9 +143,6 @@ def _cache_file(grammar: str) -> str | None:
 
 def _parse_statements(source: str, max_depth: int) -> list:
     """Lex and parse ``source`` into its statements, raising ``GradcalcSyntaxError``."""
-    from gradcalc.grammar import diagnostics
-    from gradcalc.grammar.lexer import IndentationProblem, NestedTooDeep, UnexpectedCharacter
-
     _parser()
     # The lexer and the parse allocate a token, a node or two per token and create no
     # reference cycles; left on, the cyclic collector would rescan the growing lists and
@@ -151,7 +156,21 @@ def _parse_statements(source: str, max_depth: int) -> list:
         tokens, stopped = _lexer.tokenize(source, max_depth)
         if stopped is None:
             tokens.append(_end_token(source))
-        statements = _driver.run(tokens, max_depth)
+        return _run(source, tokens, stopped, max_depth)
+    finally:
+        if collecting:
+            _promote_new_objects()
+            gc.enable()
+
+
+def _run(source: str, tokens: list, stopped: Exception | None, max_depth: int) -> list:
+    """Parse ``tokens`` (lexed from ``source``) into statements; ``stopped`` is the error that
+    ended the lexing early, if any. Raises ``GradcalcSyntaxError``."""
+    from gradcalc.grammar import diagnostics
+    from gradcalc.grammar.lexer import IndentationProblem, NestedTooDeep, UnexpectedCharacter
+
+    try:
+        statements = _driver.run(tokens, max_depth, source)
         if statements is None:
             raise stopped
         return statements
@@ -176,6 +195,7 @@ def _parse_statements(source: str, max_depth: int) -> list:
         bad = tokens[index]
         previous = tokens[index - 1] if index else None
         opening = _statement_start(tokens, index)
+        open_brackets = _open_brackets(tokens[:index])
         if (
             opening is not None
             and opening is not bad
@@ -187,8 +207,11 @@ def _parse_statements(source: str, max_depth: int) -> list:
             bad.value,
             _token_span(bad),
             _acceptable(tokens[:index]),
-            _terminal_text,
-            [(_OPENERS[t.type], _token_span(t)) for t in _open_brackets(tokens[:index])],
+            # Inside an f-string's {...} the field's own '}' closes it, not a ')'.
+            _FIELD_TERMINAL_TEXT
+            if open_brackets and open_brackets[-1].value == "{"
+            else _terminal_text,
+            [(t.value or _OPENERS[t.type], _token_span(t)) for t in open_brackets],
             (previous.type, previous.value, _token_span(previous)) if previous else None,
             at_end=bad.type == "$END"
             or (
@@ -196,10 +219,87 @@ def _parse_statements(source: str, max_depth: int) -> list:
                 and _only_blank_after(tokens[index + 1 :], stopped, max_depth)
             ),
         ) from None
+
+
+def _parse_field(
+    source: str, start: int, end: int, line: int, column: int, terminator: str, max_depth: int
+) -> tuple:
+    """Parse the expression of an f-string field, ``source[start:end]``, in place.
+
+    It is parsed as if in parentheses, as Python does (newlines are free, ``{a, b}`` is a
+    tuple): a '(' is put before its first token and its terminator (the '}', '!', ':' or
+    '=' after it) stands for the ')', so that an error at the end points there. Returns
+    the expression and how deep it nests.
+    """
+    from gradcalc.grammar.lexer import Token
+
+    simple = _IDENTIFIER.fullmatch(source, start, end)
+    if simple is not None and simple.group(1) not in _lexer.keywords.get("NAME", ()):
+        # {t}, the most common field, needs no parse (a third of the time of a field).
+        from gradcalc.grammar.build import CONSTANTS
+
+        name = simple.group(1)
+        first, last = simple.span(1)
+        span = Span(line, column + first - start, line, column + last - start, first, last)
+        if name in CONSTANTS:
+            return ast.Constant(span, CONSTANTS[name]), _SIMPLE_FIELD_DEPTH
+        return ast.Name(span, name), _SIMPLE_FIELD_DEPTH
+    opened = _lexer.blocks_open_at_end  # for is_complete(), which asks about the whole text
+    try:
+        tokens, stopped = _lexer.tokenize(
+            source, max_depth, start=start, end=end, line=line, column=column, depth=1
+        )
     finally:
-        if collecting:
-            _promote_new_objects()
-            gc.enable()
+        _lexer.blocks_open_at_end = opened
+    first = tokens[0] if tokens else None
+    last = tokens[-1] if tokens else None
+    tokens.insert(0, Token("LPAR", "{", start, line, column, line, column, start))
+    if stopped is None:
+        end_line, end_column = _position_after(tokens[-1], source, end)
+        tokens.append(
+            Token("RPAR", terminator, end, end_line, end_column, end_line, end_column + 1, end + 1)
+        )
+        tokens.append(Token("$END", "", end + 1, end_line, end_column + 1, end_line,
+                            end_column + 1, end + 1))  # fmt: skip
+    try:
+        (statement,) = _run(source, tokens, stopped, max_depth)
+    except GradcalcSyntaxError as error:
+        error.needs_more_input = False  # the f-string is closed: more lines cannot help
+        if error.hint is None:
+            error.hint = (
+                'the {...} of an f-string holds one expression, as in f"loss {loss.item():.4f}"'
+            )
+        raise
+    # The parentheses around the field are not in the text: the span is the expression's.
+    expression = dataclasses.replace(statement.expr, span=_between_tokens(first, last))
+    return expression, _driver.depth
+
+
+_IDENTIFIER = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*")
+_SIMPLE_FIELD_DEPTH = 4  # what the parse would count: name, parentheses, statement, program
+
+
+def _position_after(token, source: str, pos: int) -> tuple[int, int]:
+    """(line, column) of ``pos``, given a ``token`` that ends at or before it."""
+    line, line_start = token[5], token[7] - token[6] + 1
+    newlines = source.count("\n", token[7], pos)
+    if newlines:
+        line += newlines
+        line_start = source.rfind("\n", token[7], pos) + 1
+    return line, pos - line_start + 1
+
+
+def _between_tokens(first, last) -> Span:
+    return Span(first[3], first[4], last[5], last[6], first[2], last[7])
+
+
+def _build_fstring(token, source: str, max_depth: int) -> tuple:
+    from gradcalc.grammar.fstrings import build_fstring
+
+    def parse_field(start, end, line, column, terminator, depth_left):
+        return _parse_field(source, start, end, line, column, terminator, depth_left)
+
+    return build_fstring(token, source, max_depth, parse_field)
 
 
 _PROMOTE_AFTER = 50_000
@@ -232,7 +332,7 @@ class _Splice(list):
     """The children of an inlined rule (``_name`` or a ``*``/``+`` helper), for its parent."""
 
 
-_UNIT, _INLINE, _NODE = 0, 1, 2
+_UNIT, _INLINE, _NODE, _NESTED = 0, 1, 2, 3
 _DROP, _KEEP, _MAYBE_SPLICE = 0, 1, 2
 
 
@@ -247,6 +347,7 @@ class _Driver:
         conf = lark.parse_interactive("").parser_state.parse_conf
         builder = SyntaxTreeBuilder()
         plans: dict = {}
+        self.depth = 0  # how deep the statements of the last run nest
         self.start_state = conf.start_state
         self.end_state = conf.end_state
         self.actions: dict = {}  # state -> terminal -> (True, next state) | (False, plan)
@@ -306,14 +407,18 @@ class _Driver:
             if codes and codes[0] == _MAYBE_SPLICE and _MAYBE_SPLICE not in codes[1:]:
                 appended = tuple(i for i, code in enumerate(codes) if code == _KEEP and i)
             return _INLINE, len(codes), codes, origin, appended
+        if rule.alias == "fstring":
+            # Its fields are parsed on their own; the function says how deep they nest.
+            return _NESTED, _build_fstring, origin
         build = getattr(builder, rule.alias or origin)
         # A binary operation whose left operand is itself one (``a + b + c``) does not nest
         # any deeper: the evaluator walks that left spine in a loop, not by recursion.
         spine = rule.alias == "binop"
         return _NODE, len(codes), build, _picker(codes), origin, spine
 
-    def run(self, tokens: list, max_depth: int) -> list | None:
-        """The statements, or None if ``tokens`` stop before the end token."""
+    def run(self, tokens: list, max_depth: int, source: str) -> list | None:
+        """The statements, or None if ``tokens`` stop before the end token; ``depth`` is then
+        how deep they nest. ``source`` is the text the tokens come from."""
         actions, gotos, end_state = self.actions, self.gotos, self.end_state
         state = self.start_state
         states = [state]
@@ -359,6 +464,13 @@ class _Driver:
                     depth += 1
                     if depth > max_depth:
                         raise _too_deep(value, max_depth)
+                elif how == _NESTED:
+                    _, build, origin = arg
+                    del states[-1], depths[-1]
+                    value, depth = build(values.pop(), source, max_depth)
+                    depth += 1
+                    if depth > max_depth:
+                        raise _too_deep(value, max_depth)
                 else:
                     _, size, codes, origin, appended = arg
                     if size:
@@ -384,6 +496,7 @@ class _Driver:
                     state = top
                 push_state(state)
                 if state == end_state and kind == "$END":
+                    self.depth = depths[-1]
                     return values[-1]
         return None
 

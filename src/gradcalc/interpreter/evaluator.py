@@ -614,8 +614,8 @@ class Evaluator:
         fn = _ARITHMETIC[op]
         if _is_number(left) and _is_number(right):
             return _number_arithmetic(op, fn, left, right)
-        strings = isinstance(left, str) or isinstance(right, str)  # "%.4f" % x: no such thing
-        if not strings and (
+        printf = op == "%" and isinstance(left, str)  # "%.4f" % x: an f-string's job
+        if not printf and (
             core.is_tensor(left)
             or core.is_tensor(right)
             or isinstance(left, list)
@@ -627,7 +627,7 @@ class Evaluator:
         raise ArgumentError(
             f"unsupported operand type(s) for {op}: '{self.type_name(left)}' and "
             f"'{self.type_name(right)}'",
-            hint=fstrings.string_operand_hint(op, left) if strings else _operand_hint(left, right),
+            hint=_operand_hint(left, right) or fstrings.string_operand_hint(op, left, right),
             span=span,
         )
 
