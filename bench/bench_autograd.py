@@ -189,12 +189,14 @@ def workloads() -> list[dict]:
             "numpy": chain_numpy,
             "torch": chain_torch if HAS_TORCH else None,
             "note": "per-op overhead: forward + backward of 1000 multiplications",
+            "repeat": 21,  # a few ms each: more repetitions steady the median
         },
         {
             "name": "mean(2*(x+1)) 1e6",
             "gradcalc": mean6[0],
             "numpy": mean6[1],
             "torch": mean6[2],
+            "repeat": 11,
             "note": (
                 "numpy and gradcalc both compute 2*(x+1) in the buffer of x+1 (temporary "
                 "elision, autograd/elision.py); torch allocates both, and glibc returning the "
