@@ -227,6 +227,11 @@ def run_backward(
     return captured
 
 
+# Gradients at least this large that hold one repeated value are not expanded through a
+# pointwise VJP (``_run_plain``); below it the check costs more than it saves.
+_COMPACT_MIN = 4096
+
+
 def _run_plain(roots, retain_graph: bool) -> None:
     """``run_backward`` for a plain ``backward()`` on numpy arrays: the hot loop.
 
@@ -278,6 +283,17 @@ def _run_plain(roots, retain_graph: bool) -> None:
         shapes = ctx.shapes = node.in_shapes
         dtypes = ctx.dtypes = node.in_dtypes
         params = node.params
+        out_shape = None
+        if (
+            type(g) is ndarray
+            and g.size >= _COMPACT_MIN
+            and node.rule.pointwise
+            and not any(g.strides)
+        ):
+            # One value repeated (a mean's or sum's gradient): a pointwise VJP runs on that
+            # value and its result is broadcast back, instead of a pass over the whole array.
+            out_shape = g.shape
+            g = g[(slice(0, 1),) * g.ndim]
         results = node.rule.vjp(ctx, g, **params) if params else node.rule.vjp(ctx, g)
         i = -1
         for child in node.next_nodes:
@@ -289,6 +305,8 @@ def _run_plain(roots, retain_graph: bool) -> None:
                 continue
             if type(r) is not ndarray:
                 r = np.asarray(r)
+            if out_shape is not None and r.shape != out_shape:
+                r = NUMPY.broadcast_to(r, out_shape)
             if r.shape != shapes[i]:
                 r = unbroadcast(r, shapes[i])
             if r.dtype != dtypes[i]:

@@ -57,6 +57,7 @@ class Rule:
         "formula",
         "name",
         "node_name",
+        "pointwise",
         "save_inputs",
         "save_output",
         "ufunc",
@@ -73,8 +74,10 @@ class Rule:
         self.save_inputs = save_inputs
         self.save_output = save_output
         self.vjp = None
-        # The numpy ufunc ``forward`` calls, for rules that can write into a dead input.
+        # The numpy ufunc ``forward`` calls, for rules that can write into a dead input; such
+        # rules are also pointwise: their VJP commutes with broadcasting the gradient.
         self.ufunc = ufunc
+        self.pointwise = ufunc is not None
         conditional = isinstance(save_inputs, dict) or isinstance(save_output, tuple)
         self._plans: dict = {}
         # Rules whose saving does not depend on ``needs`` (most of them) skip the lookup.
