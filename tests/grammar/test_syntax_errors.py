@@ -161,7 +161,7 @@ CASES = [
     ("from torch", "unexpected end of input — expected 'import' or '.'", (1, 11), "", None),
     ("x + * 2", "unexpected '*' — expected an expression", (1, 5), "*", None),
     ("f(*args)", "unexpected '*' — expected an expression or ')'", (1, 3), "*", "unpacking"),
-    ("x[0] = 1", "cannot assign to an indexed element", (1, 1), "x[0]", "build a new one"),
+    ("x[0] = 1", "cannot assign to an indexed element", (1, 1), "x[0]", "build a new tensor"),
     (
         "x[0] += 1",
         "unexpected '+=' — expected an operator or the end of the statement",

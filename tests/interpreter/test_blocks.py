@@ -406,3 +406,16 @@ def test_the_check_runs_with_create_graph_too():
         "with torch.no_grad():\n    w += 1\ng, = torch.autograd.grad(y, [w], create_graph=True)\n"
     )
     assert not result.ok and MODIFIED in str(result.errors[-1])
+
+
+def test_unpacking_a_reduction_without_dim_hints_at_dim():
+    result = Session().run("x = [3., 1., 2.]\nv, i = x.max()")
+    assert not result.ok
+    assert str(result.errors[0]).startswith("iteration over a 0-d tensor")
+    assert "x.max(dim=0)" in result.errors[0].hint
+
+
+def test_element_assignment_points_to_no_grad_updates():
+    result = Session().run("x = [1., 2.]\nx[0] = 0.0")
+    assert not result.ok and "cannot assign to an indexed element" in str(result.errors[0])
+    assert "with torch.no_grad():" in result.errors[0].hint

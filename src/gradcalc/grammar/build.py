@@ -244,8 +244,9 @@ class SyntaxTreeBuilder:
         raise _syntax_error(
             "cannot assign to an indexed element",
             _between(children[0], children[3]),
-            "tensors are not changed in place here; build a new one instead "
-            "(for example with where(), cat() or arithmetic)",
+            "elements are not assigned one by one; build a new tensor (with where(), cat() "
+            "or arithmetic), or update the whole tensor inside `with torch.no_grad():` "
+            "(w -= lr * w.grad)",
         )
 
     def assign_unpack(self, children):

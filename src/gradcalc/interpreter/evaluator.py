@@ -343,7 +343,11 @@ class Evaluator:
         if core.is_tensor(value):
             shape = core.data(value).shape
             if not shape:
-                raise ArgumentError("iteration over a 0-d tensor", span=node.span)
+                raise ArgumentError(
+                    "iteration over a 0-d tensor",
+                    hint="it holds one value; for values and indices give a dim, e.g. x.max(dim=0)",
+                    span=node.span,
+                )
             self._check_unpack_count(shape[0], count, node)
             items = []
             for i in range(count):
