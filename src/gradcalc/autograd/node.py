@@ -100,10 +100,8 @@ class Node:
             forward_name = self.name.rsplit("Backward", 1)[0]  # PyTorch names the forward op
             raise _modified_error(self.saved_output, 1, f", which is output 0 of {forward_name},")
         for i, x in enumerate(self.saved_inputs or ()):
-            current = getattr(x, "_version", None)
-            if current is None:  # not a Tensor, or never changed
-                continue
-            expected = versions[i] if versions is not None and i < len(versions) else 0
+            expected = versions[i] if versions is not None else 0
+            current = version_of(x)  # 0 for numbers and tensors never changed
             if current != expected:
                 raise _modified_error(x.data, current, "", expected)
 
@@ -134,7 +132,7 @@ def mark_modified(t) -> None:
     from gradcalc.autograd.settings import STATE
 
     STATE.inplace_seen = True
-    t._version = getattr(t, "_version", 0) + 1
+    t._version = version_of(t) + 1
     node = t.grad_fn
     if node is not None and node.saved_output is not None and node.saved_output is t.data:
         node.saved_versions = (*(node.saved_versions or ()), -1)

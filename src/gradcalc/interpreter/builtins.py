@@ -184,23 +184,11 @@ def _in_place(name: str) -> Callable:
             )
         with np.errstate(all="ignore"):
             result = np.asarray(combine(array, operand), dtype=array.dtype)
-        if array.flags.writeable and not _is_a_gradient(rt, tensor):
-            array[...] = result  # w.data.sub_(...) must reach w, which shares this array
-        else:
-            # The core hands one gradient array to several leaves (x + y) and never writes
-            # into it: a .grad gets a new array, so y.grad stays as it was.
-            core.set_data(tensor, np.broadcast_to(result, array.shape).copy())
-        core.mark_modified(tensor)
+        rt.write_into(tensor, result)
         return tensor
 
     method.__name__ = name
     return method
-
-
-def _is_a_gradient(rt, tensor) -> bool:
-    return any(
-        core.is_tensor(value) and core.grad_of(value) is tensor for value in rt.variables.values()
-    )
 
 
 def _zero_(rt, tensor):

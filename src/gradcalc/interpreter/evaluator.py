@@ -251,16 +251,21 @@ class Evaluator:
                 f"{array.dtype.name}",
                 span=stmt.span,
             )
+        self.write_into(tensor, result)
+        self.variables.pop(name, None)  # updated, so newest, as a rebinding would be
+        self.variables[name] = tensor
+        self.check_finite(name, tensor)
+
+    def write_into(self, tensor: Any, result: np.ndarray) -> None:
+        """Put ``result`` (broadcast to its shape) into ``tensor``'s values, in place."""
+        array = core.data(tensor)
         if array.flags.writeable and not self._is_a_gradient(tensor):
             array[...] = result  # a tensor sharing the array (``w.data``) sees it, as in PyTorch
         else:
             # One gradient array may be shared by several leaves' .grad (x + y): a new array
             # for this one leaves the others as they were.
-            core.set_data(tensor, result.astype(array.dtype, copy=True))
+            core.set_data(tensor, np.broadcast_to(result, array.shape).astype(array.dtype))
         core.mark_modified(tensor)
-        self.variables.pop(name, None)  # updated, so newest, as a rebinding would be
-        self.variables[name] = tensor
-        self.check_finite(name, tensor)
 
     def _is_a_gradient(self, tensor: Any) -> bool:
         return any(
