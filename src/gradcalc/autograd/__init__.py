@@ -1,52 +1,46 @@
 """gradcalc's autograd core: numpy tensors with PyTorch's reverse-mode semantics.
 
-    from gradcalc.autograd import ones
-    x = ones(2, 3, requires_grad=True)
+    from gradcalc.autograd import torch
+    x = torch.ones(2, 3, requires_grad=True)
     m = (2 * (x + 1)).mean()
     m.backward()          # x.grad == 1/3 everywhere
 
-See ``functional.py`` for every operation, ``registry.py`` for how rules are written,
-``engine.py`` for backward/grad/jacobian/hessian.
+``ops/`` declares every op once (``declare.py`` says how); ``registry`` makes their
+spellings, ``methods`` the Tensor methods; ``engine`` runs backward passes.
 """
 
-import numpy as _np
+from gradcalc.autograd import methods as _methods  # noqa: F401  (Tensor methods)
+from gradcalc.autograd.api import backward, grad
+from gradcalc.autograd.dtypes import get_default_dtype, set_default_dtype
+from gradcalc.autograd.registry import FUNCTIONS, METHODS
+from gradcalc.autograd.tensor import Tensor, is_tensor, make_tensor
 
-from gradcalc.autograd.functional import *  # noqa: F403
-from gradcalc.autograd.functional import __all__ as _functional_all
-from gradcalc.autograd.node import AccumulateGrad, Node
-from gradcalc.autograd.registry import RULES, unbroadcast
-from gradcalc.autograd.settings import (
-    DEFAULT_MAX_ELEMENTS,
-    enable_grad,
-    get_default_dtype,
-    get_max_elements,
-    is_grad_enabled,
-    manual_seed,
-    no_grad,
-    set_default_dtype,
-    set_grad_enabled,
-    set_max_elements,
-    set_record_output_grads,
-)
 
-# PyTorch computes inf and nan silently (log(0), 0/0); numpy would warn on stderr.
-_np.seterr(all="ignore")
+class _Namespace:
+    """``torch.exp`` and friends as attributes (for Python code and tests)."""
+
+    def __init__(self, table: dict) -> None:
+        self.__dict__.update(table)
+
+
+torch = _Namespace(FUNCTIONS["torch"])
+functional = _Namespace(FUNCTIONS["F"])
 
 __all__ = [
-    *_functional_all,
-    "AccumulateGrad",
-    "DEFAULT_MAX_ELEMENTS",
-    "Node",
-    "RULES",
-    "enable_grad",
+    "FUNCTIONS",
+    "METHODS",
+    "Tensor",
+    "backward",
+    "functional",
     "get_default_dtype",
-    "get_max_elements",
-    "is_grad_enabled",
-    "manual_seed",
-    "no_grad",
+    "grad",
+    "is_tensor",
+    "make_tensor",
     "set_default_dtype",
-    "set_grad_enabled",
-    "set_max_elements",
-    "set_record_output_grads",
-    "unbroadcast",
+    "torch",
 ]
+
+from gradcalc.autograd import dtypes as _dtypes  # noqa: E402
+
+for _name, _dtype in _dtypes.BY_NAME.items():
+    setattr(torch, _name, _dtype)

@@ -1,14 +1,16 @@
-"""Graph nodes: one ``Node`` per recorded operation, one ``AccumulateGrad`` per leaf.
+"""Graph nodes (PyTorch's ``grad_fn``): the node base, ``AccumulateGrad``, hooks.
 
-A node is what PyTorch calls a ``grad_fn``: it knows its rule (the VJP), the nodes of its
-inputs (``next_nodes``; None for inputs that need no gradient) and the values the VJP
-needs (``saved``). It holds no other reference to its input tensors, so releasing
-``saved`` after a non-retained backward really frees the memory.
+A node knows where the gradients of its inputs go (``next_functions``: ``(node,
+output_nr)`` pairs, ``(None, 0)`` for inputs that need none), the shape and dtype each of
+those gradients must have (``input_meta``), and how to turn the gradients of its outputs
+into theirs (``apply``). It holds no reference to its output tensors, so releasing the
+values it saved after a backward without ``retain_graph`` really frees the memory.
 """
 
 from __future__ import annotations
 
 import itertools
+import weakref
 
 from gradcalc.errors import AutogradError
 
@@ -21,97 +23,136 @@ FREED_GRAPH_MESSAGE = (
 )
 FREED_GRAPH_HINT = "pass retain_graph=True to the first backward() call"
 
-# Creation order. A node's inputs are always created before it, so sorting by decreasing
-# sequence number is a topological order of any graph (no recursion needed).
+# Creation order. A node's inputs are always created before it, so a larger number runs
+# earlier among ready nodes, as in PyTorch's ready queue.
 _sequence = itertools.count()
+ACCUMULATE_PRIORITY = 1 << 62  # PyTorch runs a ready AccumulateGrad before anything else
+
+
+class HookHandle:
+    """What ``register_hook`` returns: ``remove()`` unregisters the hook."""
+
+    _ids = itertools.count()
+
+    __slots__ = ("_table", "id")
+
+    def __init__(self, table: dict, hook) -> None:
+        self.id = next(HookHandle._ids)
+        self._table = table
+        table[self.id] = hook
+
+    def remove(self) -> None:
+        self._table.pop(self.id, None)
+
+    def __repr__(self) -> str:
+        return f"<torch.utils.hooks.RemovableHandle object at {id(self):#x}>"
 
 
 class Node:
-    """A recorded operation (``AddBackward0``, ``MeanBackward0``, ...)."""
+    """Base of every recorded operation."""
 
     __slots__ = (
         "__weakref__",
-        "freed",
-        "in_dtypes",
-        "in_shapes",
-        "needs",
-        "next_nodes",
+        "_post_hooks",
+        "_pre_hooks",
+        "_retained",
+        "_tensor_hooks",
+        "anomaly_trace",
+        "input_meta",
+        "next_functions",
         "output_grad",
-        "params",
-        "retained",
-        "rule",
-        "saved_inputs",
-        "saved_output",
-        "saved_versions",
         "seq",
     )
 
-    def __init__(self, rule, next_nodes, needs, in_shapes, in_dtypes, params):
-        self.rule = rule
-        self.next_nodes = next_nodes
-        self.needs = needs
-        self.in_shapes = in_shapes
-        self.in_dtypes = in_dtypes
-        self.params = params
-        self.saved_inputs = None
-        self.saved_output = None
-        # Versions of the saved input tensors when saved; None: all 0 (no in-place change
-        # had happened yet). -1 at the end: the saved output was changed in place.
-        self.saved_versions = None
-        self.freed = False
-        self.output_grad = None
-        self.retained = None  # weakref to the non-leaf tensor that called retain_grad()
+    n_outputs = 1
+    freed = False
+
+    def __init__(self, next_functions: tuple, input_meta: tuple) -> None:
+        self.next_functions = next_functions
+        self.input_meta = input_meta
         self.seq = next(_sequence)
+        self._pre_hooks = None
+        self._post_hooks = None
+        self._tensor_hooks = None
+        self._retained = None
+        self.output_grad = None
+        self.anomaly_trace = None
 
-    @property
     def name(self) -> str:
-        """PyTorch's node name (``MulBackward0``): the rule's."""
-        return self.rule.node_name
+        raise NotImplementedError
+
+    def short_name(self) -> str:
+        """The name in reprs (``<AccumulateGrad object ...>``, ``grad_fn=<MulBackward0>``)."""
+        return self.name().rsplit("::", 1)[-1]
 
     @property
-    def formula(self) -> str:
-        """The local derivative as text, one entry per input (for an explain view)."""
-        return self.rule.formula
+    def priority(self) -> int:
+        return self.seq
 
-    @property
-    def next_functions(self) -> tuple:
-        """PyTorch's spelling: ``((node, 0), (None, 0), ...)``."""
-        return tuple((n, 0) for n in self.next_nodes)
-
-    @property
-    def has_saved(self) -> bool:
-        return self.saved_inputs is not None or self.saved_output is not None
+    def apply(self, grads: list, create_graph: bool) -> list:
+        """Gradients of the inputs (aligned with ``next_functions``) from those of the outputs."""
+        raise NotImplementedError
 
     def release(self) -> None:
-        """Drop the saved values (after a backward without retain_graph)."""
-        if self.saved_inputs is not None or self.saved_output is not None:
-            self.saved_inputs = None
-            self.saved_output = None
-            self.freed = True
+        """Drop saved values (after a backward without retain_graph)."""
 
-    def check_not_freed(self) -> None:
-        if self.freed:
-            raise AutogradError(FREED_GRAPH_MESSAGE, hint=FREED_GRAPH_HINT)
+    def check_saved(self) -> None:
+        """Raise PyTorch's error when a saved value was freed or changed in place."""
 
-    def check_versions(self) -> None:
-        """PyTorch's error when a value this node saved was changed in place since."""
-        versions = self.saved_versions
-        if versions is not None and versions and versions[-1] == -1:
-            forward_name = self.name.rsplit("Backward", 1)[0]  # PyTorch names the forward op
-            raise _modified_error(self.saved_output, 1, f", which is output 0 of {forward_name},")
-        for i, x in enumerate(self.saved_inputs or ()):
-            expected = versions[i] if versions is not None else 0
-            current = version_of(x)  # 0 for numbers and tensors never changed
-            if current != expected:
-                raise _modified_error(x.data, current, "", expected)
+    # ---- hooks ---------------------------------------------------------------------------
+
+    def register_hook(self, hook):
+        """``hook(grad_inputs, grad_outputs)`` after the node runs."""
+        if self._post_hooks is None:
+            self._post_hooks = {}
+        return HookHandle(self._post_hooks, hook)
+
+    def register_prehook(self, hook):
+        """``hook(grad_outputs)`` before the node runs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        return HookHandle(self._pre_hooks, hook)
+
+    def add_tensor_hook(self, output_nr: int, hook):
+        if self._tensor_hooks is None:
+            self._tensor_hooks = {}
+        table = self._tensor_hooks.setdefault(output_nr, {})
+        return HookHandle(table, hook)
+
+    def retain(self, output_nr: int, tensor) -> None:
+        if self._retained is None:
+            self._retained = {}
+        self._retained[output_nr] = weakref.ref(tensor)
 
     def __repr__(self) -> str:
-        return f"<{self.name} object at {id(self):#x}>"
+        return f"<{self.short_name()} object at {id(self):#x}>"
 
 
-def _modified_error(array, version: int, which: str, expected: int = 0) -> AutogradError:
-    kind = {"float64": "DoubleTensor", "float32": "FloatTensor"}.get(str(array.dtype), "Tensor")
+class AccumulateGrad(Node):
+    """The end of every path to a leaf that requires grad: adds into ``variable.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable) -> None:
+        super().__init__((), ())
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    @property
+    def priority(self) -> int:
+        return ACCUMULATE_PRIORITY
+
+
+def modified_error(array, version: int, expected: int, producer: str | None) -> AutogradError:
+    """PyTorch's error for a saved tensor changed in place since it was saved; ``producer``
+    is the node name of the tensor's grad_fn, None for a leaf."""
+    from gradcalc.autograd.dtypes import BY_NUMPY
+
+    which = f", which is output 0 of {producer.rsplit('Backward', 1)[0]}," if producer else ""
     shape = ", ".join(str(n) for n in array.shape)
+    kind = BY_NUMPY[array.dtype].tensor_type
     return AutogradError(
         "one of the variables needed for gradient computation has been modified by an "
         f"inplace operation: [torch.{kind} [{shape}]]{which} is at version {version}; "
@@ -123,39 +164,5 @@ def _modified_error(array, version: int, which: str, expected: int = 0) -> Autog
     )
 
 
-def version_of(t) -> int:
-    return getattr(t, "_version", 0)
-
-
-def mark_modified(t) -> None:
-    """Record an in-place change of ``t``'s values (PyTorch's version counter)."""
-    from gradcalc.autograd.settings import STATE
-
-    STATE.inplace_seen = True
-    t._version = version_of(t) + 1
-    node = t.grad_fn
-    if node is not None and node.saved_output is not None and node.saved_output is t.data:
-        node.saved_versions = (*(node.saved_versions or ()), -1)
-
-
-class AccumulateGrad:
-    """The end of every path to a leaf that requires grad: adds into ``variable.grad``."""
-
-    __slots__ = ("__weakref__", "output_grad", "variable")
-
-    name = "AccumulateGrad"
-    next_nodes: tuple = ()
-    freed = False
-    seq = -1  # after every recorded node in the topological order
-    formula = "grad"
-
-    def __init__(self, variable):
-        self.variable = variable
-        self.output_grad = None
-
-    @property
-    def next_functions(self) -> tuple:
-        return ()
-
-    def __repr__(self) -> str:
-        return f"<AccumulateGrad object at {id(self):#x}>"
+def freed_error() -> AutogradError:
+    return AutogradError(FREED_GRAPH_MESSAGE, hint=FREED_GRAPH_HINT)

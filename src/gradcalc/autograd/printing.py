@@ -282,3 +282,45 @@ def format_tensor(
 def format_size(shape: Iterable[int]) -> str:
     """``torch.Size`` as PyTorch prints it: ``torch.Size([2, 3])``, ``torch.Size([])``."""
     return "torch.Size([" + ", ".join(str(int(n)) for n in shape) + "])"
+
+
+class PrintOptions:
+    """``torch.set_printoptions``: what every tensor repr uses."""
+
+    __slots__ = ("edgeitems", "linewidth", "precision", "sci_mode", "threshold")
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.precision = DEFAULT_PRECISION
+        self.threshold = DEFAULT_THRESHOLD
+        self.edgeitems = DEFAULT_EDGEITEMS
+        self.linewidth = DEFAULT_LINEWIDTH
+        self.sci_mode = None
+
+
+PRINT_OPTIONS = PrintOptions()
+
+
+def tensor_repr(t) -> str:
+    """``repr(t)`` for a Tensor, as PyTorch prints it with the current print options."""
+    from gradcalc.autograd import dtypes
+
+    array = t.array
+    dtype_name = None
+    if array.dtype.kind == "f" and dtypes.BY_NUMPY[array.dtype] is not dtypes.DEFAULTS.float:
+        dtype_name = repr(dtypes.BY_NUMPY[array.dtype])
+    node = t.grad_fn
+    o = PRINT_OPTIONS
+    return format_tensor(
+        array,
+        dtype_name=dtype_name,
+        grad_fn_name=node.short_name() if node is not None else None,
+        requires_grad=node is None and t._requires_grad,
+        precision=o.precision,
+        threshold=o.threshold,
+        edgeitems=o.edgeitems,
+        linewidth=o.linewidth,
+        sci_mode=o.sci_mode,
+    )

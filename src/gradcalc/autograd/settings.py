@@ -1,7 +1,8 @@
-"""Process-wide switches of the autograd core: default dtype, size limit, grad mode, RNG.
+"""Process-wide switches of the autograd core: grad mode, inference and anomaly modes, limits.
 
 Kept in one small module so every op reads the same state and the interpreter can set it
-from command-line options (``--dtype``, ``--max-elements``, ``--seed``).
+from command-line options (``--max-elements``, ``--max-work``). Nothing here runs at import
+beyond building the state object.
 """
 
 from __future__ import annotations
@@ -9,78 +10,54 @@ from __future__ import annotations
 import contextlib
 import math
 
-import numpy as np
-
-from gradcalc.errors import ArgumentError, LimitError, ShapeError, ValueDomainError
+from gradcalc.errors import LimitError, ShapeError, ValueDomainError
 
 DEFAULT_MAX_ELEMENTS = 50_000_000  # 400 MB of float64
-
-_DTYPES = {
-    "float64": np.dtype(np.float64),
-    "float32": np.dtype(np.float32),
-    "double": np.dtype(np.float64),
-    "float": np.dtype(np.float32),
-}
+DEFAULT_MAX_WORK = 20_000_000_000  # multiply-adds one op may do: ~10 s of numpy on one core
+MAX_DIMS = 64  # numpy's limit on the number of dimensions of an array
 
 
 class _State:
     __slots__ = (
-        "default_dtype",
+        "anomaly",
+        "anomaly_check_nan",
         "grad_enabled",
+        "inference",
         "inplace_seen",
         "max_elements",
+        "max_work",
         "record_output_grads",
-        "rng",
+        "warn_handler",
     )
 
     def __init__(self) -> None:
-        self.default_dtype = np.dtype(np.float64)
         self.grad_enabled = True
+        self.inference = False
+        self.anomaly = False
+        self.anomaly_check_nan = True
         self.max_elements = DEFAULT_MAX_ELEMENTS
+        self.max_work = DEFAULT_MAX_WORK
         # Keep each node's incoming gradient after a backward (for the graph view).
         self.record_output_grads = False
-        self.rng = np.random.default_rng(0)
-        # Set by the first in-place change of a tensor (``mark_modified``): from then on nodes
-        # note the versions of what they save, and backward checks them.
+        # Set by the first in-place change of any tensor: until then no saved value can
+        # have changed, and backward skips the version checks.
         self.inplace_seen = False
+        # Where PyTorch's UserWarnings go: the interpreter shows them beside a statement's
+        # output; without one they go to Python's warnings module.
+        self.warn_handler = None
 
 
 STATE = _State()
 
 
-def as_dtype(dtype) -> np.dtype:
-    """``"float32"``, ``"torch.float32"``, ``np.float32`` or a numpy dtype -> numpy dtype."""
-    if dtype is None:
-        return STATE.default_dtype
-    if isinstance(dtype, str):
-        found = _DTYPES.get(dtype.removeprefix("torch."))
-        if found is not None:
-            return found
-    elif isinstance(dtype, np.dtype | type):
-        # Only dtypes and types: np.dtype() would also take any object with a ``.dtype``
-        # (a Tensor, a list turned into one) and silently use that.
-        try:
-            found = np.dtype(dtype)
-        except TypeError:
-            found = None
-        if found is not None and found.kind == "f" and found.itemsize in (4, 8):
-            return found
-    else:
-        raise ArgumentError(
-            f"dtype must be a dtype such as float32, not {type(dtype).__name__}",
-            hint="use float64 (the default) or float32",
-        )
-    raise ValueDomainError(
-        f"unsupported dtype {dtype!r}", hint="use float64 (the default) or float32"
-    )
+def warn(message: str, category: str = "UserWarning") -> None:
+    handler = STATE.warn_handler
+    if handler is not None:
+        handler(category, message)
+        return
+    import warnings
 
-
-def set_default_dtype(dtype) -> None:
-    STATE.default_dtype = as_dtype(dtype)
-
-
-def get_default_dtype() -> np.dtype:
-    return STATE.default_dtype
+    warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def set_max_elements(n: int) -> None:
@@ -93,12 +70,17 @@ def get_max_elements() -> int:
     return STATE.max_elements
 
 
+def set_max_work(n: int) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueDomainError(f"max work must be a positive integer, got {n!r}")
+    STATE.max_work = n
+
+
 def check_elements(shape, what: str = "tensor") -> None:
     """Raise LimitError before allocating a result of ``shape`` that is over the limit."""
     check_ndim(len(shape), what)
     n = math.prod(shape)
     if n > STATE.max_elements:
-        # The interpreter's wording for the same limit, plus the shape that hit it.
         raise LimitError(
             f"{what} of {n:,} elements (shape {tuple(shape)}) exceeds the limit of "
             f"{STATE.max_elements:,}",
@@ -106,7 +88,13 @@ def check_elements(shape, what: str = "tensor") -> None:
         )
 
 
-MAX_DIMS = 64  # numpy's limit on the number of dimensions of an array
+def check_work(work: int, what: str) -> None:
+    """Raise LimitError before an op whose multiply-adds exceed ``--max-work``."""
+    if work > STATE.max_work:
+        raise LimitError(
+            f"{what} would take {work:,} multiply-adds, over the limit of {STATE.max_work:,}",
+            hint="use smaller tensors, or raise the limit with --max-work",
+        )
 
 
 def too_many_dims(ndim: int, what: str = "tensor") -> ShapeError:
@@ -117,16 +105,11 @@ def too_many_dims(ndim: int, what: str = "tensor") -> ShapeError:
 
 
 def check_ndim(ndim: int, what: str = "tensor") -> None:
-    """Raise ShapeError for a result with more dimensions than an array can have."""
     if ndim > MAX_DIMS:
         raise too_many_dims(ndim, what)
 
 
-def manual_seed(seed: int) -> None:
-    """Reseed the generator behind ``rand``/``randn`` (reproducible runs)."""
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise ValueDomainError(f"seed must be an integer, got {seed!r}")
-    STATE.rng = np.random.default_rng(seed)
+# ---- grad mode ------------------------------------------------------------------------------
 
 
 def is_grad_enabled() -> bool:
@@ -138,24 +121,65 @@ def set_grad_enabled(mode: bool) -> None:
 
 
 @contextlib.contextmanager
-def no_grad():
-    """Operations inside record no graph (``with torch.no_grad():``)."""
+def grad_mode(enabled: bool):
+    """Record graphs or not inside the block (``no_grad``, ``enable_grad``)."""
     previous = STATE.grad_enabled
-    STATE.grad_enabled = False
+    STATE.grad_enabled = bool(enabled)
     try:
         yield
     finally:
         STATE.grad_enabled = previous
+
+
+def no_grad():
+    return grad_mode(False)
+
+
+def enable_grad():
+    return grad_mode(True)
 
 
 @contextlib.contextmanager
-def enable_grad():
-    previous = STATE.grad_enabled
-    STATE.grad_enabled = True
+def inference_mode(mode: bool = True):
+    """No graph, and tensors made inside are inference tensors (``is_inference()``)."""
+    previous = STATE.grad_enabled, STATE.inference
+    if mode:
+        STATE.grad_enabled = False
+        STATE.inference = True
     try:
         yield
     finally:
-        STATE.grad_enabled = previous
+        STATE.grad_enabled, STATE.inference = previous
+
+
+def is_inference_mode_enabled() -> bool:
+    return STATE.inference
+
+
+# ---- anomaly mode ---------------------------------------------------------------------------
+
+
+def set_detect_anomaly(mode: bool, check_nan: bool = True) -> None:
+    STATE.anomaly = bool(mode)
+    STATE.anomaly_check_nan = bool(check_nan)
+
+
+def is_anomaly_enabled() -> bool:
+    return STATE.anomaly
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    return STATE.anomaly_check_nan
+
+
+@contextlib.contextmanager
+def detect_anomaly(check_nan: bool = True):
+    previous = STATE.anomaly, STATE.anomaly_check_nan
+    set_detect_anomaly(True, check_nan)
+    try:
+        yield
+    finally:
+        STATE.anomaly, STATE.anomaly_check_nan = previous
 
 
 def set_record_output_grads(enabled: bool) -> None:

@@ -1,8 +1,13 @@
 """The Tensor: a numpy array plus what reverse-mode autograd needs to know about it.
 
-Only state and bookkeeping live here. Every operation (operators ``+ - * / ** @``,
-comparisons, indexing, and methods such as ``x.sum(dim=0)``) is attached from the one
-function table in ``functional.py``, so each spelling runs the same rule.
+State and bookkeeping live here; operations are declared once in ``ops/`` and become
+methods and operators of this class in ``methods.py``.
+
+A tensor's ``array`` has the numpy dtype of its PyTorch dtype. Views (``x[0]``,
+``x.view(2, 3)``, ``x.detach()``) hold numpy views of their base's array, so writes go
+through, and share its version counter (``_vc``, a one-element list made on first need),
+which counts in-place changes; ``.data`` shares the array but not the counter, as in
+PyTorch.
 """
 
 from __future__ import annotations
@@ -11,58 +16,66 @@ import weakref
 
 import numpy as np
 
-from gradcalc.autograd.node import AccumulateGrad
+from gradcalc.autograd import dtypes
 from gradcalc.autograd.settings import STATE
-from gradcalc.errors import ArgumentError, AutogradError, ShapeError, ValueDomainError
+from gradcalc.errors import ArgumentError, AutogradError, ValueDomainError
+
+NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more informations. (Triggered "
+    "internally at /__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:499.)"
+)
 
 
 class Tensor:
-    # ``_site``: where an operator made this tensor, set on large results only (elision.py).
-    # ``_version``: in-place changes so far, set by the first one only (``mark_modified``).
     __slots__ = (
         "__weakref__",
         "_accumulator",
+        "_base",
         "_grad",
+        "_hooks",
+        "_inference",
+        "_output_nr",
         "_requires_grad",
-        "_site",
-        "_version",
-        "data",
+        "_retains_grad",
+        "_vc",
+        "_view_fn",
+        "_views",
+        "array",
         "grad_fn",
     )
 
-    # numpy must defer to our reflected operators (``np.float64(2) * t`` -> ``t.__rmul__``).
+    # numpy hands ``ndarray * tensor`` to our reflected operators instead of looping.
     __array_ufunc__ = None
     __hash__ = object.__hash__
 
-    def __init__(self, data, requires_grad: bool = False, dtype=None):
-        from gradcalc.autograd.ops.constructors import as_array
-
-        self.data = as_array(data, dtype)
-        self.grad_fn = None
-        self._grad = None
-        self._accumulator = None
-        self._requires_grad = False
-        if requires_grad:
-            self.requires_grad = True
-
-    @classmethod
-    def _make(cls, data: np.ndarray, requires_grad: bool = False, grad_fn=None) -> Tensor:
-        """Wrap an array without checks (the hot path of every op)."""
-        return make_tensor(data, requires_grad, grad_fn)
+    def __init__(self, *args, **kwargs):
+        raise TypeError("make tensors with gradcalc.autograd.tensor(...) or make_tensor(array)")
 
     # ---- what users see -------------------------------------------------------------------
 
     @property
-    def shape(self) -> tuple:
-        return self.data.shape
+    def shape(self):
+        from gradcalc.autograd.values import Size
+
+        return Size(self.array.shape)
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self.array.ndim
 
     @property
-    def dtype(self) -> np.dtype:
-        return self.data.dtype
+    def dtype(self) -> dtypes.DType:
+        return dtypes.BY_NUMPY[self.array.dtype]
+
+    @property
+    def device(self):
+        from gradcalc.autograd.values import CPU
+
+        return CPU
 
     @property
     def is_leaf(self) -> bool:
@@ -73,7 +86,7 @@ class Tensor:
         return self._requires_grad
 
     @requires_grad.setter
-    def requires_grad(self, value: bool) -> None:
+    def requires_grad(self, value) -> None:
         value = bool(value)
         if self.grad_fn is not None:
             if value:
@@ -84,92 +97,104 @@ class Tensor:
                 "var_no_grad = var.detach().",
                 hint="call .detach() to get a tensor cut from the graph",
             )
-        if value and self.data.dtype.kind != "f":
+        if value and self.array.dtype.kind not in "fc":
             raise AutogradError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = value
 
+    def requires_grad_(self, requires_grad=True) -> Tensor:
+        self.requires_grad = requires_grad
+        return self
+
     @property
     def grad(self) -> Tensor | None:
+        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
+            from gradcalc.autograd.settings import warn
+
+            warn(NON_LEAF_GRAD_WARNING)
         return self._grad
 
     @grad.setter
     def grad(self, value) -> None:
         if value is not None:
-            if not isinstance(value, Tensor):
+            if type(value) is not Tensor:
                 raise ArgumentError(
-                    f"assigned grad expected to be a Tensor or None but got grad of type "
+                    "assigned grad expected to be a Tensor or None but got grad of type "
                     f"{type(value).__name__}"
                 )
-            if value.shape != self.shape:
-                raise ShapeError("assigned grad has data of a different size")
+            if value.array.dtype != self.array.dtype:
+                raise AutogradError("assigned grad has data of a different type")
+            if value.array.shape != self.array.shape:
+                raise AutogradError("assigned grad has data of a different size")
         self._grad = value
 
     @property
     def retains_grad(self) -> bool:
-        node = self.grad_fn
-        return node is not None and node.retained is not None and node.retained() is self
+        return self._retains_grad
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` of this non-leaf after backward (a no-op on leaves, as in PyTorch)."""
         if not self._requires_grad:
             raise AutogradError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        self.grad_fn.retain(self._output_nr, self)
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a Tensor it returns
+        replaces the gradient. Returns a handle whose ``remove()`` unregisters it."""
+        if not self._requires_grad:
+            raise AutogradError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
-            self.grad_fn.retained = weakref.ref(self)
+            return self.grad_fn.add_tensor_hook(self._output_nr, hook)
+        if self._hooks is None:
+            self._hooks = {}
+        from gradcalc.autograd.node import HookHandle
 
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        self.requires_grad = requires_grad
-        return self
+        return HookHandle(self._hooks, hook)
 
-    def detach(self) -> Tensor:
-        """The same values, cut from the graph (shares the data, as in PyTorch)."""
-        return Tensor._make(self.data)
+    @property
+    def _version(self) -> int:
+        vc = self._vc
+        return 0 if vc is None else vc[0]
 
-    def backward(
-        self,
-        gradient=None,
-        retain_graph=None,
-        create_graph=False,
-        inputs=None,
-        *,
-        on_node=None,
-        keep_output_grads=None,
-    ) -> None:
-        """Accumulate gradients into the leaves (see ``engine.backward`` for the extras)."""
-        from gradcalc.autograd.engine import backward
+    @property
+    def data(self) -> Tensor:
+        """The same values, cut from the graph, sharing the array but not the version."""
+        return make_tensor(self.array)
 
-        backward(
-            self,
-            gradient,
-            retain_graph,
-            create_graph,
-            inputs,
-            on_node=on_node,
-            keep_output_grads=keep_output_grads,
-        )
+    @data.setter
+    def data(self, value) -> None:
+        if type(value) is not Tensor:
+            raise ArgumentError(f"data must be a Tensor, not {type(value).__name__}")
+        self.array = value.array
 
-    def item(self) -> float | int | bool:
-        if self.data.size != 1:
+    @property
+    def _base_tensor(self) -> Tensor | None:
+        return self._base
+
+    def is_inference(self) -> bool:
+        return self._inference
+
+    # ---- conversions ----------------------------------------------------------------------
+
+    def item(self):
+        if self.array.size != 1:
             raise ValueDomainError(
-                f"a Tensor with {self.data.size} elements cannot be converted to Scalar",
-                hint="item() needs a one-element tensor; reduce it first, e.g. sum(...)",
+                f"a Tensor with {self.array.size} elements cannot be converted to Scalar",
+                hint="item() needs a one-element tensor; reduce it first, e.g. .sum()",
+                kind="RuntimeError",
             )
-        return self.data.reshape(()).item()
-
-    def numel(self) -> int:
-        return int(self.data.size)
-
-    def dim(self) -> int:
-        return self.data.ndim
-
-    def size(self, dim: int | None = None):
-        if dim is None:
-            return self.data.shape
-        from gradcalc.autograd.ops.common import normalize_dim
-
-        return self.data.shape[normalize_dim(dim, self.data.ndim)]
+        return self.array.reshape(()).item()
 
     def tolist(self):
-        return self.data.tolist()
+        return self.array.tolist()
+
+    def numel(self) -> int:
+        return int(self.array.size)
+
+    def dim(self) -> int:
+        return self.array.ndim
 
     def numpy(self) -> np.ndarray:
         if self._requires_grad:
@@ -177,48 +202,21 @@ class Tensor:
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead."
             )
-        return self.data
-
-    def zero_(self) -> Tensor:
-        """Fill with zeros in place (meant for ``x.grad.zero_()``).
-
-        The array is replaced rather than written into: a gradient array may be shared
-        with another leaf's ``.grad`` (``x + y`` hands both the same array).
-        """
-        if self.grad_fn is None and self._requires_grad and STATE.grad_enabled:
-            raise AutogradError(
-                "a leaf Variable that requires grad is being used in an in-place operation."
-            )
-        self.data = np.zeros_like(self.data)
-        return self
-
-    def _grad_accumulator(self) -> AccumulateGrad:
-        """The leaf's single AccumulateGrad node (weakly cached, as PyTorch does)."""
-        ref = self._accumulator
-        node = ref() if ref is not None else None
-        if node is None:
-            node = AccumulateGrad(self)
-            self._accumulator = weakref.ref(node)
-        return node
+        return self.array
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self.array.ndim == 0:
             raise ArgumentError("len() of a 0-d tensor")
-        return self.data.shape[0]
-
-    def __iter__(self):
-        if self.data.ndim == 0:
-            raise ArgumentError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return self.array.shape[0]
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
-            raise ValueDomainError(
-                "Boolean value of Tensor with more than one value is ambiguous"
-                if self.data.size > 1
-                else "Boolean value of Tensor with no values is ambiguous"
+        size = self.array.size
+        if size != 1:
+            raise AutogradError(
+                f"Boolean value of Tensor with {'more than one value' if size else 'no values'} "
+                "is ambiguous"
             )
-        return bool(self.data.reshape(()))
+        return bool(self.array.reshape(()))
 
     def __float__(self) -> float:
         return float(self.item())
@@ -227,41 +225,76 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.data.size != 1 or self.data.dtype.kind not in "iu":
+        if self.array.size != 1 or self.array.dtype.kind not in "iub":
             raise ArgumentError(
                 "only integer tensors of a single element can be converted to an index"
             )
-        return int(self.data.reshape(()))
+        return int(self.array.reshape(()))
 
     def __repr__(self) -> str:
-        data = self.data
-        dtype_name = None
-        if data.dtype.kind == "f" and data.dtype != STATE.default_dtype:
-            dtype_name = f"torch.{data.dtype.name}"
-        node = self.grad_fn
-        try:
-            from gradcalc.autograd.printing import format_tensor
-        except ImportError:  # pragma: no cover - the printer ships with the package
-            return f"tensor({data!r})"
-        return format_tensor(
-            data,
-            dtype_name=dtype_name,
-            grad_fn_name=node.name if node is not None else None,
-            requires_grad=node is None and self._requires_grad,
-        )
+        from gradcalc.autograd.printing import tensor_repr
+
+        return tensor_repr(self)
 
     __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self.array.ndim == 0:
+            return format(self.item(), spec)
+        if spec:
+            raise ArgumentError("unsupported format string passed to Tensor.__format__")
+        return repr(self)
+
+    # ---- autograd plumbing ----------------------------------------------------------------
+
+    def _grad_accumulator(self):
+        """The leaf's single AccumulateGrad node (weakly cached, as PyTorch does)."""
+        ref = self._accumulator
+        node = ref() if ref is not None else None
+        if node is None:
+            from gradcalc.autograd.node import AccumulateGrad
+
+            node = AccumulateGrad(self)
+            self._accumulator = weakref.ref(node)
+        return node
+
+    def _edge(self):
+        """Where a gradient for this tensor goes: (node, output number)."""
+        node = self.grad_fn
+        if node is None:
+            return (self._grad_accumulator(), 0)
+        return (node, self._output_nr)
 
 
 _new = object.__new__
 
 
-def make_tensor(data: np.ndarray, requires_grad: bool = False, grad_fn=None) -> Tensor:
-    """``Tensor._make`` as a plain function: wrap an array without checks (every op's result)."""
+def make_tensor(array: np.ndarray, requires_grad: bool = False, grad_fn=None) -> Tensor:
+    """Wrap an array without checks (every op's result)."""
     t = _new(Tensor)
-    t.data = data
+    t.array = array
     t.grad_fn = grad_fn
     t._grad = None
     t._accumulator = None
     t._requires_grad = requires_grad
+    t._vc = None
+    t._base = None
+    t._view_fn = None
+    t._views = None
+    t._output_nr = 0
+    t._hooks = None
+    t._retains_grad = False
+    t._inference = STATE.inference
     return t
+
+
+def version_box(t: Tensor) -> list:
+    """``t``'s version counter, made on first need (shared by its views and detach())."""
+    vc = t._vc
+    if vc is None:
+        vc = t._vc = [0]
+    return vc
+
+
+def is_tensor(value) -> bool:
+    return type(value) is Tensor

@@ -1,1 +1,11 @@
-"""The derivative rules, one module per family; each registers into ``registry.RULES``."""
+"""The op declarations, one module per family. Importing this package declares them all."""
+
+from gradcalc.autograd.ops import (  # noqa: F401
+    arithmetic,
+    constructors,
+    copies,
+    indexing,
+    pointwise,
+    reductions,
+    views,
+)

@@ -1,255 +1,280 @@
-"""Arithmetic with numpy broadcasting: + - * / ** neg reciprocal, and comparisons."""
+"""Arithmetic and comparisons with broadcasting: ``+ - * / ** %``, ``== < >=``, logic.
+
+Derivatives as PyTorch's ``derivatives.yaml`` writes them; the engine sums a gradient over
+broadcast dimensions and casts it to its input's dtype, so formulas ignore both.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd.ops.common import as_tensor, broadcast_shapes, operand, shape_of
-from gradcalc.autograd.registry import rule
-from gradcalc.autograd.tensor import Tensor
-from gradcalc.errors import ValueDomainError
+from gradcalc.autograd.declare import F, op
+from gradcalc.autograd.dtype_rules import boolean, compare, promote, promote_float
+from gradcalc.errors import EvaluationError
 
 
-def _binary(a, b, verb: str):
-    if type(a) is Tensor:  # the common cases first: this runs for every + - * /
-        tb = type(b)
-        if tb is Tensor:
-            sa, sb = a.data.shape, b.data.shape
-            if sa != sb and sa and sb:
-                broadcast_shapes(sa, sb, verb)
-            return a, b
-        if tb is float:
-            return a, b
-    a, b = operand(a, "input"), operand(b, "other")
-    if type(a) is not Tensor and type(b) is not Tensor:
-        a = as_tensor(a)
-    broadcast_shapes(shape_of(a), shape_of(b), verb)
-    return a, b
+@op(
+    "add(Tensor self, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor",
+    "AddBackward0",
+    dtype=promote,
+    broadcast=True,
+    inplace=True,
+    operators=("__add__", "__radd__"),
+    grads={"self": lambda grad: grad, "other": lambda grad, alpha: grad * alpha},
+    example="torch.add(x, 1)",
+)
+def add(self, other, alpha=1):
+    """``self + alpha * other``."""
+    return self + other if alpha == 1 else self + alpha * other
 
 
-@rule("add", "AddBackward0", formula="self: grad; other: grad", ufunc=np.add)
-def _add(x, y):
-    return x + y
+@op(
+    "sub(Tensor self, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor",
+    "SubBackward0",
+    dtype=promote,
+    broadcast=True,
+    inplace=True,
+    aliases=("subtract",),
+    operators=("__sub__",),
+    grads={"self": lambda grad: grad, "other": lambda grad, alpha: -grad * alpha},
+    example="torch.sub(x, 1)",
+)
+def sub(self, other, alpha=1):
+    """``self - alpha * other``."""
+    if self.dtype == np.bool_:
+        raise EvaluationError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return self - other if alpha == 1 else self - alpha * other
 
 
-@_add.defvjp
-def _(ctx, g):
-    return g, g
+@op(
+    "rsub(Tensor self, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor",
+    "RsubBackward1",
+    dtype=promote,
+    broadcast=True,
+    method=False,
+    operators=("__rsub__",),
+    grads={"self": lambda grad, alpha: -grad * alpha, "other": lambda grad: grad},
+    example="torch.rsub(x, 1)",
+)
+def rsub(self, other, alpha=1):
+    """``other - alpha * self``."""
+    return other - self if alpha == 1 else other - alpha * self
 
 
-@rule("sub", "SubBackward0", formula="self: grad; other: -grad", ufunc=np.subtract)
-def _sub(x, y):
-    return x - y
-
-
-@_sub.defvjp
-def _(ctx, g):
-    return g, (-g if ctx.needs[1] else None)  # no pass over g for a constant subtrahend
-
-
-_RSUB = _sub.renamed("RsubBackward1")
-
-
-@rule(
-    "mul",
+@op(
+    "mul(Tensor self, Tensor|Scalar other) -> Tensor",
     "MulBackward0",
-    formula="self: grad * other; other: grad * self",
-    save={0: (1,), 1: (0,)},  # each operand only for the other's gradient
-    ufunc=np.multiply,
+    dtype=promote,
+    broadcast=True,
+    inplace=True,
+    aliases=("multiply",),
+    operators=("__mul__", "__rmul__"),
+    grads={"self": lambda grad, other: grad * other, "other": lambda grad, self: grad * self},
+    example="torch.mul(x, 2)",
 )
-def _mul(x, y):
-    return x * y
+def mul(self, other):
+    """``self * other``."""
+    return self * other
 
 
-@_mul.defvjp
-def _(ctx, g):
-    x, y = ctx.inputs
-    return (g * y if ctx.needs[0] else None), (g * x if ctx.needs[1] else None)
+def _div_node(self, other, rounding_mode=None):
+    return "DivBackward0" if rounding_mode is None else "DivBackward2"
 
 
-@rule(
-    "div",
-    "DivBackward0",
-    formula="self: grad / other; other: -grad * self / (other * other)",
-    save={0: (1,), 1: (0, 1)},
-    ufunc=np.true_divide,
+@op(
+    "div(Tensor self, Tensor|Scalar other, *, str? rounding_mode=None) -> Tensor",
+    _div_node,
+    dtype=promote_float,
+    broadcast=True,
+    inplace=True,
+    aliases=("divide", "true_divide"),
+    operators=("__truediv__",),
+    grads={
+        "self": lambda grad, other, rounding_mode: (
+            grad / other if rounding_mode is None else grad * 0
+        ),
+        "other": lambda grad, self, other, rounding_mode: (
+            -grad * self / (other * other) if rounding_mode is None else grad * 0
+        ),
+    },
+    example="torch.div(x, 2)",
 )
-def _div(x, y):
-    return x / y
+def div(self, other, rounding_mode=None):
+    """``self / other``; ``rounding_mode="floor"`` or ``"trunc"`` rounds the quotient."""
+    quotient = np.true_divide(self, other)
+    if rounding_mode is None:
+        return quotient
+    if rounding_mode == "floor":
+        return np.floor_divide(self, other) if quotient.dtype.kind != "f" else np.floor(quotient)
+    if rounding_mode == "trunc":
+        return np.trunc(quotient).astype(quotient.dtype)
+    raise EvaluationError(
+        "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+        f"'{rounding_mode}'",
+        kind="ValueError",
+    )
 
 
-@_div.defvjp
-def _(ctx, g):
-    x, y = ctx.inputs
-    gx = g / y if ctx.needs[0] else None
-    gy = -g * x / (y * y) if ctx.needs[1] else None
-    return gx, gy
-
-
-@rule("neg", "NegBackward0", formula="self: -grad")
-def _neg(x):
-    return -x
-
-
-@_neg.defvjp
-def _(ctx, g):
-    return (-g,)
-
-
-@rule(
-    "reciprocal", "ReciprocalBackward0", formula="self: -grad * result * result", save_output=True
+@op(
+    "neg(Tensor self) -> Tensor",
+    "NegBackward0",
+    inplace=True,
+    aliases=("negative",),
+    operators=("__neg__",),
+    grads={"self": lambda grad: -grad},
+    example="torch.neg(x)",
 )
-def _reciprocal(x):
-    return 1.0 / x
-
-
-@_reciprocal.defvjp
-def _(ctx, g):
-    return (-g * (ctx.out * ctx.out),)
-
-
-@rule(
-    "pow",
-    "PowBackward0",
-    formula=(
-        "self: grad * exponent * self ** (exponent - 1) (0 where exponent == 0); "
-        "exponent: grad * result * log(self) (0 where self == 0 and exponent >= 0)"
-    ),
-    save=True,
-    save_output=(1,),  # the result only for the exponent's gradient
-)
-def _pow(x, e):
-    return x**e
-
-
-@_pow.defvjp
-def _(ctx, g):
-    x, e = ctx.inputs
-    B = ctx.B
-    gx = ge = None
-    if ctx.needs[0]:
-        if isinstance(e, float):
-            gx = g * 0.0 if e == 0 else g * e * x ** (e - 1.0)
-        else:
-            gx = B.where(e == 0, 0.0, g * e * x ** (e - 1.0))
-    if ctx.needs[1]:
-        if isinstance(x, float):
-            log_x = np.log(x) if x > 0 else (float("-inf") if x == 0 else float("nan"))
-            ge = g * ctx.out * log_x if x != 0 else B.where(e >= 0, 0.0, g * ctx.out * log_x)
-        else:
-            ge = B.where((x == 0) & (e >= 0), 0.0, g * ctx.out * B.log(x))
-    return gx, ge
-
-
-_POW_TENSOR_TENSOR = _pow.renamed("PowBackward1")
-_POW_SCALAR_BASE = _pow.renamed("PowBackward2")
-
-
-# ---- public functions ------------------------------------------------------------------------
-
-
-def _broadcasting(name: str, rule, verb: str, doc: str):
-    """The public function for a two-operand rule: shape check, then the rule."""
-
-    def op(input, other):
-        if type(input) is Tensor and type(other) is float:  # nothing to check
-            return rule(input, other)
-        return rule(*_binary(input, other, verb))
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = doc
-    return op
-
-
-add = _broadcasting("add", _add, "add", "``input + other`` with broadcasting.")
-sub = _broadcasting("sub", _sub, "subtract", "``input - other`` with broadcasting.")
-mul = _broadcasting("mul", _mul, "multiply", "``input * other`` with broadcasting.")
-div = _broadcasting("div", _div, "divide", "``input / other`` with broadcasting.")
-
-
-def rsub(input, other):
-    """``other - input`` (PyTorch's ``RsubBackward1`` for ``2 - x``)."""
-    a, b = _binary(input, other, "subtract")
-    return _RSUB(b, a)
-
-
-def rdiv(input, other):
-    """``other / input``: as PyTorch, ``reciprocal(input) * other`` for a number ``other``."""
-    a, b = _binary(input, other, "divide")
-    if type(b) is Tensor:
-        return _div(b, a)
-    return _mul(_reciprocal(a), b)
-
-
-def neg(input):
-    input = as_tensor(input)
-    if input.data.dtype == np.bool_:
-        raise ValueDomainError(
+def neg(self):
+    """``-self``."""
+    if self.dtype == np.bool_:
+        raise EvaluationError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
             "to invert a mask, use the `~` or `logical_not()` operator instead.",
-            hint="for a mask m, 1 - m gives 0/1 numbers; where(m, a, b) picks between values",
+            hint="for a mask m, ~m inverts it; 1 - m.float() gives 0/1 numbers",
         )
-    return _neg(input)
+    return -self
 
 
-def reciprocal(input):
-    return _reciprocal(as_tensor(input))
+def _pow_node(self, exponent):
+    from gradcalc.autograd.tensor import Tensor
+
+    if type(self) is not Tensor:
+        return "PowBackward2"
+    return "PowBackward1" if type(exponent) is Tensor else "PowBackward0"
 
 
-def pow(input, exponent):
-    """``input ** exponent``; either may be a tensor or a number."""
-    a, b = _binary(input, exponent, "raise to a power")
-    if type(b) is not Tensor:
-        return _pow(a, b)
-    if type(a) is not Tensor:
-        return _POW_SCALAR_BASE(a, b)
-    return _POW_TENSOR_TENSOR(a, b)
+def _pow_self(grad, self, exponent):
+    if isinstance(exponent, int | float):
+        if exponent == 0:
+            return grad * 0
+        return grad * exponent * self ** (exponent - 1)
+    return F.where(exponent == 0, 0.0, grad * exponent * self ** (exponent - 1))
 
 
-def rpow(input, other):
-    """``other ** input``."""
-    return pow(other, input)
+def _pow_exponent(grad, self, result):
+    if isinstance(self, int | float):
+        import math
+
+        if self == 0:
+            return F.where(result == result, 0.0, grad)  # d/de 0**e is 0 where defined
+        return grad * result * math.log(self)
+    return F.where((self == 0) & (result >= 0), 0.0, grad * result * F.log(self))
 
 
-def square(input):
-    """``input ** 2``: PyTorch's ``square`` is ``pow`` (``PowBackward0``)."""
-    return pow(as_tensor(input), 2.0)
+@op(
+    "pow(Tensor|Scalar self, Tensor|Scalar exponent) -> Tensor",
+    _pow_node,
+    dtype=promote,
+    broadcast=True,
+    inplace=True,
+    operators=("__pow__",),
+    grads={"self": _pow_self, "exponent": _pow_exponent},
+    example="torch.pow(x, 2)",
+)
+def pow(self, exponent):
+    """``self ** exponent``; either may be a number."""
+    with np.errstate(all="ignore"):
+        return np.power(self, exponent)
 
 
-def _compare(op, verb):
-    def compare(input, other):
-        a, b = _binary(input, other, verb)
-        x = a.data if type(a) is Tensor else a
-        y = b.data if type(b) is Tensor else b
-        return Tensor._make(np.asarray(op(x, y)))
-
-    return compare
-
-
-eq = _compare(np.equal, "compare")
-ne = _compare(np.not_equal, "compare")
-lt = _compare(np.less, "compare")
-le = _compare(np.less_equal, "compare")
-gt = _compare(np.greater, "compare")
-ge = _compare(np.greater_equal, "compare")
-logical_and = _compare(np.logical_and, "combine")
-logical_or = _compare(np.logical_or, "combine")
-logical_xor = _compare(np.logical_xor, "combine")
-for _name, _fn in [
-    ("eq", eq),
-    ("ne", ne),
-    ("lt", lt),
-    ("le", le),
-    ("gt", gt),
-    ("ge", ge),
-    ("logical_and", logical_and),
-    ("logical_or", logical_or),
-    ("logical_xor", logical_xor),
-]:
-    _fn.__name__ = _fn.__qualname__ = _name
-    _fn.__doc__ = f"Elementwise {_name} (a bool tensor; no gradient)."
+@op(
+    "remainder(Tensor self, Tensor|Scalar other) -> Tensor",
+    "RemainderBackward0",
+    dtype=promote,
+    broadcast=True,
+    inplace=True,
+    operators=("__mod__",),
+    grads={
+        "self": lambda grad: grad,
+        "other": lambda grad, self, other: -grad * F.floor(self / other),
+    },
+    example="torch.remainder(x, 2)",
+)
+def remainder(self, other):
+    """Python's ``%``: the result has the sign of ``other``."""
+    return np.remainder(self, other)
 
 
-def logical_not(input):
-    """Elementwise not (a bool tensor; no gradient)."""
-    return Tensor._make(np.logical_not(as_tensor(input).data))
+def _compare(name: str, ufunc, dunder: str, doc: str):
+    def forward(self, other):
+        return ufunc(self, other)
+
+    forward.__doc__ = doc
+    forward.__name__ = name
+    return op(
+        f"{name}(Tensor self, Tensor|Scalar other) -> Tensor",
+        dtype=compare,
+        broadcast=True,
+        inplace=True,
+        operators=(dunder,),
+        example=f"torch.{name}(x, 2)",
+    )(forward)
+
+
+eq = _compare("eq", np.equal, "__eq__", "Elementwise ``==`` (a bool tensor).")
+ne = _compare("ne", np.not_equal, "__ne__", "Elementwise ``!=`` (a bool tensor).")
+lt = _compare("lt", np.less, "__lt__", "Elementwise ``<`` (a bool tensor).")
+le = _compare("le", np.less_equal, "__le__", "Elementwise ``<=`` (a bool tensor).")
+gt = _compare("gt", np.greater, "__gt__", "Elementwise ``>`` (a bool tensor).")
+ge = _compare("ge", np.greater_equal, "__ge__", "Elementwise ``>=`` (a bool tensor).")
+
+
+def _logical(name: str, ufunc, doc: str):
+    def forward(self, other):
+        return ufunc(self, other)
+
+    forward.__doc__ = doc
+    forward.__name__ = name
+    return op(
+        f"{name}(Tensor self, Tensor other) -> Tensor",
+        dtype=boolean,
+        broadcast=True,
+        inplace=True,
+        example=f"torch.{name}(x > 0, x < 2)",
+    )(forward)
+
+
+logical_and = _logical("logical_and", np.logical_and, "Elementwise and (a bool tensor).")
+logical_or = _logical("logical_or", np.logical_or, "Elementwise or (a bool tensor).")
+logical_xor = _logical("logical_xor", np.logical_xor, "Elementwise xor (a bool tensor).")
+
+
+@op("logical_not(Tensor self) -> Tensor", dtype=boolean, inplace=True, example="torch.logical_not(x > 0)")
+def logical_not(self):
+    """Elementwise not (a bool tensor)."""
+    return np.logical_not(self)
+
+
+def _bitwise(name: str, ufunc, dunders: tuple):
+    def forward(self, other):
+        if np.asarray(self).dtype.kind == "f" or np.asarray(other).dtype.kind == "f":
+            raise EvaluationError(f'"{name}_cpu" not implemented for ' + "'Float'")
+        return ufunc(self, other)
+
+    forward.__doc__ = f"Elementwise {name.split('_')[1]} of bools and integers."
+    forward.__name__ = name
+    return op(
+        f"{name}(Tensor self, Tensor|Scalar other) -> Tensor",
+        dtype=promote,
+        broadcast=True,
+        inplace=True,
+        operators=dunders,
+        example=f"torch.{name}(x > 0, x < 2)",
+    )(forward)
+
+
+bitwise_and = _bitwise("bitwise_and", np.bitwise_and, ("__and__", "__rand__"))
+bitwise_or = _bitwise("bitwise_or", np.bitwise_or, ("__or__", "__ror__"))
+bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor, ("__xor__", "__rxor__"))
+
+
+@op("bitwise_not(Tensor self) -> Tensor", inplace=True, operators=("__invert__",), example="torch.bitwise_not(x > 0)")
+def bitwise_not(self):
+    """``~self``: not for bools, bitwise not for integers."""
+    if self.dtype.kind == "f":
+        raise EvaluationError('"bitwise_not_cpu" not implemented for ' + "'Float'")
+    return np.invert(self)
+

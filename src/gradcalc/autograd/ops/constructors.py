@@ -1,212 +1,257 @@
-"""Tensor constructors: data from Python values, filled tensors, ranges, random numbers."""
+"""Tensor constructors: data from Python values, filled tensors, ranges.
+
+Dtypes are inferred as PyTorch infers them: bools give ``bool``, integers ``int64``, any
+float the default dtype (``torch.get_default_dtype()``); ``dtype=`` wins.
+"""
 
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
-from gradcalc.autograd.ops.common import as_tensor, is_int, is_number, size_argument
-from gradcalc.autograd.settings import STATE, as_dtype, check_elements, check_ndim
-from gradcalc.autograd.tensor import Tensor
-from gradcalc.errors import ArgumentError, ValueDomainError
+from gradcalc.autograd import dtypes
+from gradcalc.autograd.declare import composite
+from gradcalc.autograd.settings import check_elements, check_ndim, warn
+from gradcalc.autograd.tensor import Tensor, make_tensor
+from gradcalc.errors import ArgumentError, EvaluationError, ValueDomainError
+
+COPY_CONSTRUCT_WARNING = (
+    "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+    "or sourceTensor.detach().clone().requires_grad_(True), rather than "
+    "torch.tensor(sourceTensor)."
+)
+
+
+def _scan(data, depth: int, shape: list, kinds: set) -> None:
+    """Check ``data`` is rectangular (PyTorch's message otherwise) and note its kinds."""
+    if isinstance(data, list | tuple):
+        check_ndim(depth + 1, "tensor")
+        if len(shape) <= depth:
+            shape.append(len(data))
+        elif shape[depth] != len(data):
+            raise ValueDomainError(
+                f"expected sequence of length {shape[depth]} at dim {depth} (got {len(data)})",
+                hint="every row must have the same length",
+            )
+        for item in data:
+            _scan(item, depth + 1, shape, kinds)
+        return
+    if len(shape) > depth:
+        raise ArgumentError(
+            f"not a sequence", hint="every row must have the same nesting", kind="TypeError"
+        )
+    if isinstance(data, bool | np.bool_):
+        kinds.add("b")
+    elif isinstance(data, numbers.Integral):
+        kinds.add("i")
+    elif isinstance(data, numbers.Real):
+        kinds.add("f")
+    elif type(data) is Tensor:
+        if data.array.size != 1:
+            raise ValueDomainError("only one element tensors can be converted to Python scalars")
+        kinds.add(data.array.dtype.kind if data.array.dtype.kind != "u" else "i")
+    else:
+        raise ArgumentError(f"new(): invalid data type '{type(data).__name__}'")
 
 
 def _plain(data):
-    """Nested lists with Tensors replaced by their arrays (values only, no graph)."""
-    if isinstance(data, Tensor):
-        return data.data
+    if type(data) is Tensor:
+        return data.array.reshape(()).item()
     if isinstance(data, list | tuple):
         return [_plain(d) for d in data]
     return data
 
 
-def _depth(data) -> int:
-    """How deeply the first elements of ``data`` nest (its ndim if it is not ragged)."""
-    depth = 0
-    while isinstance(data, list | tuple) and data:
-        depth += 1
-        data = data[0]
-    return depth
-
-
-def as_array(data, dtype=None) -> np.ndarray:
-    """Python numbers, (nested) lists, numpy arrays or Tensors -> a floating (or bool) array.
-
-    Integers become the default float dtype: gradcalc's numeric data is always floating.
-    """
+def data_array(data, dtype: dtypes.DType | None = None) -> np.ndarray:
+    """Python numbers, (nested) lists, numpy arrays or Tensors -> a new array of the right dtype."""
+    if type(data) is Tensor:
+        array = data.array
+        target = dtype or dtypes.BY_NUMPY[array.dtype]
+        return np.array(array, dtype=target.np, copy=True)
+    if isinstance(data, np.ndarray):
+        if data.dtype.kind not in "biuf":
+            raise ArgumentError(
+                "can't convert np.ndarray of type numpy.object_. The only supported types are: "
+                "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
+                "uint64, uint32, uint16, uint8, and bool."
+            )
+        target = dtype or dtypes.BY_NUMPY.get(data.dtype, dtypes.float64)
+        check_elements(data.shape)
+        return np.array(data, dtype=target.np, copy=True)
     if isinstance(data, str | bytes) or data is None:
-        raise ArgumentError(f"tensor() data must be numbers or lists of numbers, not {data!r}")
-    try:
-        array = np.array(_plain(data))
-    except ValueError:
-        check_ndim(_depth(data), "tensor")
-        raise ValueDomainError(
-            "tensor() data is ragged: every row must have the same length",
-            hint="e.g. [[1, 2], [3, 4]]",
-        ) from None
-    if array.dtype.kind == "b" and dtype is None:
-        return array
-    if array.dtype.kind not in "biuf":
-        raise ArgumentError(
-            "tensor() data must be numbers or (nested) lists of numbers",
-            hint="e.g. tensor([[1, 2], [3, 4]])",
-        )
-    check_elements(array.shape, "tensor")
+        raise ArgumentError(f"new(): invalid data type '{type(data).__name__}'")
+    shape: list = []
+    kinds: set = set()
+    _scan(data, 0, shape, kinds)
+    check_elements(shape, "tensor")
     if dtype is None:
-        from_array = isinstance(data, np.ndarray | Tensor) and array.dtype.kind == "f"
-        target = array.dtype if from_array else STATE.default_dtype
-    else:
-        target = as_dtype(dtype)
-    return array.astype(target, copy=False)
+        if "f" in kinds:
+            dtype = dtypes.DEFAULTS.float
+        elif "i" in kinds:
+            dtype = dtypes.int64
+        elif "b" in kinds:
+            dtype = dtypes.bool_
+        else:
+            dtype = dtypes.DEFAULTS.float  # empty lists
+    try:
+        return np.array(_plain(data), dtype=dtype.np).reshape(shape)
+    except OverflowError:
+        raise EvaluationError("Overflow when unpacking long") from None
 
 
-def _leaf(array: np.ndarray, requires_grad: bool) -> Tensor:
-    t = Tensor._make(array)
+def leaf(array: np.ndarray, requires_grad: bool) -> Tensor:
+    t = make_tensor(array)
     if requires_grad:
         t.requires_grad = True
     return t
 
 
-def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+@composite(
+    "tensor(Any data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False, "
+    "bool pin_memory=False) -> Tensor",
+    method=False,
+    example="torch.tensor([[1., 2.], [3., 4.]])",
+)
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new leaf holding a copy of ``data``."""
-    return _leaf(as_array(data, dtype), requires_grad)  # np.array copies its input
+    if type(data) is Tensor:
+        warn(COPY_CONSTRUCT_WARNING)
+    return leaf(data_array(data, dtype), requires_grad)
 
 
-def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
-    return _leaf(np.ones(size_argument(size, "ones"), as_dtype(dtype)), requires_grad)
+def _filled(name: str, fill):
+    def make(size, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+        target = dtype or dtypes.DEFAULTS.float
+        shape = _size(size)
+        return leaf(fill(shape, target.np), requires_grad)
+
+    make.__name__ = name
+    make.__doc__ = f"A new tensor of {name} (``torch.{name}(2, 3)``)."
+    return composite(
+        f"{name}(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
+        "bool requires_grad=False, bool pin_memory=False) -> Tensor",
+        method=False,
+        example=f"torch.{name}(2, 3)",
+    )(make)
 
 
-def zeros(*size, dtype=None, requires_grad: bool = False) -> Tensor:
-    return _leaf(np.zeros(size_argument(size, "zeros"), as_dtype(dtype)), requires_grad)
+def _size(size: tuple) -> tuple:
+    for n in size:
+        if n < 0:
+            raise EvaluationError(
+                f"Trying to create tensor with negative dimension {n}: {list(size)}"
+            )
+    check_elements(size, "tensor")
+    return tuple(size)
 
 
-def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
-    if is_int(size):
-        size = (size,)
-    if not isinstance(size, tuple | list):
-        raise ArgumentError("full(): size must be a tuple of integers, e.g. full((2, 3), 7.0)")
-    if not is_number(fill_value):
-        raise ArgumentError(f"full(): fill_value must be a number, got {fill_value!r}")
-    return _leaf(
-        np.full(size_argument(tuple(size), "full"), fill_value, as_dtype(dtype)), requires_grad
-    )
+_ones = _filled("ones", np.ones)
+_zeros = _filled("zeros", np.zeros)
+_empty = _filled("empty", np.zeros)
 
 
-def eye(n, m=None, dtype=None, requires_grad: bool = False) -> Tensor:
-    m = n if m is None else m
-    for v in (n, m):
-        if not is_int(v) or v < 0:
-            raise ArgumentError(f"eye(): n and m must be non-negative integers, got {v!r}")
-    check_elements((n, m), "tensor")
-    return _leaf(np.eye(n, m, dtype=as_dtype(dtype)), requires_grad)
+def _filled_like(name: str, fill):
+    def make(self, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+        target = dtype or dtypes.BY_NUMPY[self.array.dtype]
+        return leaf(fill(self.array.shape, target.np), requires_grad)
+
+    make.__name__ = name
+    make.__doc__ = f"A new tensor of {name.split('_')[0]} with ``input``'s shape and dtype."
+    return composite(
+        f"{name}(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
+        "bool requires_grad=False, MemoryFormat? memory_format=None) -> Tensor",
+        method=False,
+        example=f"torch.{name}(x)",
+    )(make)
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+_ones_like = _filled_like("ones_like", np.ones)
+_zeros_like = _filled_like("zeros_like", np.zeros)
+_empty_like = _filled_like("empty_like", np.zeros)
+
+
+def _scalar_dtype(value) -> dtypes.DType:
+    return dtypes.scalar_dtype(value)
+
+
+@composite(
+    "full(int[] size, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, "
+    "Device? device=None, bool requires_grad=False, bool pin_memory=False) -> Tensor",
+    method=False,
+    example="torch.full((2, 3), 7.0)",
+)
+def full(size, fill_value, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor of ``size`` filled with ``fill_value`` (its dtype inferred from it)."""
+    target = dtype or _scalar_dtype(fill_value)
+    return leaf(np.full(_size(size), fill_value, target.np), requires_grad)
+
+
+@composite(
+    "full_like(Tensor self, Scalar fill_value, *, ScalarType? dtype=None, Layout? layout=None, "
+    "Device? device=None, bool requires_grad=False, MemoryFormat? memory_format=None) -> Tensor",
+    method=False,
+    example="torch.full_like(x, 7.0)",
+)
+def full_like(self, fill_value, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """A new tensor like ``input`` filled with ``fill_value``."""
+    target = dtype or dtypes.BY_NUMPY[self.array.dtype]
+    return leaf(np.full(self.array.shape, fill_value, target.np), requires_grad)
+
+
+@composite(
+    "arange(Scalar start, Scalar? end=None, Scalar step=1, *, ScalarType? dtype=None, "
+    "Layout? layout=None, Device? device=None, bool requires_grad=False) -> Tensor",
+    method=False,
+    example="torch.arange(5)",
+)
+def arange(start, end=None, step=1, dtype=None, layout=None, device=None, requires_grad=False):
+    """``start, start + step, ...`` up to ``end`` (excluded); ``arange(n)`` counts from 0."""
     if end is None:
         start, end = 0, start
-    for v in (start, end, step):
-        if not is_number(v):
-            raise ArgumentError(f"arange(): start, end and step must be numbers, got {v!r}")
     if step == 0:
-        raise ValueDomainError("step must be nonzero")
+        raise EvaluationError("step must be nonzero")
     if (end - start) * step < 0:
-        raise ValueDomainError("upper bound and larger bound inconsistent with step sign")
+        raise EvaluationError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        floating = any(isinstance(v, float) for v in (start, end, step))
+        dtype = dtypes.DEFAULTS.float if floating else dtypes.int64
     count = max(math.ceil((end - start) / step), 0)
     check_elements((count,), "tensor")
-    values = start + step * np.arange(count, dtype=np.float64)
-    return _leaf(values.astype(as_dtype(dtype)), requires_grad)
+    if dtype.category == dtypes.FLOATING:
+        values = (start + step * np.arange(count, dtype=np.float64)).astype(dtype.np)
+    else:
+        values = (start + step * np.arange(count, dtype=np.int64)).astype(dtype.np)
+    return leaf(values, requires_grad)
 
 
-def linspace(start, end, steps, dtype=None, requires_grad: bool = False) -> Tensor:
-    if not is_number(start) or not is_number(end):
-        raise ArgumentError("linspace(): start and end must be numbers")
-    if not is_int(steps):
-        raise ArgumentError(
-            f"linspace(): steps must be an integer, got {steps!r}", hint="e.g. linspace(0, 1, 5)"
-        )
+@composite(
+    "linspace(Scalar start, Scalar end, int steps, *, ScalarType? dtype=None, "
+    "Layout? layout=None, Device? device=None, bool requires_grad=False) -> Tensor",
+    method=False,
+    example="torch.linspace(0, 1, 5)",
+)
+def linspace(start, end, steps, dtype=None, layout=None, device=None, requires_grad=False):
+    """``steps`` evenly spaced values from ``start`` to ``end`` (both included)."""
     if steps < 0:
-        raise ValueDomainError("number of steps must be non-negative")
-    steps = int(steps)
+        raise EvaluationError("number of steps must be non-negative")
     check_elements((steps,), "tensor")
-    return _leaf(np.linspace(start, end, steps, dtype=as_dtype(dtype)), requires_grad)
+    target = dtype or dtypes.DEFAULTS.float
+    return leaf(np.linspace(start, end, steps).astype(target.np), requires_grad)
 
 
-def rand(*size, dtype=None, requires_grad: bool = False) -> Tensor:
-    """Uniform on [0, 1) from the seeded generator (``manual_seed``)."""
-    shape = size_argument(size, "rand")
-    return _leaf(STATE.rng.random(shape, dtype=as_dtype(dtype)), requires_grad)
-
-
-def randn(*size, dtype=None, requires_grad: bool = False) -> Tensor:
-    """Standard normal from the seeded generator (``manual_seed``)."""
-    shape = size_argument(size, "randn")
-    return _leaf(STATE.rng.standard_normal(shape, dtype=as_dtype(dtype)), requires_grad)
-
-
-def randint(low=0, high=None, size=None, *, requires_grad: bool = False) -> Tensor:
-    """Integers uniform on ``[low, high)`` from the seeded generator: ``randint(high, size)``
-    or ``randint(low, high, size)``. An int64 tensor, as PyTorch's: like the indices ``max``
-    returns, usable as an index or a class target, and never requiring grad."""
-    if size is None and isinstance(high, tuple | list):
-        low, high, size = 0, low, high
-    if high is None or size is None:
-        raise ArgumentError(
-            "randint() needs high and size", hint="e.g. randint(0, 10, (2, 3)) or randint(10, (3,))"
-        )
-    for value, name in ((low, "low"), (high, "high")):
-        if not is_int(value):
-            raise ArgumentError(f"randint(): {name} must be an integer, got {value!r}")
-    if low >= high:
-        raise ValueDomainError(
-            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
-        )
-    if is_int(size):
-        size = (size,)
-    if not isinstance(size, tuple | list):
-        raise ArgumentError(
-            f"randint(): size must be a tuple of integers, got {size!r}",
-            hint="e.g. randint(0, 10, (2, 3))",
-        )
-    shape = size_argument(tuple(size), "randint")
-    t = Tensor._make(STATE.rng.integers(int(low), int(high), shape, dtype=np.int64))
-    if requires_grad:
-        t.requires_grad = True  # refused with PyTorch's message: integers have no gradient
-    return t
-
-
-def ones_like(input, *, dtype=None, requires_grad: bool = False) -> Tensor:
-    x = as_tensor(input)
-    return _leaf(np.ones(x.shape, as_dtype(dtype) if dtype is not None else x.dtype), requires_grad)
-
-
-def zeros_like(input, *, dtype=None, requires_grad: bool = False) -> Tensor:
-    x = as_tensor(input)
-    return _leaf(
-        np.zeros(x.shape, as_dtype(dtype) if dtype is not None else x.dtype), requires_grad
-    )
-
-
-def full_like(input, fill_value, *, dtype=None, requires_grad: bool = False) -> Tensor:
-    x = as_tensor(input)
-    if not is_number(fill_value):
-        raise ArgumentError(f"full_like(): fill_value must be a number, got {fill_value!r}")
-    dt = as_dtype(dtype) if dtype is not None else x.dtype
-    return _leaf(np.full(x.shape, fill_value, dt), requires_grad)
-
-
-__all__ = [
-    "arange",
-    "as_array",
-    "eye",
-    "full",
-    "full_like",
-    "linspace",
-    "ones",
-    "ones_like",
-    "rand",
-    "randn",
-    "tensor",
-    "zeros",
-    "zeros_like",
-]
+@composite(
+    "eye(int n, int? m=None, *, ScalarType? dtype=None, Layout? layout=None, "
+    "Device? device=None, bool requires_grad=False) -> Tensor",
+    method=False,
+    example="torch.eye(3)",
+)
+def eye(n, m=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """The identity matrix (``n`` by ``m``)."""
+    m = n if m is None else m
+    if n < 0 or m < 0:
+        raise EvaluationError(f"n must be greater or equal to 0, got {min(n, m)}")
+    check_elements((n, m), "tensor")
+    target = dtype or dtypes.DEFAULTS.float
+    return leaf(np.eye(n, m, dtype=target.np), requires_grad)

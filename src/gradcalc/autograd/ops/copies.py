@@ -1,78 +1,133 @@
-"""Copies: ``clone`` and dtype conversion (``double()``, ``float()``, ``to(dtype)``), and the
-conversions out of the graph to index and mask tensors (``long()``, ``int()``, ``bool()``)."""
+"""Copies and conversions: ``clone``, ``to(dtype)``, ``float()``/``long()``/..., ``detach``."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd.ops.common import as_tensor
-from gradcalc.autograd.registry import rule
-from gradcalc.autograd.settings import as_dtype
-from gradcalc.autograd.tensor import Tensor
+from gradcalc.autograd import dtypes
+from gradcalc.autograd.declare import F, composite, op
+from gradcalc.autograd.dtype_rules import from_forward
+from gradcalc.autograd.tensor import make_tensor, version_box
+from gradcalc.errors import AutogradError
 
 
-@rule("clone", "CloneBackward0", formula="grad")
-def _clone(x):
-    return np.array(x, copy=True)
-
-
-@_clone.defvjp
-def _(ctx, g):
-    return (g,)
-
-
-@rule("to_dtype", "ToCopyBackward0", formula="grad converted back to self's dtype")
-def _to_dtype(x, dtype):
-    return x.astype(dtype)
-
-
-@_to_dtype.defvjp
-def _(ctx, g, dtype):
-    return (ctx.B.astype(g, ctx.dtypes[0]),)
-
-
-def clone(input):
+@op(
+    "clone(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor",
+    "CloneBackward0",
+    grads={"self": lambda grad: grad},
+    example="torch.clone(x)",
+)
+def clone(self, memory_format=None):
     """A copy that stays in the graph."""
-    return _clone(as_tensor(input))
+    return np.array(self, copy=True)
 
 
-def to(input, dtype):
-    """The values converted to ``dtype`` ("float32"/"float64"); the same tensor if equal."""
-    x = as_tensor(input)
-    target = as_dtype(dtype)
-    if x.dtype == target:
-        return x
-    return _to_dtype(x, dtype=target)
-
-
-def double(input):
-    return to(input, "float64")
-
-
-def float32(input):
-    return to(input, "float32")
-
-
-def _convert_out_of_graph(input, dtype) -> Tensor:
-    # Integer and bool tensors hold no gradient: the result is a new tensor, outside the
-    # graph, as in PyTorch (floats truncate toward zero).
-    x = as_tensor(input)
-    if x.dtype == dtype:
-        return x
+@op(
+    "_to_copy(Tensor self, ScalarType dtype) -> Tensor",
+    "ToCopyBackward0",
+    dtype=from_forward,
+    method=False,
+    function=False,
+    grads={"self": lambda grad: grad},
+)
+def _to_copy(self, dtype):
     with np.errstate(invalid="ignore"):
-        return Tensor._make(x.data.astype(dtype))
+        return self.astype(dtype.np)
 
 
-def long(input):
-    """As int64 (an index tensor, like ``max``'s indices), without gradient."""
-    return _convert_out_of_graph(input, np.dtype(np.int64))
+@op(
+    "grad_copy(Tensor self) -> Tensor",
+    "CopyBackwards",
+    method=False,
+    function=False,
+    grads={"self": lambda grad: grad},
+)
+def grad_copy(self):
+    """A leaf's first gradient under create_graph keeps its graph through this copy."""
+    return np.array(self, copy=True)
 
 
-def int32(input):
-    """``x.int()``: as int32, without gradient."""
-    return _convert_out_of_graph(input, np.dtype(np.int32))
+def _convert(self, dtype):
+    if isinstance(self, np.ndarray):
+        return self.astype(dtype.np, copy=False)
+    if self.array.dtype == dtype.np:
+        return self
+    return F._to_copy(self, dtype)
 
 
-def bool_(input):
-    """``x.bool()``: nonzero (NaN included) is True; a mask, without gradient."""
-    return _convert_out_of_graph(input, np.dtype(np.bool_))
+@composite(
+    "to(Tensor self, ScalarType? dtype=None, bool non_blocking=False, bool copy=False, *, "
+    "Device? device=None) -> Tensor",
+    function=False,
+    example="x.to(torch.float64)",
+)
+def to(self, dtype=None, non_blocking=False, copy=False, device=None):
+    """The values as ``dtype`` (the same tensor when it already is, unless ``copy=True``)."""
+    if dtype is None:
+        return F.clone(self) if copy else self
+    if copy and self.array.dtype == dtype.np:
+        return F.clone(self)
+    return _convert(self, dtype)
+
+
+def _conversion(name: str, dtype):
+    def convert(self, memory_format=None):
+        return _convert(self, dtype)
+
+    convert.__doc__ = f"``x.to({dtype})``."
+    convert.__name__ = name
+    return composite(
+        f"{name}(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor",
+        function=False,
+        example=f"x.{name}()",
+    )(convert)
+
+
+_float = _conversion("float", dtypes.float32)
+_double = _conversion("double", dtypes.float64)
+_half = _conversion("half", dtypes.float16)
+_long = _conversion("long", dtypes.int64)
+_int = _conversion("int", dtypes.int32)
+_short = _conversion("short", dtypes.int16)
+_char = _conversion("char", dtypes.int8)
+_byte = _conversion("byte", dtypes.uint8)
+_bool = _conversion("bool", dtypes.bool_)
+
+
+@composite("type_as(Tensor self, Tensor other) -> Tensor", function=False)
+def type_as(self, other):
+    """``self.to(other.dtype)``."""
+    return _convert(self, other.dtype)
+
+
+@composite("contiguous(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor", function=False)
+def contiguous(self, memory_format=None):
+    """The same tensor when its memory is in order, else a copy (``CloneBackward0``)."""
+    if self.array.flags.c_contiguous:
+        return self
+    return F.clone(self)
+
+
+@composite("detach(Tensor self) -> Tensor", example="x.detach()")
+def detach(self):
+    """The same values, cut from the graph; shares memory and version counter."""
+    out = make_tensor(self.array)
+    out._vc = version_box(self)
+    return out
+
+
+@composite("detach_(Tensor self) -> Tensor", function=False)
+def detach_(self):
+    """Cut this tensor from the graph in place: it becomes a leaf that needs no gradient."""
+    if self._base is not None and self._base._requires_grad:
+        raise AutogradError(
+            "Can't detach views in-place. Use detach() instead. If you are using "
+            "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as "
+            "True, gradients are views of DDP buckets, and hence detach_() cannot be called "
+            "on these gradients. To fix this error, please refer to the Optimizer.zero_grad() "
+            "function in torch/optim/optimizer.py as the solution."
+        )
+    self.grad_fn = None
+    self._requires_grad = False
+    return self
+

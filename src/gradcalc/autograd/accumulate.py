@@ -1,0 +1,34 @@
+"""AccumulateGrad: how a leaf's ``.grad`` receives a gradient, with the leaf's hooks.
+
+As PyTorch (the leaf's hooks have run in the engine by then): the first gradient becomes ``.grad`` (under ``create_graph`` through a ``CopyBackwards`` node, so the
+gradient keeps its graph); later ones add into it — in place when no graph is being built,
+so a ``g = x.grad`` taken earlier sees the sum, out of place (``AddBackward0``) otherwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradcalc.autograd.declare import F
+from gradcalc.autograd.tensor import Tensor, make_tensor
+
+
+def accumulate_into(t: Tensor, g, create_graph: bool) -> None:
+    """Add gradient ``g`` (an array, or a Tensor under create_graph) into ``t.grad``."""
+    current = t._grad
+    if type(g) is Tensor:
+        if current is None:
+            t._grad = F.grad_copy(g) if g._requires_grad else make_tensor(g.array.copy())
+        else:
+            t._grad = current + g
+        return
+    if type(g) is not np.ndarray:
+        g = np.asarray(g)
+    if current is None:
+        if not g.flags.writeable or g.base is not None:
+            g = g.copy()
+        t._grad = make_tensor(g)
+    elif current._requires_grad or current.array.shape != g.shape:
+        t._grad = make_tensor(current.array + g)
+    else:
+        np.add(current.array, g, out=current.array, casting="unsafe")

@@ -1,0 +1,140 @@
+"""``backward()`` and ``autograd.grad()``: PyTorch's argument checks around the engine."""
+
+from __future__ import annotations
+
+from gradcalc.autograd import engine
+from gradcalc.autograd.settings import warn
+from gradcalc.autograd.tensor import Tensor, make_tensor
+from gradcalc.errors import ArgumentError, AutogradError
+
+CREATE_GRAPH_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using "
+    "autograd.grad when creating the graph to avoid this. If you have to use this function, "
+    "make sure to reset the .grad fields of your parameters to None after use to break the "
+    "cycle and avoid the leak. (Triggered internally at "
+    "/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)"
+)
+
+
+def _tensors(value, what: str) -> list:
+    if type(value) is Tensor:
+        return [value]
+    if isinstance(value, list | tuple):
+        for v in value:
+            if type(v) is not Tensor:
+                raise ArgumentError(
+                    f"{what} must be a Tensor or a sequence of Tensors, but got "
+                    f"{type(v).__name__}"
+                )
+        return list(value)
+    raise ArgumentError(f"{what} must be a Tensor or a sequence of Tensors")
+
+
+def _grad_outputs(given, n: int, what: str) -> list:
+    if given is None:
+        return [None] * n
+    items = [given] if type(given) is Tensor else list(given)
+    if len(items) != n:
+        raise AutogradError(
+            f"{what} should be a sequence of length {n} but got {len(items)}"
+        )
+    out = []
+    for g in items:
+        if g is None or type(g) is Tensor:
+            out.append(g)
+        elif isinstance(g, bool | int | float):
+            import numpy as np
+
+            out.append(make_tensor(np.asarray(g)))
+        else:
+            raise ArgumentError(
+                f"{what} must be a Tensor, a number or None, not {type(g).__name__}"
+            )
+    return out
+
+
+def backward(
+    tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None
+) -> None:
+    """``tensor.backward()`` / ``torch.autograd.backward``: accumulate into the leaves."""
+    outputs = _tensors(tensors, "tensors")
+    grads = _grad_outputs(grad_tensors, len(outputs), "grad_tensors")
+    if retain_graph is None:
+        retain_graph = create_graph
+    accumulate_only = None
+    if inputs is not None:
+        wanted = _tensors(inputs, "inputs")
+        if not wanted:
+            raise AutogradError("'inputs' argument to backward() cannot be empty.")
+        accumulate_only = {}
+        for t in wanted:
+            if not t._requires_grad:
+                raise AutogradError("One of the differentiated Tensors does not require grad")
+            accumulate_only[t._edge()] = t
+    if create_graph:
+        warn(CREATE_GRAPH_WARNING)
+    roots = engine.backward_roots(outputs, grads, bool(create_graph))
+    engine.run(
+        roots,
+        retain_graph=bool(retain_graph),
+        create_graph=bool(create_graph),
+        accumulate_only=accumulate_only,
+    )
+
+
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    allow_unused=None,
+    is_grads_batched=False,
+    materialize_grads=False,
+):
+    """``torch.autograd.grad``: d(outputs)/d(inputs), leaving every ``.grad`` alone."""
+    outs = _tensors(outputs, "outputs")
+    wanted = _tensors(inputs, "inputs")
+    if not outs:
+        raise AutogradError("grad requires non-empty inputs.")
+    grads = _grad_outputs(grad_outputs, len(outs), "grad_outputs")
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    if materialize_grads and allow_unused is False:
+        raise ArgumentError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, but "
+            "got: allow_unused=False."
+        )
+    for t in wanted:
+        if not t._requires_grad:
+            raise AutogradError("One of the differentiated Tensors does not require grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    edges = [t._edge() for t in wanted]
+    capture = dict.fromkeys(edges)
+    roots = engine.backward_roots(outs, grads, bool(create_graph))
+    engine.run(
+        roots, retain_graph=bool(retain_graph), create_graph=bool(create_graph), capture=capture
+    )
+    results = []
+    for index, (edge, t) in enumerate(zip(edges, wanted)):
+        g = capture.get(edge)
+        if g is None:
+            if materialize_grads:
+                import numpy as np
+
+                results.append(make_tensor(np.zeros_like(t.array)))
+                continue
+            if not allow_unused:
+                raise AutogradError(
+                    "One of the differentiated Tensors appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior.",
+                    hint="pass allow_unused=True",
+                )
+            results.append(None)
+            continue
+        if type(g) is not Tensor:
+            g = make_tensor(g.astype(t.array.dtype) if g.dtype != t.array.dtype else g)
+        results.append(g)
+    return tuple(results)

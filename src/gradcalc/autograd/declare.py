@@ -1,0 +1,362 @@
+"""One declaration per op: signature, forward, PyTorch node name, derivatives, spellings.
+
+    @op("exp(Tensor self) -> Tensor", "ExpBackward0", dtype=to_float,
+        grads={"self": lambda grad, result: grad * result})
+    def exp(self):
+        return np.exp(self)
+
+is everything gradcalc knows about ``exp``: the binder for ``torch.exp(x)`` and
+``x.exp()`` (from the signature), the forward on numpy arrays, the node name, how the
+result dtype is chosen (``dtype_rules``), and one derivative formula per differentiable
+input, as PyTorch's ``derivatives.yaml`` writes them. A formula's parameter names say what
+it reads: ``grad`` (the output's gradient), ``result``, an argument by name (``self``,
+``other``, ``dim``), ``<argument>_shape``; the op saves exactly what the formulas of the
+inputs that need a gradient read. Formulas run on numpy arrays, and on Tensors under
+``create_graph=True``: they use operators and ``F.<op>(...)``, which runs an op's forward on
+arrays and the op itself on Tensors. From the same declaration come the ``torch.``/``F.``
+functions, the Tensor methods and operators, the in-place ``exp_``, Tab completion and the
+docs index (``registry.py``).
+"""
+
+from __future__ import annotations
+
+import inspect
+import weakref
+
+import numpy as np
+
+from gradcalc.autograd import dtype_rules
+from gradcalc.autograd.broadcast import broadcast_shapes
+from gradcalc.autograd.schema import Schema, normalize_dim, normalize_dims
+from gradcalc.autograd.settings import STATE
+from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
+
+_ndarray = np.ndarray
+_int64 = np.dtype(np.int64)
+_SPECIAL_ARGS = ("grad", "grads", "result", "needs")
+
+
+class Op:
+    """A declared operation. Calling it binds the arguments and applies it."""
+
+    def __init__(
+        self,
+        schema: str,
+        forward,
+        node=None,
+        *,
+        dtype=dtype_rules.same,
+        grads=None,
+        view: bool = False,
+        broadcast: bool = False,
+        outputs: int = 1,
+        method: bool | str = True,
+        function: bool = True,
+        namespaces: tuple = ("torch",),
+        aliases: tuple = (),
+        inplace: bool = False,
+        operators: tuple = (),
+        doc: str = "",
+        example: str = "",
+        torch_name: str | None = None,
+    ) -> None:
+        self.schema = Schema(schema)
+        self.name = self.schema.name
+        self.forward = forward
+        self.node_name = node
+        self.dtype_rule = dtype
+        self.view = view
+        self.broadcast = broadcast
+        self.outputs = outputs
+        self.method = self.schema.display if method is True else (method or None)
+        self.function = function
+        self.namespaces = namespaces
+        self.aliases = aliases
+        self.inplace = inplace
+        self.operators = operators  # Tensor dunders this op is (``__add__``, ``__radd__``)
+        self.doc = doc or (inspect.getdoc(forward) or "").split("\n")[0]
+        self.example = example
+        self.torch_name = torch_name or self.name
+        params = self.schema.params
+        self.tensor_params = tuple(i for i, p in enumerate(params) if p.kind.startswith("Tensor"))
+        grads = grads or {}
+        unknown = set(grads) - set(self.schema.index)
+        if unknown:
+            raise TypeError(f"op {self.name}: derivatives for unknown arguments {unknown}")
+        # Differentiable inputs, in signature order: each gets an edge in the graph.
+        self.inputs = tuple(i for i in self.tensor_params if params[i].name in grads)
+        self.promoted = self.inputs or self.tensor_params
+        self.dim_params = tuple(
+            (i, p.kind) for i, p in enumerate(params) if p.kind in ("Dim", "Dim[]", "NewDim")
+        )
+        self.list_inputs = tuple(params[i].kind == "Tensor[]" for i in self.inputs)
+        self.formulas = tuple(
+            _formula(grads[params[i].name], self.schema) for i in self.inputs
+        )
+        self.differentiable = node is not None and bool(self.inputs)
+        self.to_float = dtype is dtype_rules.promote_float
+        self._tail = tuple(self.schema.defaults[2:])
+        self._plans: dict = {}
+
+    # ---- calling ------------------------------------------------------------------------
+
+    def __call__(self, *args, **kwargs):
+        return self.apply(self.schema.bind(args, kwargs))
+
+    def call_method(self, tensor, *args, **kwargs):
+        return self.apply(self.schema.bind((tensor, *args), kwargs, method=True))
+
+    def binary(self, a: Tensor, b):
+        """``a <op> b`` for the operators: no binding when the operands need no promotion."""
+        x = a.array
+        tb = type(b)
+        if tb is Tensor:
+            y = b.array
+            if x.dtype != y.dtype or (self.to_float and x.dtype.kind != "f"):
+                return self.apply(self.schema.bind((a, b), {}))
+            if x.shape != y.shape:
+                broadcast_shapes(x.shape, y.shape)
+            requires = a._requires_grad or b._requires_grad
+        elif (tb is float and x.dtype.kind == "f") or (
+            tb is int and (x.dtype.kind == "f" or (x.dtype == _int64 and not self.to_float))
+        ):
+            y = b
+            requires = a._requires_grad
+        else:
+            return self.apply(self.schema.bind((a, b), {}))
+        out = self.forward(x, y)
+        if type(out) is not _ndarray:
+            out = np.asarray(out)
+        result = make_tensor(out)
+        if requires and STATE.grad_enabled and self.differentiable and out.dtype.kind == "f":
+            _record(self, [a, b, *self._tail], (result,), None)
+        return result
+
+    def raw(self, *args, **kwargs):
+        """``F.<op>`` inside derivative formulas: the forward on arrays, the op on Tensors."""
+        for a in args:
+            if type(a) is Tensor or (type(a) is tuple and a and type(a[0]) is Tensor):
+                return self.apply(self.schema.bind(args, kwargs))
+        return self.forward(*args, **kwargs)
+
+    def node_label(self, values) -> str:
+        name = self.node_name
+        return name if type(name) is str else name(*values)
+
+    def apply(self, values: list, inplace_of=None):
+        """Run the op on bound ``values`` (parameter order) and record it when needed."""
+        if self.dim_params:
+            _normalize_dims(self, values)
+        if self.broadcast:
+            broadcast_shapes(*[values[i].array.shape for i in self.promoted if type(values[i]) is Tensor])
+        compute, result_dtype = self.dtype_rule(self, values)
+        args = list(values)
+        promoted = self.promoted
+        for i in self.tensor_params:
+            v = args[i]
+            if type(v) is Tensor:
+                a = v.array
+                if compute is not None and i in promoted and a.dtype != compute:
+                    a = a.astype(compute)
+                args[i] = a
+            elif type(v) is tuple and self.schema.params[i].kind == "Tensor[]":
+                arrays = [t.array for t in v]
+                if compute is not None and i in promoted:
+                    arrays = [a if a.dtype == compute else a.astype(compute) for a in arrays]
+                args[i] = arrays
+        out = self.forward(*args)
+        if self.outputs == 1:
+            if type(out) is not _ndarray:
+                out = np.asarray(out)
+            if result_dtype is not None and out.dtype != result_dtype.np:
+                out = out.astype(result_dtype.np)
+            result = make_tensor(out)
+            if self.view:
+                _make_view(result, values[0], self, values)
+            if STATE.grad_enabled and self.differentiable and out.dtype.kind == "f":
+                _record(self, values, (result,), inplace_of)
+            return result
+        results = []
+        for a in out:
+            if type(a) is not _ndarray:
+                a = np.asarray(a)
+            if result_dtype is not None and a.dtype.kind == "f" and a.dtype != result_dtype.np:
+                a = a.astype(result_dtype.np)
+            t = make_tensor(a)
+            if self.view:
+                _make_view(t, values[0], self, values)
+            results.append(t)
+        differentiable = [t for t in results if t.array.dtype.kind == "f"]
+        if STATE.grad_enabled and self.differentiable and differentiable:
+            _record(self, values, tuple(results), inplace_of)
+        return tuple(results)
+
+    def needs_of(self, values) -> tuple:
+        needs = []
+        for i, is_list in zip(self.inputs, self.list_inputs):
+            v = values[i]
+            if is_list:
+                needs.append(tuple(t._requires_grad for t in v))
+            else:
+                needs.append(type(v) is Tensor and v._requires_grad)
+        return tuple(needs)
+
+    def save_plan(self, needs: tuple) -> tuple:
+        """Names to save for this pattern of needed input gradients (cached)."""
+        plan = self._plans.get(needs)
+        if plan is None:
+            names: list[str] = []
+            for k, need in enumerate(needs):
+                if need if type(need) is bool else any(need):
+                    for name in self.formulas[k][2]:
+                        if name not in names:
+                            names.append(name)
+            plan = self._plans[needs] = tuple(names)
+        return plan
+
+    def __repr__(self) -> str:
+        return f"<op {self.name}>"
+
+
+def _normalize_dims(op: Op, values: list) -> None:
+    ndim = values[op.tensor_params[0]].array.ndim
+    for i, kind in op.dim_params:
+        d = values[i]
+        if d is None:
+            continue
+        if kind == "Dim[]":
+            values[i] = normalize_dims(d, ndim)
+        else:
+            values[i] = normalize_dim(d, ndim, 1 if kind == "NewDim" else 0)
+
+
+def _formula(fn, schema: Schema) -> tuple:
+    """``(fn, argument sources, saved names)`` for one derivative formula."""
+    params = list(inspect.signature(fn).parameters)
+    sources = []
+    saved = []
+    for name in params:
+        if name in _SPECIAL_ARGS:
+            sources.append((name, None))
+            if name == "result":
+                saved.append("result")
+        elif name.endswith("_shape") and name[: -len("_shape")] in schema.index:
+            sources.append(("shape", schema.index[name[: -len("_shape")]]))
+        elif name in schema.index:
+            i = schema.index[name]
+            if schema.params[i].kind.startswith("Tensor"):
+                sources.append(("saved", name))
+                saved.append(name)
+            else:
+                sources.append(("param", i))
+        else:
+            raise TypeError(f"derivative formula reads {name!r}, which {schema.name} lacks")
+    return fn, tuple(sources), tuple(saved)
+
+
+def _record(op: Op, values, results: tuple, inplace_of) -> None:
+    needs = op.needs_of(values)
+    if not any(n if type(n) is bool else any(n) for n in needs):
+        return
+    from gradcalc.autograd.opnode import OpNode
+
+    node = OpNode(op, values, needs, results)
+    for nr, t in enumerate(results):
+        if t.array.dtype.kind == "f":
+            t.grad_fn = node
+            t._requires_grad = True
+            t._output_nr = nr
+
+
+def _make_view(result: Tensor, source: Tensor, op: Op, values) -> None:
+    """``result`` shares ``source``'s array: same base, version counter and replay steps."""
+    base = source._base if source._base is not None else source
+    result._base = base
+    result._vc = version_box(base)
+    params = tuple(values[1:])
+    step = (op, params)
+    result._view_fn = (*source._view_fn, step) if source._view_fn else (step,)
+    views = base._views
+    if views is None:
+        views = base._views = []
+    views.append(weakref.ref(result))
+
+
+class Namespace:
+    """``F`` for derivative formulas: ``F.sum(g, (0,), True)`` is the op's ``raw`` call."""
+
+    def _register(self, op) -> None:
+        name = op.name.replace(".", "_")
+        if name in self.__dict__:
+            raise RuntimeError(f"F.{name} registered twice")
+        setattr(self, name, op.raw)
+
+
+F = Namespace()
+
+
+OPS: dict = {}  # name -> Op or Composite
+
+
+def op(schema: str, node=None, **options):
+    """Decorator: declare the function below as the forward of a new op (see the module)."""
+
+    def register(forward) -> Op:
+        declared = Op(schema, forward, node, **options)
+        if declared.name in OPS:
+            raise RuntimeError(f"op {declared.name!r} declared twice")
+        OPS[declared.name] = declared
+        F._register(declared)
+        return declared
+
+    return register
+
+
+class Composite:
+    """A function made of other ops (``reshape``, ``flatten``, ``x.T``): spellings and a
+    binder like an op's, no derivative of its own. Its body calls ``F.<op>``, so it also
+    runs on arrays inside derivative formulas."""
+
+    inplace = False
+    view = False
+    differentiable = False
+
+    def __init__(self, schema: str, fn, *, method=True, function=True, namespaces=("torch",),
+                 aliases=(), operators=(), doc="", example="", torch_name=None) -> None:
+        self.schema = Schema(schema)
+        self.name = self.schema.name
+        self.fn = fn
+        self.method = self.schema.display if method is True else (method or None)
+        self.function = function
+        self.namespaces = namespaces
+        self.aliases = aliases
+        self.operators = operators
+        self.doc = doc or (inspect.getdoc(fn) or "").split("\n")[0]
+        self.example = example
+        self.torch_name = torch_name or self.name
+
+    def __call__(self, *args, **kwargs):
+        return self.fn(*self.schema.bind(args, kwargs))
+
+    def call_method(self, tensor, *args, **kwargs):
+        return self.fn(*self.schema.bind((tensor, *args), kwargs, method=True))
+
+    def raw(self, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<composite {self.name}>"
+
+
+def composite(schema: str, **options):
+    """Decorator: declare the function below as a composite op (see ``Composite``)."""
+
+    def register(fn) -> Composite:
+        declared = Composite(schema, fn, **options)
+        if declared.name in OPS:
+            raise RuntimeError(f"op {declared.name!r} declared twice")
+        OPS[declared.name] = declared
+        F._register(declared)
+        return declared
+
+    return register

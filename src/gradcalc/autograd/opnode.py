@@ -1,0 +1,190 @@
+"""The node a declared op records: what it saved, and its backward from the op's formulas."""
+
+from __future__ import annotations
+
+from gradcalc.autograd.node import Node, freed_error, modified_error
+from gradcalc.autograd.settings import STATE
+from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
+
+
+class OpNode(Node):
+    """``MulBackward0`` and its kin: one per application of a differentiable op."""
+
+    __slots__ = (
+        "freed",
+        "label",
+        "needs",
+        "op",
+        "params",
+        "result_boxes",
+        "saved",
+        "shapes",
+        "versions",
+    )
+
+    def __init__(self, op, values, needs: tuple, results: tuple) -> None:
+        edges = []
+        meta = []
+        for i, need, is_list in zip(op.inputs, needs, op.list_inputs):
+            v = values[i]
+            if is_list:
+                for t, n in zip(v, need):
+                    edges.append(t._edge() if n else (None, 0))
+                    meta.append((t.array.shape, t.array.dtype) if n else None)
+            elif need:
+                edges.append(v._edge())
+                meta.append((v.array.shape, v.array.dtype))
+            else:
+                edges.append((None, 0))
+                meta.append(None)
+        super().__init__(tuple(edges), tuple(meta))
+        self.op = op
+        self.needs = needs
+        self.label = op.node_label(values)
+        self.params = values
+        self.freed = False
+        self.shapes = {i: _shape(values[i]) for i in op.tensor_params}
+        saved = {}
+        versions = None
+        boxes = None
+        track = STATE.inplace_seen
+        for name in op.save_plan(needs):
+            if name == "result":
+                saved["result"] = tuple(r.array for r in results)
+                boxes = tuple((box, box[0]) for box in map(version_box, results))
+                continue
+            value = values[op.schema.index[name]]
+            saved[name] = value
+            if track and type(value) is Tensor:
+                if versions is None:
+                    versions = {}
+                versions[name] = value._version
+        self.saved = saved
+        self.versions = versions
+        self.result_boxes = boxes
+        # Only what the formulas read stays referenced: drop the tensors from the arguments.
+        self.params = tuple(None if i in self.shapes else v for i, v in enumerate(values))
+
+    n_outputs = property(lambda self: self.op.outputs)
+
+    def name(self) -> str:
+        return self.label
+
+    # ---- saved values --------------------------------------------------------------------
+
+    def release(self) -> None:
+        if self.saved:
+            self.saved = {}
+            self.freed = True
+
+    def check_saved(self) -> None:
+        if self.freed:
+            raise freed_error()
+        versions = self.versions
+        for name, value in self.saved.items():
+            if name == "result":
+                for array, (box, expected) in zip(value, self.result_boxes):
+                    if box[0] != expected:
+                        raise modified_error(array, box[0], expected, self.label)
+                continue
+            if type(value) is not Tensor:
+                continue
+            expected = versions.get(name, 0) if versions else 0
+            current = value._version
+            if current != expected:
+                producer = value.grad_fn.name() if value.grad_fn is not None else None
+                raise modified_error(value.array, current, expected, producer)
+
+    def snapshot(self, name: str, tensor: Tensor) -> None:
+        """For an in-place op: keep the value ``name`` had before it is overwritten."""
+        if self.saved.get(name) is tensor:
+            copy = make_tensor(tensor.array.copy(), tensor._requires_grad, tensor.grad_fn)
+            copy._output_nr = tensor._output_nr
+            self.saved[name] = copy
+            if self.versions:
+                self.versions.pop(name, None)
+
+    def adopt_result(self, tensor: Tensor) -> None:
+        """For an in-place op: the saved result is the written tensor, at its new version."""
+        if "result" in self.saved:
+            self.saved["result"] = (tensor.array,)
+            box = version_box(tensor)
+            self.result_boxes = ((box, box[0]),)
+
+    def saved_value(self, name: str):
+        """``grad_fn._saved_<name>`` (``_saved_self``, ``_saved_result``, ``_saved_dim``)."""
+        if name in self.saved or name == "result":
+            if self.freed:
+                raise freed_error()
+            value = self.saved.get(name)
+            if name == "result":
+                return make_tensor(value[0]) if value else None
+            return value
+        if name.endswith("_sym_sizes"):
+            index = self.op.schema.index.get(name[: -len("_sym_sizes")])
+            if index in self.shapes:
+                return self.shapes[index]
+        index = self.op.schema.index.get(name)
+        if index is not None and index not in self.shapes:
+            return self.params[index]
+        raise AttributeError(name)
+
+    # ---- backward ------------------------------------------------------------------------
+
+    def apply(self, grads: list, create_graph: bool) -> list:
+        op = self.op
+        out: list = []
+        g = grads[0] if op.outputs == 1 else None
+        if g is None and op.outputs == 1:
+            return [None] * len(self.next_functions)
+        for k, (need, (fn, sources, _)) in enumerate(zip(self.needs, op.formulas)):
+            is_list = op.list_inputs[k]
+            if not (need if not is_list else any(need)):
+                out.extend([None] * (len(need) if is_list else 1))
+                continue
+            args = [self._argument(kind, key, g, grads, create_graph) for kind, key in sources]
+            r = fn(*args)
+            if is_list:
+                out.extend(x if n else None for x, n in zip(r, need))
+            else:
+                out.append(r)
+        return out
+
+    def _argument(self, kind, key, g, grads, create_graph):
+        if kind == "grad":
+            return g
+        if kind == "saved":
+            value = self.saved[key]
+            if type(value) is Tensor:
+                return value if create_graph else value.array
+            if type(value) is tuple:  # a list of tensors
+                return value if create_graph else [t.array for t in value]
+            return value
+        if kind == "param":
+            return self.params[key]
+        if kind == "shape":
+            return self.shapes[key]
+        if kind == "result":
+            arrays = self.saved["result"]
+            if not create_graph:
+                return arrays[0] if len(arrays) == 1 else arrays
+            tensors = []
+            for nr, a in enumerate(arrays):
+                t = make_tensor(a, True, self)
+                t._output_nr = nr
+                tensors.append(t)
+            return tensors[0] if len(tensors) == 1 else tensors
+        if kind == "grads":
+            return grads
+        if kind == "needs":
+            return self.needs
+        raise KeyError(kind)
+
+
+def _shape(value):
+    if type(value) is Tensor:
+        return value.array.shape
+    if type(value) is tuple:
+        return tuple(t.array.shape for t in value)
+    return ()
+
