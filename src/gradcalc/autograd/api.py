@@ -24,8 +24,7 @@ def _tensors(value, what: str) -> list:
         for v in value:
             if type(v) is not Tensor:
                 raise ArgumentError(
-                    f"{what} must be a Tensor or a sequence of Tensors, but got "
-                    f"{type(v).__name__}"
+                    f"{what} must be a Tensor or a sequence of Tensors, but got {type(v).__name__}"
                 )
         return list(value)
     raise ArgumentError(f"{what} must be a Tensor or a sequence of Tensors")
@@ -36,9 +35,7 @@ def _grad_outputs(given, n: int, what: str) -> list:
         return [None] * n
     items = [given] if type(given) is Tensor else list(given)
     if len(items) != n:
-        raise AutogradError(
-            f"{what} should be a sequence of length {n} but got {len(items)}"
-        )
+        raise AutogradError(f"{what} should be a sequence of length {n} but got {len(items)}")
     out = []
     for g in items:
         if g is None or type(g) is Tensor:
@@ -118,7 +115,7 @@ def grad(
         roots, retain_graph=bool(retain_graph), create_graph=bool(create_graph), capture=capture
     )
     results = []
-    for index, (edge, t) in enumerate(zip(edges, wanted)):
+    for edge, t in zip(edges, wanted):
         g = capture.get(edge)
         if g is None:
             if materialize_grads:

@@ -90,9 +90,7 @@ class Op:
             (i, p.kind) for i, p in enumerate(params) if p.kind in ("Dim", "Dim[]", "NewDim")
         )
         self.list_inputs = tuple(params[i].kind == "Tensor[]" for i in self.inputs)
-        self.formulas = tuple(
-            _formula(grads[params[i].name], self.schema) for i in self.inputs
-        )
+        self.formulas = tuple(_formula(grads[params[i].name], self.schema) for i in self.inputs)
         self.differentiable = node is not None and bool(self.inputs)
         self.to_float = dtype is dtype_rules.promote_float
         self._tail = tuple(self.schema.defaults[2:])
@@ -148,7 +146,9 @@ class Op:
         if self.dim_params:
             _normalize_dims(self, values)
         if self.broadcast:
-            broadcast_shapes(*[values[i].array.shape for i in self.promoted if type(values[i]) is Tensor])
+            broadcast_shapes(
+                *[values[i].array.shape for i in self.promoted if type(values[i]) is Tensor]
+            )
         compute, result_dtype = self.dtype_rule(self, values)
         args = list(values)
         promoted = self.promoted
@@ -321,8 +321,20 @@ class Composite:
     view = False
     differentiable = False
 
-    def __init__(self, schema: str, fn, *, method=True, function=True, namespaces=("torch",),
-                 aliases=(), operators=(), doc="", example="", torch_name=None) -> None:
+    def __init__(
+        self,
+        schema: str,
+        fn,
+        *,
+        method=True,
+        function=True,
+        namespaces=("torch",),
+        aliases=(),
+        operators=(),
+        doc="",
+        example="",
+        torch_name=None,
+    ) -> None:
         self.schema = Schema(schema)
         self.name = self.schema.name
         self.fn = fn

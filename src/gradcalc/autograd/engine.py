@@ -57,9 +57,7 @@ def _needed(roots, targets: set) -> set:
         stack.extend(c for c, _ in node.next_functions if c is not None and c not in seen)
     needed = set()
     for node in sorted(order, key=lambda n: n.seq):  # inputs before the nodes using them
-        if node in targets or any(
-            c in needed for c, _ in node.next_functions if c is not None
-        ):
+        if node in targets or any(c in needed for c, _ in node.next_functions if c is not None):
             needed.add(node)
     return needed
 
@@ -232,8 +230,10 @@ def _retain(t: Tensor, g) -> None:
     if t._grad is None:
         t._grad = g
     else:
-        t._grad = t._grad + g if type(g) is Tensor and g._requires_grad else make_tensor(
-            t._grad.array + g.array
+        t._grad = (
+            t._grad + g
+            if type(g) is Tensor and g._requires_grad
+            else make_tensor(t._grad.array + g.array)
         )
 
 
@@ -268,9 +268,7 @@ def sum_to(g, shape: tuple, node=None, index: int = 0):
     """Sum ``g`` over the dimensions it was broadcast along, to ``shape``."""
     gshape = g.array.shape if type(g) is Tensor else g.shape
     lead = len(gshape) - len(shape)
-    ok = lead >= 0 and all(
-        n == m or n == 1 for n, m in zip(shape, gshape[lead:])
-    )
+    ok = lead >= 0 and all(n == m or n == 1 for n, m in zip(shape, gshape[lead:]))
     if not ok:
         if len(gshape) <= len(shape) and _expandable(gshape, shape):
             return F.expand(g, shape)
@@ -345,7 +343,9 @@ def backward_roots(outputs: list, grad_outputs: list, create_graph: bool) -> lis
             roots.append((out._edge(), given))
         else:
             g = given.array
-            roots.append((out._edge(), g.astype(out.array.dtype) if g.dtype != out.array.dtype else g))
+            roots.append(
+                (out._edge(), g.astype(out.array.dtype) if g.dtype != out.array.dtype else g)
+            )
     return roots
 
 

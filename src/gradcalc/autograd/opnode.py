@@ -187,4 +187,3 @@ def _shape(value):
     if type(value) is tuple:
         return tuple(t.array.shape for t in value)
     return ()
-

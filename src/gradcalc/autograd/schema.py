@@ -87,7 +87,13 @@ class Schema:
             kind, _, name_default = piece.partition(" ")
             name, eq, default = name_default.partition("=")
             self.params.append(
-                Param(kind, name.strip(), _literal(default.strip()) if eq else None, bool(eq), keyword_only)
+                Param(
+                    kind,
+                    name.strip(),
+                    _literal(default.strip()) if eq else None,
+                    bool(eq),
+                    keyword_only,
+                )
             )
         self.index = {p.name: i for i, p in enumerate(self.params)}
         self.positional = [p for p in self.params if not p.keyword_only]
@@ -116,7 +122,9 @@ class Schema:
                 f"but {given} were given"
             )
         for i, value in enumerate(args):
-            values[self.index[positional[i].name]] = self._coerce(positional[i], value, i + 1, method)
+            values[self.index[positional[i].name]] = self._coerce(
+                positional[i], value, i + 1, method
+            )
         for key, value in kwargs.items():
             i = self.index.get(key)
             if i is None:
@@ -148,7 +156,7 @@ class Schema:
             if bad.detail:
                 raise ArgumentError(
                     f"{self.display}(): argument '{param.public_name}' failed to unpack the object "
-                    f"at pos {bad.position} with error \"{bad.detail}\""
+                    f'at pos {bad.position} with error "{bad.detail}"'
                 ) from None
             raise ArgumentError(
                 f"{self.display}(): argument '{param.public_name}'{where} must be "

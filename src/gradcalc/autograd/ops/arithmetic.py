@@ -242,7 +242,12 @@ logical_or = _logical("logical_or", np.logical_or, "Elementwise or (a bool tenso
 logical_xor = _logical("logical_xor", np.logical_xor, "Elementwise xor (a bool tensor).")
 
 
-@op("logical_not(Tensor self) -> Tensor", dtype=boolean, inplace=True, example="torch.logical_not(x > 0)")
+@op(
+    "logical_not(Tensor self) -> Tensor",
+    dtype=boolean,
+    inplace=True,
+    example="torch.logical_not(x > 0)",
+)
 def logical_not(self):
     """Elementwise not (a bool tensor)."""
     return np.logical_not(self)
@@ -271,10 +276,14 @@ bitwise_or = _bitwise("bitwise_or", np.bitwise_or, ("__or__", "__ror__"))
 bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor, ("__xor__", "__rxor__"))
 
 
-@op("bitwise_not(Tensor self) -> Tensor", inplace=True, operators=("__invert__",), example="torch.bitwise_not(x > 0)")
+@op(
+    "bitwise_not(Tensor self) -> Tensor",
+    inplace=True,
+    operators=("__invert__",),
+    example="torch.bitwise_not(x > 0)",
+)
 def bitwise_not(self):
     """``~self``: not for bools, bitwise not for integers."""
     if self.dtype.kind == "f":
         raise EvaluationError('"bitwise_not_cpu" not implemented for ' + "'Float'")
     return np.invert(self)
-

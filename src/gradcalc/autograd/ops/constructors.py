@@ -40,7 +40,7 @@ def _scan(data, depth: int, shape: list, kinds: set) -> None:
         return
     if len(shape) > depth:
         raise ArgumentError(
-            f"not a sequence", hint="every row must have the same nesting", kind="TypeError"
+            "not a sequence", hint="every row must have the same nesting", kind="TypeError"
         )
     if isinstance(data, bool | np.bool_):
         kinds.add("b")
@@ -182,7 +182,9 @@ def _scalar_dtype(value) -> dtypes.DType:
     method=False,
     example="torch.full((2, 3), 7.0)",
 )
-def full(size, fill_value, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def full(
+    size, fill_value, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+):
     """A new tensor of ``size`` filled with ``fill_value`` (its dtype inferred from it)."""
     target = dtype or _scalar_dtype(fill_value)
     return leaf(np.full(_size(size), fill_value, target.np), requires_grad)
@@ -194,7 +196,9 @@ def full(size, fill_value, dtype=None, layout=None, device=None, requires_grad=F
     method=False,
     example="torch.full_like(x, 7.0)",
 )
-def full_like(self, fill_value, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+def full_like(
+    self, fill_value, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None
+):
     """A new tensor like ``input`` filled with ``fill_value``."""
     target = dtype or dtypes.BY_NUMPY[self.array.dtype]
     return leaf(np.full(self.array.shape, fill_value, target.np), requires_grad)

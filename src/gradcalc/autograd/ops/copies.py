@@ -130,4 +130,3 @@ def detach_(self):
     self.grad_fn = None
     self._requires_grad = False
     return self
-

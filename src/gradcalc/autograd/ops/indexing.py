@@ -58,9 +58,7 @@ def _parts(t, index) -> tuple:
     if sum(1 for i in index if i is Ellipsis) > 1:
         raise IndexOutOfRange("an index can only have a single ellipsis ('...')", kind="IndexError")
     if consuming > ndim:
-        raise IndexOutOfRange(
-            f"too many indices for tensor of dimension {ndim}", kind="IndexError"
-        )
+        raise IndexOutOfRange(f"too many indices for tensor of dimension {ndim}", kind="IndexError")
     return index, consuming
 
 
@@ -129,8 +127,11 @@ def _views_then_key(t, index):
                 d += 1
                 continue
             result = F.slice(
-                result, d, None if start is None else _int_of(start),
-                None if stop is None else _int_of(stop), step,
+                result,
+                d,
+                None if start is None else _int_of(start),
+                None if stop is None else _int_of(stop),
+                step,
             )
             applied = True
             d += 1
@@ -261,5 +262,3 @@ def _copy_from(self, src, non_blocking=False):
             f"{max(len(self.shape) - 1, 0)}"
         )
     return np.broadcast_to(src, self.shape).astype(self.dtype)
-
-

@@ -239,4 +239,3 @@ def clamp(self, min=None, max=None):
     if max is not None:
         out = np.minimum(out, max)
     return out.astype(self.dtype, copy=False) if out is not self else out.copy()
-

@@ -260,9 +260,7 @@ def squeeze(self, dim=None):
     "SelectBackward0",
     view=True,
     grads={
-        "self": lambda grad, self_shape, dim, index: F.select_backward(
-            grad, self_shape, dim, index
-        )
+        "self": lambda grad, self_shape, dim, index: F.select_backward(grad, self_shape, dim, index)
     },
     example="x.select(0, 1)",
 )
@@ -315,9 +313,7 @@ def slice_(self, dim=0, start=None, end=None, step=1):
     method=False,
     function=False,
     dtype=from_forward,
-    grads={
-        "grad_output": lambda grad, dim, start, end, step: F.slice(grad, dim, start, end, step)
-    },
+    grads={"grad_output": lambda grad, dim, start, end, step: F.slice(grad, dim, start, end, step)},
 )
 def slice_backward(grad_output, input_sizes, dim, start, end, step):
     out = np.zeros(input_sizes, dtype=grad_output.dtype)
@@ -325,7 +321,9 @@ def slice_backward(grad_output, input_sizes, dim, start, end, step):
     return out
 
 
-@composite("narrow(Tensor self, int dim, int start, int length) -> Tensor", example="x.narrow(0, 0, 1)")
+@composite(
+    "narrow(Tensor self, int dim, int start, int length) -> Tensor", example="x.narrow(0, 0, 1)"
+)
 def narrow(self, dim, start, length):
     """``length`` elements along ``dim`` from ``start``, as a view."""
     from gradcalc.autograd.schema import normalize_dim
