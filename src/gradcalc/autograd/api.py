@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gradcalc.autograd import engine
-from gradcalc.autograd.settings import warn
+from gradcalc.autograd.settings import STATE, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import ArgumentError, AutogradError
 
@@ -72,6 +72,9 @@ def backward(
     if create_graph:
         warn(CREATE_GRAPH_WARNING)
     roots = engine.backward_roots(outputs, grads, bool(create_graph))
+    observer = STATE.observer
+    if observer is not None:
+        observer.on_backward(outputs, grads, accumulate=True)
     engine.run(
         roots,
         retain_graph=bool(retain_graph),
@@ -111,6 +114,9 @@ def grad(
     edges = [t._edge() for t in wanted]
     capture = dict.fromkeys(edges)
     roots = engine.backward_roots(outs, grads, bool(create_graph))
+    observer = STATE.observer
+    if observer is not None:
+        observer.on_backward(outs, grads, accumulate=False)
     engine.run(
         roots, retain_graph=bool(retain_graph), create_graph=bool(create_graph), capture=capture
     )

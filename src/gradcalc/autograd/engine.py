@@ -90,6 +90,8 @@ def run_backward(
     else:
         needed = None
     record = STATE.record_output_grads
+    observer = STATE.observer
+    watch = observer.on_node if observer is not None and observer.explaining else None
     check_saved = True
     # Arrays that reach more than one place (a gradient passed through unchanged, a seed the
     # caller still holds): a leaf stores a copy, so that in-place accumulation stays its own.
@@ -126,6 +128,8 @@ def run_backward(
                 if type(g) is _ndarray and (record or id(g) in shared):
                     g = g.copy()
                 accumulate_into(node.variable, g, create_graph)
+                if watch is not None:
+                    watch(node, grads, ())
             outputs = ()
         elif run and any(g is not None for g in grads):
             if check_saved:
@@ -139,6 +143,8 @@ def run_backward(
                         outputs = list(replaced)
             if STATE.anomaly and STATE.anomaly_check_nan:
                 _check_nan(node, outputs)
+            if watch is not None:
+                watch(node, grads, outputs)
         else:
             outputs = ()
         for i, (child, nr) in enumerate(node.next_functions):

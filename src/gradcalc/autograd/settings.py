@@ -26,6 +26,7 @@ class _State:
         "inplace_seen",
         "max_elements",
         "max_work",
+        "observer",
         "record_output_grads",
         "warn_handler",
     )
@@ -45,6 +46,9 @@ class _State:
         # Where PyTorch's UserWarnings go: the interpreter shows them beside a statement's
         # output; without one they go to Python's warnings module.
         self.warn_handler = None
+        # The interpreter's observer: told of each backward()/grad() call (and, when it is
+        # explaining, of each node the engine runs).
+        self.observer = None
 
 
 STATE = _State()

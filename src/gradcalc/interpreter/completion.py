@@ -1,68 +1,43 @@
-"""Tab completion for the REPL: names, builtins, module prefixes and ``expr.`` attributes."""
+"""Tab completion for the REPL: names, module members and ``expr.`` attributes.
+
+Only names and attribute chains are looked at, never calls, so completing has no side
+effects; every candidate exists (a module offers only its own names).
+"""
 
 from __future__ import annotations
 
+import keyword
 import re
 
-from gradcalc.interpreter import builtins as B
-from gradcalc.interpreter import core
-from gradcalc.interpreter.evaluator import TENSOR_ATTRIBUTES, Evaluator
-from gradcalc.interpreter.values import KNOWN_MODULES, Namespace
+from gradcalc.interpreter.attributes import get_attribute, names_of
 
 _TAIL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)?(\.)?([A-Za-z_0-9]*)$")
+_NO_WALK = frozenset({"grad_fn"})
 
 
-def complete(ev: Evaluator, prefix: str) -> list[str]:
-    """Completions of the word ending ``prefix`` (full replacement words, sorted).
-
-    ``me`` -> ``mean``, ``meshgrid``...; ``x.gr`` -> ``x.grad``, ``x.grad_fn``;
-    ``torch.nn.f`` -> ``torch.nn.functional``. Only names and attribute chains are looked
-    at, never evaluated calls, so completing has no side effects.
-    """
+def complete(session, prefix: str) -> list[str]:
+    """Completions of the word ending ``prefix`` (full replacement words, sorted)."""
     match = _TAIL.search(prefix)
     if match is None:
         return []
     word = match.group(0)
+    scope = {**session.rt.builtins, **session.globals}
     if "." not in word:
-        candidates = list(ev.variables) + list(ev.module_aliases) + B.function_names()
-        candidates += ["True", "False", "None", "import"]
+        candidates = [n for n in scope if not n.startswith("__")]
+        candidates += [k for k in keyword.kwlist if not k.startswith("_")]
         return sorted({c for c in candidates if c.startswith(word)})
     base_text, _, partial = word.rpartition(".")
-    base = _resolve(ev, base_text)
-    if base is None:
+    parts = base_text.split(".")
+    if parts[0] not in scope:
         return []
-    if isinstance(base, Namespace):
-        names = B.function_names() + [
-            m[len(base.path) + 1 :].split(".")[0]
-            for m in KNOWN_MODULES
-            if m.startswith(base.path + ".")
-        ]
-        if base.path in ("torch", "numpy"):
-            names += ["float32", "float64"]
-    elif core.is_tensor(base):
-        names = list(TENSOR_ATTRIBUTES) + B.method_names()
-    else:
-        return []
-    return sorted({f"{base_text}.{n}" for n in names if n.startswith(partial)})
-
-
-def _resolve(ev: Evaluator, dotted: str):
-    parts = dotted.split(".")
-    head = parts[0]
-    if head in ev.variables:
-        value = ev.variables[head]
-    elif head in ev.module_aliases:
-        value = Namespace(ev.module_aliases[head])
-    else:
-        return None
+    value = scope[parts[0]]
     for part in parts[1:]:
-        if isinstance(value, Namespace):
-            path = f"{value.path}.{part}"
-            if path not in KNOWN_MODULES:
-                return None
-            value = Namespace(path)
-        elif core.is_tensor(value) and part in ("grad", "data", "T"):
-            value = core.grad_of(value) if part == "grad" else core.detach(value)
-        else:
-            return None
-    return value
+        if part in _NO_WALK:
+            return []
+        try:
+            value = get_attribute(value, part)
+        except Exception:  # noqa: BLE001 - nothing to complete past an unknown attribute
+            return []
+    return sorted(
+        {f"{base_text}.{n}" for n in names_of(value) if n.startswith(partial) and not n.startswith("__")}
+    )

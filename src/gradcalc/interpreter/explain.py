@@ -1,72 +1,74 @@
 """``--explain``: the chain rule of one backward pass, node by node.
 
-The engine calls back after each node runs (``on_node``) with the gradient that arrived at
-the node and the gradients it sends to its inputs; this module turns that into
-``ExplainStep``s labelled the way the tree view labels nodes (``m = mean(z)  [MeanBackward0]``).
+The engine tells the observer after each node runs, with the gradient that arrived at the
+node and the gradients it sends to its inputs; this module turns that into ``ExplainStep``s
+labelled as the tree view labels nodes (``m = mean(z)  [MeanBackward0]``).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from gradcalc.interpreter import core
-from gradcalc.interpreter.evaluator import Evaluator
+from gradcalc.autograd.node import AccumulateGrad
+from gradcalc.autograd.tensor import Tensor
 from gradcalc.interpreter.results import ExplainStep
 
 
-class ExplainRecorder:
-    def __init__(self, ev: Evaluator):
-        self.ev = ev
-        self.steps: list[ExplainStep] = []
-        self.leaf_names: dict[int, str] = {}
-        self.node_names: dict[int, str] = {}
-        for name, value in ev.variables.items():
-            if core.is_tensor(value):
-                node = core.grad_fn(value)
-                if node is None:
-                    self.leaf_names.setdefault(id(value), name)
-                else:
-                    self.node_names.setdefault(id(node), name)
-
-    def __call__(self, node: Any, upstream: Any, input_grads: Any) -> None:
-        label = self.label(node)
-        upstream = _array(upstream)
-        if core.is_accumulator(node):
-            leaf = self.leaf_text(node.variable)
-            self.steps.append(ExplainStep(label, upstream, f"{leaf}.grad += upstream", []))
-            return
-        flows: list[tuple[str, np.ndarray]] = []
-        shapes = core.node_input_shapes(node)
-        for i, child in enumerate(core.node_children(node)):
-            if child is None or i >= len(input_grads) or input_grads[i] is None:
-                continue
-            grad = _array(input_grads[i])
-            if i < len(shapes):
-                grad = np.asarray(core.unbroadcast(grad, tuple(shapes[i])))
-            flows.append((self.label(child), grad))
-        self.steps.append(ExplainStep(label, upstream, core.node_formula(node), flows))
-
-    def leaf_text(self, tensor: Any) -> str:
-        name = self.leaf_names.get(id(tensor))
-        if name is not None:
-            return name
-        label = self.ev.leaf_label(tensor)
-        return label[0] if label is not None else "leaf"
-
-    def label(self, node: Any) -> str:
-        if core.is_accumulator(node):
-            return f"{self.leaf_text(node.variable)}  [leaf]"
-        text = self.ev.node_label(node)
-        expr = text.text if text is not None else node.name
-        name = self.node_names.get(id(node))
-        if name is not None and name != expr:
-            expr = f"{name} = {expr}"
-        return f"{expr}  [{node.name}]"
+def _array(value) -> np.ndarray:
+    return np.asarray(value.array if type(value) is Tensor else value)
 
 
-def _array(value: Any) -> np.ndarray:
-    if core.is_tensor(value):
-        return np.asarray(core.data(value))
-    return np.asarray(value)
+def _names(observer):
+    leaves, nodes = {}, {}
+    for name, value in observer.session.globals.items():
+        if type(value) is Tensor:
+            if value.grad_fn is None:
+                leaves.setdefault(id(value), name)
+            else:
+                nodes.setdefault(id(value.grad_fn), name)
+    return leaves, nodes
+
+
+def label(observer, node, names=None) -> str:
+    leaves, nodes = names or _names(observer)
+    if type(node) is AccumulateGrad:
+        t = node.variable
+        return f"{leaves.get(id(t)) or observer.leaf_text(t) or 'leaf'}  [leaf]"
+    found = observer.labels.get(node)
+    expr = found.text if found is not None else node.name()
+    name = nodes.get(id(node))
+    if name is not None and name != expr:
+        expr = f"{name} = {expr}"
+    return f"{expr}  [{node.name()}]"
+
+
+def step_for(observer, node, grads, outputs) -> ExplainStep:
+    names = _names(observer)
+    upstream = _array(grads[0]) if grads and grads[0] is not None else np.array(np.nan)
+    if type(node) is AccumulateGrad:
+        leaf = label(observer, node, names).split("  [")[0]
+        return ExplainStep(label(observer, node, names), upstream, f"{leaf}.grad += upstream", [])
+    flows = []
+    for i, (child, _) in enumerate(node.next_functions):
+        if child is None or i >= len(outputs) or outputs[i] is None:
+            continue
+        flows.append((label(observer, child, names), _array(outputs[i])))
+    return ExplainStep(label(observer, node, names), upstream, _formula(node), flows)
+
+
+def _formula(node) -> str:
+    op = getattr(node, "op", None)
+    if op is None:
+        return node.name()
+    import inspect
+
+    parts = []
+    params = op.schema.params
+    for i, (fn, _, _) in zip(op.inputs, op.formulas):
+        try:
+            source = inspect.getsource(fn).strip()
+        except (OSError, TypeError):
+            source = fn.__name__
+        body = source.split(":", 1)[1].strip().rstrip(",") if "lambda" in source else fn.__name__
+        parts.append(f"{params[i].name}: {body}")
+    return "; ".join(parts)

@@ -6,11 +6,10 @@ The interpreter fills these; the CLI renders them (Rich, JSON). Nothing here pri
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
-
 import numpy as np
 
 from gradcalc.errors import GradcalcError, Span
+from gradcalc.interpreter.runtime import Output
 
 
 class Shown(str):
@@ -25,36 +24,17 @@ class Shown(str):
 
 
 @dataclass
-class Output:
-    """One thing a statement shows, in order.
-
-    kind "print": a line written by ``print(...)``; "value": the repr of an expression
-    statement's result (as a notebook cell shows it); "warning": e.g. "y contains NaN" (the
-    front end adds its own "warning:" label). ``text`` is exactly what Python/PyTorch would
-    print (no trailing newline).
-    """
-
-    kind: Literal["print", "value", "warning"]
-    text: str
-    span: Span | None = None
-
-
-@dataclass
 class StatementResult:
-    """One statement that ran (or failed), in the order they ran.
-
-    A ``with`` block gives one result for its ``with ...:`` line (``source`` is that line;
-    an error there is in the context, e.g. ``torch.set_grad_enabled(1)``), then one for each
-    statement of its block, with ``depth`` one more. A block cut short by a failing statement
-    has results up to that statement only.
-    """
+    """One top-level statement that ran (or failed), in the order they ran. A compound
+    statement (a loop, a ``def``, a ``with`` block) is one result with everything its body
+    showed; an error inside it carries the span of the failing part."""
 
     index: int  # 0-based position among the results of the run
     span: Span
     source: str  # the statement's own text (for a with block, the ``with ...:`` line)
     outputs: list[Output] = field(default_factory=list)
     error: GradcalcError | None = None
-    depth: int = 0  # how many with blocks the statement is inside
+    depth: int = 0  # kept for the front ends: top-level statements are at depth 0
 
 
 @dataclass

@@ -1,0 +1,173 @@
+"""The sandbox's attributes: which names each kind of value has, and which may be set.
+
+Attribute access never falls through to Python's ``getattr``: each type has an allowlist
+(a tensor's methods come from the op declarations), names with double underscores are
+refused everywhere, and anything else is Python's ``AttributeError`` with a suggestion.
+"""
+
+from __future__ import annotations
+
+from gradcalc.autograd import registry
+from gradcalc.autograd.node import HookHandle, Node
+from gradcalc.autograd.tensor import Tensor
+from gradcalc.autograd.values import Device, ReturnTuple, Size
+from gradcalc.errors import AttributeLookupError
+from gradcalc.interpreter.suggest import did_you_mean
+
+TENSOR_PROPERTIES = frozenset(
+    "grad requires_grad grad_fn is_leaf data shape dtype device ndim T mT _version _base "
+    "retains_grad is_cuda output_nr".split()
+)
+TENSOR_METHODS = frozenset(
+    "item tolist numel dim backward register_hook retain_grad requires_grad_ is_inference "
+    "numpy".split()
+)
+TENSOR_SETTABLE = frozenset({"grad", "requires_grad", "data"})
+NODE_ATTRIBUTES = frozenset({"name", "next_functions", "register_hook", "register_prehook", "metadata"})
+
+_PYTHON_METHODS = {
+    str: "capitalize casefold center count endswith find index isalnum isalpha isdigit "
+    "isidentifier islower isnumeric isspace istitle isupper join ljust lower lstrip partition "
+    "removeprefix removesuffix replace rfind rindex rjust rpartition rsplit rstrip split "
+    "splitlines startswith strip swapcase title upper zfill",
+    list: "append extend insert pop remove index count sort reverse copy clear",
+    dict: "keys values items get pop update setdefault copy clear popitem",
+    set: "add remove discard pop union intersection difference symmetric_difference update "
+    "copy clear issubset issuperset isdisjoint",
+    frozenset: "union intersection difference issubset issuperset isdisjoint copy",
+    tuple: "count index",
+    int: "bit_length conjugate real imag numerator denominator is_integer",
+    float: "is_integer conjugate real imag hex",
+    bool: "conjugate real imag",
+    range: "start stop step count index",
+    slice: "start stop step",
+    Size: "numel count index",
+}
+PYTHON_ATTRIBUTES = {t: frozenset(names.split()) for t, names in _PYTHON_METHODS.items()}
+_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill"})
+
+
+class BoundMethod:
+    """``x.sum`` before the call: the tensor and the spelling it will be called with."""
+
+    __slots__ = ("spelling", "tensor")
+
+    def __init__(self, tensor, spelling) -> None:
+        self.tensor = tensor
+        self.spelling = spelling
+
+    def __call__(self, *args, **kwargs):
+        return self.spelling.call_method(self.tensor, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<built-in method {self.spelling.name} of Tensor object at {id(self.tensor):#x}>"
+
+
+def get_attribute(obj, name: str):
+    """``obj.name`` as the language allows it."""
+    if name.startswith("__") and name.endswith("__"):
+        raise _missing(obj, name, ())
+    t = type(obj)
+    if t is Tensor:
+        spelling = registry.METHODS.get(name)
+        if spelling is not None:
+            return BoundMethod(obj, spelling)
+        if name in TENSOR_PROPERTIES or name in TENSOR_METHODS:
+            return getattr(obj, name)
+        raise _missing(obj, name, (*registry.METHODS, *TENSOR_PROPERTIES, *TENSOR_METHODS))
+    if isinstance(obj, Node):
+        if name in NODE_ATTRIBUTES:
+            return getattr(obj, name)
+        if name.startswith("_saved_") and hasattr(obj, "saved_value"):
+            try:
+                return obj.saved_value(name[len("_saved_") :])
+            except AttributeError:
+                pass
+        raise _missing(obj, name, NODE_ATTRIBUTES)
+    allowed = PYTHON_ATTRIBUTES.get(t)
+    if allowed is not None:
+        if name in allowed:
+            value = getattr(obj, name)
+            if t is str and name in _WIDTH_METHODS:
+                return _bounded_width(value)
+            return value
+        raise _missing(obj, name, allowed)
+    if isinstance(obj, ReturnTuple):
+        if name in type(obj).fields or name in ("count", "index"):
+            return getattr(obj, name)
+        raise _missing(obj, name, type(obj).fields)
+    if t is HookHandle:
+        if name == "remove":
+            return obj.remove
+        raise _missing(obj, name, ("remove",))
+    if t is Device:
+        if name in ("type", "index"):
+            return obj.type if name == "type" else None
+        raise _missing(obj, name, ("type", "index"))
+    lookup = getattr(obj, "language_attribute", None)
+    if lookup is not None:
+        return lookup(name)
+    raise _missing(obj, name, ())
+
+
+def set_attribute(obj, name: str, value) -> None:
+    """``obj.name = value`` as the language allows it."""
+    if name.startswith("__") and name.endswith("__"):
+        raise _missing(obj, name, ())
+    if type(obj) is Tensor:
+        if name in TENSOR_SETTABLE:
+            setattr(obj, name, value)
+            return
+        if name in TENSOR_PROPERTIES or name in registry.METHODS:
+            raise AttributeLookupError(
+                f"attribute '{name}' of 'torch._C.TensorBase' objects is not writable"
+            )
+        raise AttributeLookupError(
+            f"'Tensor' object has no attribute '{name}'",
+            hint="only .grad, .requires_grad and .data can be set on a tensor",
+        )
+    setter = getattr(obj, "set_language_attribute", None)
+    if setter is not None:
+        setter(name, value)
+        return
+    from gradcalc.interpreter.text import type_name
+
+    raise AttributeLookupError(f"'{type_name(obj)}' object has no attribute '{name}'")
+
+
+def names_of(obj) -> list[str]:
+    """The attributes ``obj`` offers (for completion)."""
+    if type(obj) is Tensor:
+        return sorted({*registry.METHODS, *TENSOR_PROPERTIES, *TENSOR_METHODS})
+    allowed = PYTHON_ATTRIBUTES.get(type(obj))
+    if allowed is not None:
+        return sorted(allowed)
+    names = getattr(obj, "language_names", None)
+    return sorted(names()) if names is not None else []
+
+
+def _missing(obj, name: str, known) -> AttributeLookupError:
+    from gradcalc.interpreter.text import type_name
+
+    kind = getattr(obj, "language_type_name", None) or type_name(obj)
+    hint = None
+    if name.startswith("__") and name.endswith("__"):
+        hint = "names that start and end with '__' are not part of gradcalc's language"
+    else:
+        hint = did_you_mean(name, known)
+    if type(obj) is Tensor and hint is None:
+        hint = "see the methods a tensor has with :help or help(x)"
+    return AttributeLookupError(f"'{kind}' object has no attribute '{name}'", hint=hint)
+
+
+def _bounded_width(method):
+    def call(width, *args):
+        from gradcalc.interpreter.text import MAX_FORMAT_WIDTH
+
+        if isinstance(width, int) and width > MAX_FORMAT_WIDTH:
+            from gradcalc.errors import LimitError
+
+            raise LimitError(f"width {width:,} is over the limit of {MAX_FORMAT_WIDTH:,}")
+        return method(width, *args)
+
+    return call

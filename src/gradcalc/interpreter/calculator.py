@@ -1,0 +1,115 @@
+"""gradcalc's own language (a program that does not import torch): a calculator's rules.
+
+- A number list is tensor data (``[[1, 2], [3, 4]] @ x``), in the calculator dtype
+  (float64 unless ``--dtype``).
+- A top-level ``name = <number, number list or bare constructor>`` binds a leaf that
+  requires grad (``x = [1., 2.]``, ``w = randn(3, 3)``), unless ``requires_grad=False``.
+- The functions of ``torch`` are also bare names (``mean(z)``, ``exp(x)``); ``sum``,
+  ``max``, ``min``, ``abs`` and ``round`` are torch's on tensors and Python's otherwise.
+- ``torch``, ``F`` and ``np`` need no import.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradcalc.autograd import dtypes, registry
+from gradcalc.autograd.tensor import Tensor, make_tensor
+
+
+class Settings:
+    """The calculator dtype (``--dtype``), shared by every session of a process run."""
+
+    dtype = dtypes.float64
+
+
+CONSTRUCTORS = frozenset(
+    "tensor ones zeros full eye arange linspace rand randn randint empty ones_like "
+    "zeros_like full_like rand_like randn_like load".split()
+)
+_TENSOR_OR_PYTHON = ("sum", "max", "min", "abs", "round", "pow")
+
+
+def literal_tensor(data) -> Tensor:
+    return make_tensor(np.array(data, dtype=Settings.dtype.np))
+
+
+def leaf_rule(node, value):
+    """For ``name = <value>`` at top level: a closure making a leaf, or None."""
+    v = node.value
+    kind = type(v).__name__
+    if kind == "Call":
+        func = v.func
+        if type(func).__name__ != "Name" or func.id not in CONSTRUCTORS:
+            return None
+        if any(k.arg == "requires_grad" for k in v.keywords):
+            return None
+    elif not _number_or_list(v):
+        return None
+
+    def make_leaf(env):
+        result = value(env)
+        if type(result) is not Tensor:
+            if not isinstance(result, int | float) or isinstance(result, bool):
+                return result
+            result = make_tensor(np.array(result, dtype=Settings.dtype.np))
+        if result.array.dtype.kind == "f" and result.grad_fn is None:
+            result._requires_grad = True
+        return result
+
+    return make_leaf
+
+
+def _number_or_list(node) -> bool:
+    from gradcalc.interpreter.compile_expr import numeric_literal
+
+    kind = type(node).__name__
+    if kind == "Constant":
+        return type(node.value) in (int, float)
+    if kind == "UnaryOp" and node.op in "-+":
+        return _number_or_list(node.operand)
+    return kind == "List" and numeric_literal(node)
+
+
+def _with_calculator_dtype(spelling):
+    def make(*args, dtype=None, **kwargs):
+        return spelling(*args, dtype=dtype or Settings.dtype, **kwargs)
+
+    make.__name__ = spelling.name
+    return make
+
+
+def _either(name: str, python_fn, torch_fn):
+    def call(*args, **kwargs):
+        if any(type(a) is Tensor for a in args):
+            return torch_fn(*args, **kwargs)
+        return python_fn(*args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+def calculator_builtins(python: dict, modules: dict) -> dict:
+    """The bare names of gradcalc's own language, over Python's builtins."""
+    table = dict(python)
+    torch = registry.FUNCTIONS["torch"]
+    for name, spelling in torch.items():
+        if name in _TENSOR_OR_PYTHON and name in python:
+            table[name] = _either(name, python[name], spelling)
+        elif name in CONSTRUCTORS and "dtype" in spelling.overloads[0].schema.index:
+            table[name] = _with_calculator_dtype(spelling)
+        elif name not in python:
+            table[name] = spelling
+    for name, spelling in registry.FUNCTIONS["F"].items():
+        table.setdefault(name, spelling)
+    autograd = modules["torch.autograd"].table
+    functional = modules["torch.autograd.functional"].table
+    table.update(grad=autograd["grad"], backward=autograd["backward"])
+    table.update(jacobian=functional["jacobian"], hessian=functional["hessian"])
+    table.update(torch=modules["torch"], F=modules["torch.nn.functional"], np=modules["numpy"])
+    from gradcalc.interpreter.loading_builtin import load
+
+    table["load"] = load
+    table["true"] = True
+    table["false"] = False
+    return table
