@@ -58,7 +58,7 @@ CPP_TYPE_NAMES = {
     "bool": "bool",
 }
 _SMALL_NORMAL = 16  # below this many elements (or for strided targets) normal_ runs the scalar path
-_BOX_MULLER_ROWS = 16384  # rows of 16 per numpy pass: big enough for numpy, small for the cache
+_BOX_MULLER_ROWS = 4096  # rows of 16 per numpy pass: big enough for numpy, small for the cache
 
 
 def cpp_number(value: float) -> str:

@@ -64,9 +64,17 @@ def fma32_in_box_muller(a, b, c) -> np.ndarray:
     """``fma32`` without the halfway repair, for the multiply-adds inside ``_log_avx2`` and
     ``_sincos_avx2`` only: their inputs come from 24-bit uniforms, so there are exactly 2**24
     of each, and running the checked ``fma32`` on all of them never needed a repair
-    (test_random.py::test_box_muller_fma_never_needs_the_halfway_repair)."""
-    total = np.multiply(a, b, dtype=np.float64)
-    total += c
+    (test_random.py::test_box_muller_fma_never_needs_the_halfway_repair).
+
+    Arrays may be float32 or (faster, when reused) float64 copies of float32 values; numpy's
+    mixed-dtype loops are several times slower than converting once.
+    """
+    if isinstance(a, np.ndarray):
+        total = a.astype(np.float64)
+        total *= b
+    else:
+        total = np.multiply(b, np.float64(a), dtype=np.float64)
+    total += c.astype(np.float64, copy=False) if isinstance(c, np.ndarray) else np.float64(c)
     return total.astype(np.float32)
 
 
@@ -89,6 +97,8 @@ def _two_product(a, b):
 def fma64(a, b, c) -> np.ndarray:
     """``a * b + c`` on doubles rounded once (Boldo and Melquiond's emulation through rounding
     to odd, "Emulation of FMA and correctly rounded sums", IEEE Trans. Computers 2008)."""
+    if np.ndim(b) == 0 and float(b) == 1.0:
+        return np.add(a, c, dtype=np.float64)  # a * 1 is exact: a single rounding of a + c
     a, b, c = np.broadcast_arrays(
         np.asarray(a, np.float64), np.asarray(b, np.float64), np.asarray(c, np.float64)
     )
@@ -157,18 +167,18 @@ def _log_avx2(x: np.ndarray) -> np.ndarray:
     bits = x.view(np.int32)
     exponent = (bits >> 23) - 0x7F
     mantissa = ((bits & ~0x7F800000) | 0x3F000000).view(np.float32)  # in [0.5, 1)
-    e = exponent.astype(np.float32) + F32(1)
     small = mantissa < _SQRT_HALF
+    e = (exponent + 1 - small).astype(np.float32)  # small integers: exact either way
     x = mantissa - F32(1)
-    e = e - small.astype(np.float32)
-    x = x + np.where(small, mantissa, F32(0))
+    x += mantissa * small  # mantissa where small, else +0 (the kernel's and-mask)
     z = x * x
+    x64 = x.astype(np.float64)
     y = _LOG_POLY[0]
     for coefficient in _LOG_POLY[1:]:
-        y = fma32_in_box_muller(y, x, coefficient)
-    y = y * x
+        y = fma32_in_box_muller(y, x64, coefficient)
+    y *= x
     # The compiler fused y*z with the add of e*q1 (the earlier product), not e*q1 with y*z.
-    y = fma32_in_box_muller(y, z, e * _LOG_Q1)
+    y = fma32_in_box_muller(y, z.astype(np.float64), e * _LOG_Q1)
     y = y - z * F32(0.5)  # z * 0.5 is exact, so fused or not it rounds once
     x = x + y
     return fma32_in_box_muller(e, _LOG_Q2, x)
@@ -181,29 +191,38 @@ _COS_POLY = (F32(2.443315711809948e-005), F32(-1.388731625493765e-003), F32(4.16
 
 
 def _sincos_avx2(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``sincos256_ps`` for non-negative floats (Box-Muller angles are ``2*pi*u >= 0``)."""
+    """``sincos256_ps`` for floats in [0, 2*pi] (Box-Muller angles ``2*pi*u``)."""
     octant = (x * _FOUR_OVER_PI).astype(np.int32)  # truncation, as _mm256_cvttps_epi32
     octant = (octant + 1) & ~1
-    y = octant.astype(np.float32)
-    flip_sin = (octant & 4) != 0
-    flip_cos = (~(octant - 2) & 4) != 0
-    use_sin_poly = (octant & 2) == 0
+    y = octant.astype(np.float64)  # small integers, exact
     for minus_dp in _MINUS_DP:  # Cody-Waite reduction, each step one fused multiply-add
-        x = fma32_in_box_muller(y, minus_dp, x)
+        x = fma32_in_box_muller(minus_dp, y, x)
     z = x * x
-    cos_poly = fma32_in_box_muller(_COS_POLY[0], z, _COS_POLY[1])
-    cos_poly = fma32_in_box_muller(cos_poly, z, _COS_POLY[2])
-    cos_poly = cos_poly * z
-    cos_poly = fma32_in_box_muller(cos_poly, z, -(z * F32(0.5)))
-    cos_poly = cos_poly + F32(1)
-    sin_poly = fma32_in_box_muller(_SIN_POLY[0], z, _SIN_POLY[1])
-    sin_poly = fma32_in_box_muller(sin_poly, z, _SIN_POLY[2])
-    sin_poly = sin_poly * z
-    sin_poly = fma32_in_box_muller(sin_poly, x, x)
-    # The kernel blends the two polynomials by masking and adding, which turns -0 into +0.
-    sine = np.where(use_sin_poly, sin_poly, cos_poly) + F32(0)
-    cosine = np.where(use_sin_poly, cos_poly, sin_poly) + F32(0)
-    return np.where(flip_sin, -sine, sine), np.where(flip_cos, -cosine, cosine)
+    z64 = z.astype(np.float64)
+    cos_poly = fma32_in_box_muller(_COS_POLY[0], z64, _COS_POLY[1])
+    cos_poly = fma32_in_box_muller(cos_poly, z64, _COS_POLY[2])
+    cos_poly *= z
+    cos_poly = fma32_in_box_muller(cos_poly, z64, -(z * F32(0.5)))
+    cos_poly += F32(1)
+    sin_poly = fma32_in_box_muller(_SIN_POLY[0], z64, _SIN_POLY[1])
+    sin_poly = fma32_in_box_muller(sin_poly, z64, _SIN_POLY[2])
+    sin_poly *= z
+    x64 = x.astype(np.float64)
+    sin_poly = fma32_in_box_muller(sin_poly, x64, x64)
+    # The kernel picks a polynomial by and-masks and an add (so -0 becomes +0), then flips
+    # signs by xor. Multiplying by 0/1 masks and by -1/+1 signs does the same exactly (the
+    # polynomials are finite), and is much faster in numpy than where() or fancy indexing.
+    use_sin_poly = ((octant & 2) == 0).astype(np.float32)
+    use_cos_poly = F32(1) - use_sin_poly
+    sine = sin_poly * use_sin_poly
+    sine += cos_poly * use_cos_poly
+    sine += F32(0)
+    sine *= (1 - ((octant & 4) >> 1)).astype(np.float32)
+    cosine = cos_poly * use_sin_poly
+    cosine += sin_poly * use_cos_poly
+    cosine += F32(0)
+    cosine *= (1 - ((~(octant - 2) & 4) >> 1)).astype(np.float32)
+    return sine, cosine
 
 
 _TWO_PI_F32 = F32(2.0 * math.pi)
