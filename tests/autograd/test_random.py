@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from gradcalc.autograd import random_mathfun
-from gradcalc.autograd.random import Generator, manual_seed_argument, normalize_seed
+from gradcalc.autograd.random import Generator, fill_view, manual_seed_argument, normalize_seed
 from gradcalc.autograd.random_engine import STATE_SIZE, MT19937Stream
 from gradcalc.errors import ArgumentError, ShapeError, ValueDomainError
 
@@ -376,3 +376,43 @@ def test_samplers_return_new_c_ordered_arrays_of_the_requested_dtype():
 def test_negative_sizes_are_shape_errors():
     with pytest.raises(ShapeError, match=r"negative dimension -2: \[3, -2\]"):
         Generator(0).randn((3, -2))
+
+
+def test_fill_view_writes_in_memory_order():
+    base = np.zeros((3, 4))
+    fill_view(base.T, np.arange(12.0))
+    assert base.ravel().tolist() == list(range(12))
+    base = np.zeros((4, 6))
+    fill_view(base[:, ::2], np.arange(12.0))
+    assert base[:, ::2].ravel().tolist() == list(range(12))
+
+
+VIEWS = {
+    "t": lambda base: base.T,
+    "step": lambda base: base[:, ::2],
+    "t_step": lambda base: base.T[::2],
+    "t_slice": lambda base: base.T[:, 1:],
+}
+
+
+def _sample_like(gen: Generator, op: str, view: np.ndarray) -> np.ndarray:
+    n = view.size
+    if op == "uniform_":
+        return gen.rand((n,))
+    if op == "normal_":
+        return gen.randn((n,), contiguous=view.flags.c_contiguous)
+    if op == "bernoulli_":
+        return gen.bernoulli_scalar((n,), 0.5)
+    return gen.exponential((n,))
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("op", ["uniform_", "normal_", "bernoulli_", "exponential_"])
+def test_in_place_samplers_on_views_match_torch(torch_module, view, op):
+    torch_module.manual_seed(4)
+    target = VIEWS[view](torch_module.zeros(6, 9))  # the same slicing works on both
+    getattr(target, op)(*([0.5] if op == "bernoulli_" else []))
+    ours = VIEWS[view](np.zeros((6, 9), np.float32))
+    fill_view(ours, _sample_like(Generator(4), op, ours))
+    assert ours.tobytes() == target.numpy().tobytes()

@@ -66,6 +66,20 @@ def manual_seed_argument(value) -> int:
     return normalize_seed(seed)
 
 
+def fill_view(view: np.ndarray, values: np.ndarray) -> None:
+    """Write a sampler's output into ``view`` in the order PyTorch's in-place samplers fill
+    a strided tensor: TensorIterator walks dimensions from the smallest stride up, i.e. memory
+    order (``np.ravel(view, order="K")`` for the non-negative strides PyTorch has).
+
+    ``x.t().uniform_()`` is ``fill_view(xt, gen.uniform((xt.size,), ...))``; for ``normal_``
+    also pass ``contiguous=xt.flags.c_contiguous`` to the sampler, as PyTorch switches
+    algorithm for non-contiguous targets.
+    """
+    axes = sorted(range(view.ndim), key=lambda axis: -abs(view.strides[axis]))
+    target = view.transpose(axes)
+    target[...] = np.asarray(values).reshape(target.shape)
+
+
 class Generator:
     """``torch.Generator()`` on the CPU (``at::CPUGeneratorImpl``), seeded with ``seed``.
 
@@ -171,4 +185,4 @@ class Generator:
         return discrete.dropout_noise(self._stream, shape, p, dtype)
 
 
-__all__ = ["Generator", "manual_seed_argument", "normalize_seed"]
+__all__ = ["Generator", "fill_view", "manual_seed_argument", "normalize_seed"]
