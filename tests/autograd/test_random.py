@@ -324,6 +324,13 @@ def test_avx2_log_and_sincos_are_close_to_the_true_functions():
     assert np.allclose(cosine, np.cos(theta.astype(np.float64)), atol=2e-7)
 
 
+def test_numpy_float64_sin_cos_are_glibcs(rng):
+    """box_muller_float64 relies on it (numpy's log and log1p are not glibc's)."""
+    theta = rng.uniform(0, 2 * math.pi, 20_000)
+    assert np.array_equal(np.sin(theta), random_mathfun.libm(math.sin, theta))
+    assert np.array_equal(np.cos(theta), random_mathfun.libm(math.cos, theta))
+
+
 @pytest.mark.slow
 def test_box_muller_fma_never_needs_the_halfway_repair(monkeypatch):
     """Every multiply-add inside the AVX2 log and sincos, on all 2**24 inputs Box-Muller can

@@ -10,9 +10,10 @@ call. The algorithms, and what was checked against torch, are described in
 ``random_engine.py`` (the mt19937 stream and its state), ``random_mathfun.py`` (the
 floating-point rounding of the kernels), ``random_distributions.py`` and ``random_discrete.py``.
 
-Sources read (PyTorch 2.13, BSD licence): torch/random.py and torch/csrc/Generator.cpp
-(``manual_seed`` takes any integer in [-2**63, 2**64) and keeps negative ones modulo 2**64;
-``torch.manual_seed`` first applies ``int()``), aten/src/ATen/CPUGeneratorImpl.cpp.
+Sources (PyTorch, BSD-3-Clause): torch/random.py as installed with torch 2.13.0
+(``torch.manual_seed`` applies ``int()`` first) and aten/src/ATen/CPUGeneratorImpl.cpp from
+github.com/pytorch/pytorch. The rest of the seed handling (any integer in [-2**63, 2**64),
+negative ones kept modulo 2**64, the error messages) was taken from torch 2.13's behaviour.
 """
 
 from __future__ import annotations

@@ -1,12 +1,15 @@
 """Discrete samplers of PyTorch 2.13's CPU generator: random_, randint, randperm, bernoulli,
 multinomial and the dropout noise.
 
-Sources read (PyTorch 2.13, BSD licence): aten/src/ATen/native/DistributionTemplates.h
-(``random_from_to_impl``, ``update_from``/``update_to``, the bounds checks and messages),
-core/TransformationHelper.h and core/DistributionsHelper.h (``val % range + base``; ranges of
-2**28 or more take 64-bit draws), native/cpu/DistributionTemplates.h (``bernoulli_kernel``),
-native/TensorFactories.cpp (``randperm_cpu``: one 32-bit draw per swap), native/Distributions.cpp
-and native/cpu/MultinomialKernel.cpp (``multinomial``), native/Dropout.cpp (``_dropout_impl``).
+Sources read (PyTorch, BSD-3-Clause): the ATen headers installed with torch 2.13.0 --
+native/DistributionTemplates.h (``random_from_to_impl``, ``update_from``/``update_to``, the
+bounds checks and messages), core/TransformationHelper.h and core/DistributionsHelper.h
+(``val % range + base``; ranges of 2**28 or more take 64-bit draws),
+native/cpu/DistributionTemplates.h (``bernoulli_kernel``) -- and, from github.com/cyyever/pytorch
+(a recent mirror of pytorch/pytorch), aten/src/ATen/native/Distributions.cpp and
+native/cpu/MultinomialKernel.cpp (``multinomial``). ``randperm`` (a front-to-back swap per
+32-bit draw) and dropout (``bernoulli_(1 - p)``, no draws for p = 0 or 1) were recalled from
+PyTorch's sources and confirmed against torch 2.13's output, not reread.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Continuous samplers of PyTorch 2.13's CPU generator: uniform, normal, exponential.
 
-Sources read (PyTorch 2.13, BSD licence): aten/src/ATen/core/DistributionsHelper.h and
-core/TransformationHelper.h (how draws become numbers), native/cpu/DistributionTemplates.h
-(which kernel runs: ``normal_fill`` for 16+ contiguous elements, else one Box-Muller pair per
-two elements with the second value cached in the generator), native/DistributionTemplates.h
-(argument checks and their messages, the ``torch.normal`` overloads).
+Sources read (PyTorch, BSD-3-Clause), the ATen headers installed with torch 2.13.0:
+core/DistributionsHelper.h and core/TransformationHelper.h (how draws become numbers),
+native/cpu/DistributionTemplates.h (which kernel runs: ``normal_fill`` for 16+ contiguous
+elements, else one Box-Muller pair per two elements with the second value cached in the
+generator), native/DistributionTemplates.h (argument checks and their messages, the
+``torch.normal`` overloads).
 
 Every function takes the ``MT19937Stream`` to draw from and returns a new C-ordered array.
 Half precision is computed in float and rounded to half at the end, as PyTorch's ``opmath``;

@@ -1,9 +1,9 @@
 """The 32-bit stream behind PyTorch's default CPU generator: mt19937 as ``at::CPUGeneratorImpl``.
 
-Sources read (PyTorch 2.13, BSD licence): aten/src/ATen/core/MT19937RNGEngine.h (seeding and
-the ``left``/``next`` bookkeeping), aten/src/ATen/CPUGeneratorImpl.cpp (``random64`` takes the
-first 32-bit draw as the high half; the byte layout of ``get_state``/``set_state``; reseeding
-drops the cached normal samples).
+Sources read (PyTorch, BSD-3-Clause): ATen/core/MT19937RNGEngine.h as installed with torch
+2.13.0 (seeding and the ``left``/``next`` bookkeeping) and aten/src/ATen/CPUGeneratorImpl.cpp
+from github.com/pytorch/pytorch (``random64`` takes the first 32-bit draw as the high half; the
+byte layout of ``get_state``/``set_state``; reseeding drops the cached normal samples).
 
 numpy's ``MT19937`` bit generator produces the identical stream once its key is the one
 ``init_genrand`` makes, and it is much faster than anything written in Python, so it does the

@@ -1,9 +1,11 @@
 """Floating-point arithmetic exactly as PyTorch 2.13's CPU random kernels round it.
 
-Sources read (PyTorch 2.13, BSD licence): aten/src/ATen/native/cpu/DistributionTemplates.h
-(``NormalFill16``, the AVX2 Box-Muller on 16 floats) and aten/src/ATen/native/cpu/avx_mathfun.h
-(Cephes-style ``log256_ps`` and ``sincos256_ps`` by G. Garberoglio after J. Pommier's
-sse_mathfun, zlib licence; the polynomial constants below are those published constants).
+Sources read (PyTorch, BSD-3-Clause): ATen/native/cpu/DistributionTemplates.h as installed
+with torch 2.13.0 (``NormalFill16``, the AVX2 Box-Muller on 16 floats), its
+ATen/native/cpu/avx_mathfun.h (Cephes-style ``log256_ps`` and ``sincos256_ps`` by G. Garberoglio after J. Pommier's
+sse_mathfun, zlib licence; the polynomial constants below are those published constants),
+and aten/src/ATen/native/cpu/DistributionKernels.cpp from github.com/pytorch/pytorch and the
+newer copy in github.com/cyyever/pytorch (a mirror of it).
 
 Three facts found by comparing with torch 2.13 on x86-64, not visible in the sources:
 - ``normal_`` on float tensors of 16+ elements runs the AVX2 kernel even on AVX-512 machines,
@@ -14,6 +16,8 @@ Three facts found by comparing with torch 2.13 on x86-64, not visible in the sou
   products fused was matched term by term against torch's output (``_log_avx2`` comments).
 - Double-precision results come from glibc's ``log``/``log1p``: numpy's own SIMD versions
   differ in the last bit for some inputs, Python's ``math`` module calls glibc itself.
+  numpy's float64 ``sin``/``cos`` do give glibc's results (test_random.py checks that), so
+  the vectorised ones are used where speed matters.
 """
 
 from __future__ import annotations
@@ -176,7 +180,7 @@ def _log_avx2(x: np.ndarray) -> np.ndarray:
     for coefficient in _LOG_POLY[1:]:
         y = fma32_in_box_muller(y, x64, coefficient)
     y *= x
-    # The compiler fused y*z with the add of e*q1 (the earlier product), not e*q1 with y*z.
+    # Of the two products feeding this add, GCC fused y*z (computed first); e*q1 is rounded.
     y = fma32_in_box_muller(y, z.astype(np.float64), e * _LOG_Q1)
     y = y - z * F32(0.5)  # z * 0.5 is exact, so fused or not it rounds once
     x = x + y
