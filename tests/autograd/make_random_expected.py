@@ -218,6 +218,35 @@ def case_catalogue() -> list[dict]:
     cases.append({"name": "dropout", "calls": [*dropout_calls, make_call("state")]})
     cases.append(
         {
+            "name": "edge values",
+            "calls": [
+                make_call("normal_", shape=[5], dtype="float64", mean=-2.0, std=0.0),
+                make_call("normal_", shape=[40], dtype="float32", mean=1.0, std=0.0),
+                make_call("uniform_", shape=[20], dtype="float32", low=1.0, high=1.0),
+                make_call("uniform_", shape=[40], dtype="float16", low=-60000.0, high=5000.0),
+                make_call("exponential_", shape=[20], dtype="float32", lambd=math.inf),
+                make_call("exponential_", shape=[20], dtype="float16", lambd=1e-30),
+                make_call("normal_tensor", mean=grid[:20], std=spread[:20], dtype="float16"),
+                make_call(
+                    "normal_tensor",
+                    mean=grid[:20],
+                    std=spread[:20],
+                    dtype="float32",
+                    std_dtype="float64",
+                ),
+                make_call(
+                    "bernoulli_into",
+                    shape=[3, 37],
+                    dtype="int64",
+                    p=probabilities,
+                    p_dtype="float32",
+                ),
+                make_call("state"),
+            ],
+        }
+    )
+    cases.append(
+        {
             "name": "save and restore",
             "calls": [
                 make_call("randn", shape=[3], dtype="float32"),
@@ -338,7 +367,7 @@ def _gradcalc_call(gen, call: dict, saved: dict) -> dict:
     if op == "normal_tensor":
         mean, std = call["mean"], call["std"]
         mean = np.array(mean, dtype) if isinstance(mean, list) else mean
-        std = np.array(std, dtype) if isinstance(std, list) else std
+        std = np.array(std, call.get("std_dtype", dtype)) if isinstance(std, list) else std
         return describe(gen.normal_tensor(mean, std))
     if op == "uniform_":
         return describe(gen.uniform(shape, call["low"], call["high"], dtype))
@@ -418,7 +447,7 @@ def _torch_call(torch, call: dict, saved: dict):
     if op == "normal_tensor":
         mean, std = call["mean"], call["std"]
         mean = tensor(mean, call["dtype"]) if isinstance(mean, list) else mean
-        std = tensor(std, call["dtype"]) if isinstance(std, list) else std
+        std = tensor(std, call.get("std_dtype", call["dtype"])) if isinstance(std, list) else std
         return torch.normal(mean, std)
     if op == "uniform_":
         return torch.empty(shape, dtype=dtype).uniform_(call["low"], call["high"])
