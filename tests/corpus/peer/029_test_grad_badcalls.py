@@ -1,0 +1,23 @@
+# Source: PyTorch's test suite, test/test_autograd.py, TestAutograd.test_grad_badcalls
+#   repository pytorch/pytorch, commit 5c322af10e52e4d236104ceefd542f34e6dcf20a
+#   https://github.com/pytorch/pytorch/blob/5c322af10e52e4d236104ceefd542f34e6dcf20a/test/test_autograd.py
+# Rewritten as a straight-line snippet: assertEqual(a, b) -> print(a) / print(b) (only the
+# computed side when the other is a literal), assertTrue/False(c) -> print(c),
+# assertIsNone(x) -> print(x is None), assertRaisesRegex(E, ...) -> try/except E: print(e).
+
+import torch
+
+x = torch.ones(1)
+y = x**2
+try:
+    torch.autograd.grad(x, y)
+except RuntimeError as e:
+    print(e)
+try:
+    torch.autograd.grad(y, x)
+except RuntimeError as e:
+    print(e)
+
+x = torch.ones(1, requires_grad=True)
+y = x**2
+torch.autograd.grad(y, x)  # this should succeed now
