@@ -1,7 +1,8 @@
-"""The gradcalc language: grammar (``gradcalc.lark``), parser and syntax tree.
+"""The gradcalc language: a subset of Python 3.11, its grammar, parser and syntax tree.
 
-``parse(source)`` returns an ``ast.Program``; ``is_complete(source)`` tells the REPL whether to
-ask for another line. Lark is only imported when something is parsed.
+``parse(source)`` returns an ``ast.Module`` whose classes mirror Python's own ``ast``;
+``is_complete(source)`` tells the REPL whether to ask for another line. Lark is imported only
+when something is parsed.
 """
 
 from gradcalc.grammar.parser import MAX_NESTING_DEPTH, is_complete, parse

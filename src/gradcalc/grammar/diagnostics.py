@@ -1,98 +1,242 @@
-"""Syntax error messages in a user's words, never Lark's terminal names.
+"""Syntax errors in a user's words, never lark's terminal names.
 
-``unexpected_token`` and ``unexpected_character`` turn what the parser saw (plus the brackets
-open at that moment) into a ``GradcalcSyntaxError``: what was unexpected, what would have fit,
-where, and a hint for the common slips (a missing operator, ``=`` for ``==``, an unclosed
-bracket, a stray ``:``).
+``from_lark`` turns lark's ``UnexpectedToken``/``UnexpectedCharacters`` into a
+``GradcalcSyntaxError``: what was found, what would have fit there, where, and a hint for the
+common slips (an unclosed bracket and where it was opened, ``=`` for ``==``, a header without
+its ``:``, indentation, Python features outside gradcalc's subset). What would have fit, and
+the tokens before the error, come from ``Replay`` (``parser.py`` parses the text again up to
+the error, which is exact where lark's own expected set is widened by LALR's merged states).
+
+Every error says whether more input could still complete the program
+(``error.needs_more_input``), which ``is_complete`` reads for the REPL. Wordings follow
+Python 3.11 where Python has one ("unexpected indent", "expected ':'").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import unicodedata
+from dataclasses import dataclass
 
 from gradcalc.errors import GradcalcSyntaxError, Span
 
-OPENERS = {"LPAR": "(", "LSQB": "["}
-CLOSERS = {"RPAR": ")", "RSQB": "]"}
-CLOSER_OF = {"(": ")", "[": "]", "{": "}"}  # '{': the field of an f-string
+OPENERS = {"LPAR": "(", "LSQB": "[", "LBRACE": "{"}
+CLOSERS = {"RPAR": ")", "RSQB": "]", "RBRACE": "}"}
+CLOSER_OF = {"(": ")", "[": "]", "{": "}"}
+LINE_ENDS = {"_NEWLINE", "_DEDENT"}
 
-VALUE_TOKENS = {"NAME", "NUMBER", "STRING", "FSTRING", "ELLIPSIS"}
-# What Python puts before a string's quote; gradcalc takes only f (and rf/fr) there.
-STRING_PREFIXES = {"r", "b", "u", "br", "rb"}
+KEYWORD_TEXT = {
+    "FALSE": "False", "NONE": "None", "TRUE": "True", "AND": "and", "AS": "as",
+    "ASSERT": "assert", "BREAK": "break", "CLASS": "class", "CONTINUE": "continue",
+    "DEF": "def", "DEL": "del", "ELIF": "elif", "ELSE": "else", "EXCEPT": "except",
+    "FINALLY": "finally", "FOR": "for", "FROM": "from", "GLOBAL": "global", "IF": "if",
+    "IMPORT": "import", "IN": "in", "IS": "is", "LAMBDA": "lambda", "NONLOCAL": "nonlocal",
+    "NOT": "not", "OR": "or", "PASS": "pass", "RAISE": "raise", "RETURN": "return",
+    "TRY": "try", "WHILE": "while", "WITH": "with",
+}  # fmt: skip
+VALUES = {"NAME", "NUMBER", "STRING", "FSTRING", "BYTES", "ELLIPSIS", "NONE", "TRUE", "FALSE"}
 BINARY_OPERATORS = {
-    "PLUS", "MINUS", "STAR", "SLASH", "DSLASH", "PERCENT", "AT", "POW",
-    "EQ", "NE", "LT", "LE", "GT", "GE",
+    "PLUS", "MINUS", "STAR", "SLASH", "DOUBLESLASH", "PERCENT", "AT", "POW", "VBAR",
+    "AMPERSAND", "CIRCUMFLEX", "LEFTSHIFT", "RIGHTSHIFT", "LESSTHAN", "MORETHAN", "EQEQUAL",
+    "NOTEQUAL", "LESSEQUAL", "MOREEQUAL", "AND", "OR", "IN", "IS", "NOT",
 }  # fmt: skip
-COMPARISONS = {"EQ", "NE", "LT", "LE", "GT", "GE"}
-AUGMENTED = {"PLUS_ASSIGN", "MINUS_ASSIGN", "STAR_ASSIGN", "SLASH_ASSIGN"}
-STATEMENT_ENDS = {"_NL", "SEMICOLON", "$END", "_DEDENT"}
-# Tokens implied by "an operator": after a complete value the parser also accepts a call,
-# an index, an attribute or an assignment, which would only clutter the message.
-IMPLIED_BY_OPERATOR = {"LPAR", "LSQB", "DOT", "EQUAL"} | AUGMENTED
-# Punctuation worth naming, in the order a message lists it.
-LISTED = ["RPAR", "RSQB", "COMMA", "COLON", "EQUAL", "IMPORT", "AS", "DOT", "LPAR", "LSQB"]
-
-# Python's other compound statements: what to write instead.
-NO_SUCH_STATEMENT = {
-    "for": "there are no loops: write the steps out one after another (a script can hold "
-    "them), or work on a whole dimension at once with tensor operations",
-    "while": "there are no loops: write the steps out one after another (a script can hold them)",
-    "if": "there are no conditionals: where(condition, a, b) chooses between two values "
-    "element by element",
-    "elif": "there are no conditionals: where(condition, a, b) chooses between two values",
-    "else": "there are no conditionals: where(condition, a, b) chooses between two values",
-    "def": "there are no functions: write the expression out, binding intermediate results "
-    "to names",
-    "class": "there are no classes: bind tensors to names",
-    "try": "there is no exception handling: with --keep-going (-k) a script goes on after a "
-    "failing statement",
-    "except": "there is no exception handling: with --keep-going (-k) a script goes on after "
-    "a failing statement",
-    "finally": "there is no exception handling",
-    "async": "there is nothing asynchronous in gradcalc",
+# After these a line is unfinished: the REPL asks for another rather than show an error.
+CONTINUED_BY = BINARY_OPERATORS | {"TILDE", "DOT", "IMPORT", "FROM", "AS", "LAMBDA"}
+# Not worth naming once "an operator" is said: a call, an index, an attribute, an
+# assignment, a conditional or a comprehension could also follow a value.
+IMPLIED_BY_OPERATOR = {
+    "LPAR", "LSQB", "DOT", "EQUAL", "AUGOP", "IF", "FOR", "COLONEQUAL",
+}  # fmt: skip
+# Punctuation and keywords worth naming, in the order a message lists them.
+LISTED = [
+    "RPAR", "RSQB", "RBRACE", "COMMA", "COLON", "EQUAL", "IMPORT", "AS", "IN", "ELSE",
+    "EXCEPT", "FINALLY", "DOT", "LPAR", "LSQB", "RARROW",
+]  # fmt: skip
+STATEMENT_ENDS = {"_NEWLINE", "SEMICOLON", "$END"}
+HEADERS = {
+    "IF": "'if' statement", "ELIF": "'elif' statement", "ELSE": "'else' statement",
+    "WHILE": "'while' statement", "FOR": "'for' statement", "TRY": "'try' statement",
+    "EXCEPT": "'except' statement", "FINALLY": "'finally' statement",
+    "WITH": "'with' statement", "DEF": "function definition", "CLASS": "class definition",
+}  # fmt: skip
+UNSUPPORTED = {
+    "async": "asynchronous code is not in gradcalc's language: write a plain def or loop",
+    "await": "asynchronous code is not in gradcalc's language: call the function directly",
+    "yield": "generators are not in gradcalc's language: build and return a list instead",
 }
-
-PYTHON_ONLY_KEYWORDS = {
-    "if", "elif", "else", "for", "while", "def", "class", "return", "lambda", "with", "try",
-    "except", "finally", "raise", "del", "global", "nonlocal", "pass", "break", "continue",
-    "yield", "assert", "and", "or", "not", "in", "is", "async", "await",
-}  # fmt: skip
-
 LOOKALIKES = {
     "×": "*", "·": "*", "∙": "*", "⋅": "*", "÷": "/", "−": "-", "–": "-", "—": "-",
     "²": "**2", "³": "**3", "≤": "<=", "≥": ">=", "≠": "!=",
     "‘": "'", "’": "'", "“": '"', "”": '"',
 }  # fmt: skip
+_EXAMPLE_BLOCK = "for x in xs: total += x"
 
 
-def describe_token(kind: str, value: str) -> str:
-    """How a message names the token the parser did not expect."""
-    if kind == "$END":
-        return "end of input"
-    if kind in ("_NL", "_DEDENT"):
-        return "end of line"
+@dataclass
+class Replay:
+    """The text parsed again up to an error: what the parser accepted there and the tokens
+    it had taken (line ends and block tokens included)."""
+
+    accepts: set[str]
+    history: list
+    terminal_text: dict[str, str]
+
+
+def make_error(
+    message: str, loc: tuple, hint: str | None = None, needs_more_input: bool = False
+) -> GradcalcSyntaxError:
+    error = GradcalcSyntaxError(message, span=Span(*loc), hint=hint)
+    error.needs_more_input = needs_more_input  # read by is_complete()
+    return error
+
+
+def _loc(token) -> tuple:
+    return (
+        token.line,
+        token.column,
+        token.end_line,
+        token.end_column,
+        token.start_pos,
+        token.end_pos,
+    )
+
+
+def _point(loc: tuple) -> tuple:
+    """A one-character position at the start of ``loc`` (a line end shows as one)."""
+    return (loc[0], loc[1], loc[0], loc[1] + 1, loc[4], loc[4] + 1)
+
+
+def _where(loc: tuple, here: tuple) -> str:
+    """Where ``loc`` is, said relative to the error at ``here``: no line number for its own
+    line, so a message stays true when a front end renumbers lines (--batch)."""
+    if loc[0] == here[0]:
+        return f"column {loc[1]}"
+    return f"line {loc[0]}, column {loc[1]}"
+
+
+def _opened(token, here: tuple) -> str:
+    return f"'{OPENERS[token.type]}' opened at {_where(_loc(token), here)}"
+
+
+# ---- tokens the parser did not expect ------------------------------------------------------
+
+
+def unexpected_token(token, end_loc: tuple, at_end: bool, replay: Replay, text: str):
+    """The error for ``token``, which the parser could not take. ``end_loc`` is the position
+    of the end of the text; ``at_end`` tells that nothing but line ends and block ends came
+    after it."""
+    kind = token.type
+    history = replay.history
+    previous = history[-1] if history else None
+    brackets = _open_brackets(history)
+    expected = replay.accepts
+    made_up = kind == "$END" or (kind in LINE_ENDS and (not token.value or at_end))
+    loc = end_loc if made_up and (kind == "$END" or not token.value) else _loc(token)
+    if kind in LINE_ENDS and not (made_up and loc is end_loc):
+        loc = _point(loc)
+    what = _describe_token(token, loc is end_loc)
+    needs_more = at_end and _unfinished(previous, brackets, expected, text)
+
     if kind == "_INDENT":
-        return "the start of a block"
+        return make_error(
+            "unexpected indent",
+            loc,
+            "indent only the lines of a block, under a line ending in ':'",
+        )
+    if "_INDENT" in expected:
+        header = _header(history)
+        needs_more = at_end and bool(text[text.rfind("\n") + 1 :].strip())
+        line = header.line if header is not None else loc[0]
+        return make_error(
+            f"expected an indented block after {HEADERS.get(header.type, 'the header')} on "
+            f"line {line}"
+            if header is not None
+            else "expected an indented block",
+            loc,
+            "indent the lines of the block (4 spaces, say), or write a short block on the "
+            f"line of its header: {_EXAMPLE_BLOCK}",
+            needs_more,
+        )
+    if kind == "$END" and brackets:
+        innermost = brackets[-1]
+        return make_error(
+            f"unexpected end of input — {_opened(innermost, loc)} is not closed",
+            loc,
+            f"add the missing '{CLOSER_OF[OPENERS[innermost.type]]}'",
+            True,
+        )
+    wanted = describe_expected(expected, replay.terminal_text, bool(brackets))
+    if "COLON" in expected and kind in LINE_ENDS and _header(history, include_last=True):
+        header = _header(history, include_last=True)
+        keyword = KEYWORD_TEXT[header.type]
+        return make_error(
+            "expected ':'", loc, f"end the '{keyword}' line with ':' and indent its block", False
+        )
+    message = f"unexpected {what}" + (f" — expected {wanted}" if wanted else "")
+    hint = _hint(token, previous, brackets, expected, history, loc)
+    return make_error(message, loc, hint, needs_more)
+
+
+def _unfinished(previous, brackets: list, expected: set[str], text: str) -> bool:
+    """Whether the text stops where more is needed: inside brackets, after an operator or
+    an import keyword, or before a line continuation."""
+    if brackets or text.rstrip(" \t\f").endswith("\\"):
+        return True
+    if previous is not None and previous.type in CONTINUED_BY:
+        return True
+    return "IMPORT" in expected  # from torch
+
+
+def _header(history: list, include_last: bool = False):
+    """The first token of the block header that the history ends with (``def`` of ``def
+    f():``), or None. ``include_last``: the history may end before the header's line end."""
+    index = len(history)
+    if not include_last:
+        while index and history[index - 1].type in LINE_ENDS:
+            index -= 1
+    start = index
+    while start and history[start - 1].type not in ("_NEWLINE", "_INDENT", "_DEDENT"):
+        start -= 1
+    first = history[start] if start < len(history) else None
+    if first is not None and first.type == "AT":  # a decorator line: no header
+        return None
+    return first if first is not None and first.type in HEADERS else None
+
+
+def _open_brackets(history: list) -> list:
+    open_brackets: list = []
+    for token in history:
+        if token.type in OPENERS:
+            open_brackets.append(token)
+        elif token.type in CLOSERS and open_brackets:
+            open_brackets.pop()
+    return open_brackets
+
+
+def _describe_token(token, at_text_end: bool) -> str:
+    kind, value = token.type, token.value
+    if kind == "$END" or at_text_end:
+        return "end of input"
+    if kind in LINE_ENDS:
+        return "end of line"
     if kind == "NAME":
         return f"name '{value}'"
+    if kind in KEYWORD_TEXT:
+        return f"keyword '{value}'"
     if kind == "NUMBER":
         return f"number {value}"
-    if kind in ("STRING", "FSTRING"):
+    if kind in ("STRING", "FSTRING", "BYTES"):
         shown = value if len(value) <= 30 else value[:27] + "..."
         shown = shown.replace("\n", "\\n")
-        return f"string {shown}" if kind == "STRING" else f"f-string {shown}"
+        return {"STRING": "string", "FSTRING": "f-string", "BYTES": "bytes"}[kind] + " " + shown
     return f"'{value}'"
 
 
-def describe_expected(expected: Iterable[str], terminal_text: dict[str, str]) -> str:
-    """Summarise the set of acceptable terminals: "an expression", "an operator", ')' ..."""
-    expected = set(expected)
+def describe_expected(expected: set[str], terminal_text: dict[str, str], in_brackets: bool):
+    """Summarise what the parser could have taken: "an expression", "an operator", ')'..."""
+    if "NAME" in expected and ("PASS" in expected or "DEF" in expected):
+        return "a statement"
     parts: list[str] = []
     wants_value = {"NAME", "NUMBER"} <= expected
-    if wants_value and "IMPORT" in expected:  # the start of a statement
-        return "a statement"
-    if "_INDENT" in expected:  # just after a block's ':'
-        return "a statement after ':' or an indented block on the next lines"
     if wants_value:
         parts.append("an expression")
     elif "NAME" in expected:
@@ -101,14 +245,24 @@ def describe_expected(expected: Iterable[str], terminal_text: dict[str, str]) ->
     if wants_operator:
         parts.append("an operator")
     for kind in LISTED:
-        if kind in expected and not (wants_operator and kind in IMPLIED_BY_OPERATOR):
-            if wants_value and kind in ("LPAR", "LSQB"):
-                continue  # an expression may start with a bracket; no need to say so
-            parts.append(f"'{terminal_text.get(kind, kind)}'")
+        if kind not in expected:
+            continue
+        if wants_operator and kind in IMPLIED_BY_OPERATOR:
+            continue
+        if wants_value and kind in ("LPAR", "LSQB"):
+            continue  # an expression may start with a bracket; no need to say so
+        if kind in ("COMMA", "COLON", "EQUAL") and not in_brackets and wants_operator:
+            continue  # a, b = ... / x: int = ... / x = ... after a statement's first value
+        text = KEYWORD_TEXT.get(kind) or terminal_text.get(kind, kind)
+        parts.append(f"'{text}'")
     if expected & STATEMENT_ENDS:
         parts.append("the end of the statement")
     if not parts:
-        parts = sorted(f"'{terminal_text[k]}'" for k in expected if k in terminal_text)
+        parts = sorted(
+            f"'{terminal_text.get(k) or KEYWORD_TEXT[k]}'"
+            for k in expected
+            if k in terminal_text or k in KEYWORD_TEXT
+        )
     if not parts:
         return ""
     if len(parts) == 1:
@@ -116,167 +270,134 @@ def describe_expected(expected: Iterable[str], terminal_text: dict[str, str]) ->
     return ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
-def _where(span: Span, here: Span) -> str:
-    """Where ``span`` is, said relative to the error at ``here``: a message names no line
-    number for its own line, so it stays true when a front end renumbers the lines (the
-    CLI's --batch runs each line of a file as its own program)."""
-    if span.line == here.line:
-        return f"column {span.column}"
-    return f"line {span.line}, column {span.column}"
-
-
-def _open_bracket_text(kind_value_span: tuple[str, Span], here: Span) -> str:
-    value, span = kind_value_span
-    return f"'{value}' opened at {_where(span, here)}"
-
-
-def unexpected_token(
-    kind: str,
-    value: str,
-    span: Span,
-    expected: Iterable[str],
-    terminal_text: dict[str, str],
-    open_brackets: Sequence[tuple[str, Span]],
-    previous: tuple[str, str, Span] | None,
-    at_end: bool,
-) -> GradcalcSyntaxError:
-    """The error for a token the parser cannot accept.
-
-    ``open_brackets`` holds (bracket, span) for each bracket still open, innermost last;
-    ``previous`` is (kind, value, span) of the token before, if any; ``at_end`` is True when
-    nothing but blank lines and comments follow, so more input could complete the program.
-    """
-    expected = set(expected)
-    what = describe_token(kind, value)
-    hint: str | None = None
-
-    if kind == "$END" and open_brackets:
-        innermost = open_brackets[-1]
-        message = f"unexpected end of input — {_open_bracket_text(innermost, span)} is not closed"
-        hint = f"add the missing '{CLOSER_OF[innermost[0]]}'"
-        return _error(message, span, hint, at_end)
-
-    if not open_brackets and expected & BINARY_OPERATORS:
-        # After a statement's first name ',' could start ``a, b = ...``: not worth saying.
-        expected.discard("COMMA")
-    wanted = describe_expected(expected, terminal_text)
-    message = f"unexpected {what}" + (f" — expected {wanted}" if wanted else "")
-
-    prev_kind, prev_value, prev_span = previous if previous else (None, None, None)
-    innermost = open_brackets[-1] if open_brackets else None
-
-    if innermost and innermost[1].line < span.line and kind not in CLOSERS:
-        # A bracket left open swallows the newlines after it, so the error shows up later.
-        hint = f"{_open_bracket_text(innermost, span)} is still open"
-    elif kind in CLOSERS:
-        closer = value or CLOSERS[kind]  # an f-string field's '}' stands for a ')'
-        if closer not in CLOSER_OF.values():
-            closer = CLOSERS[kind]
+def _hint(token, previous, brackets, expected, history, loc) -> str | None:
+    kind, value = token.type, token.value
+    prev_kind = previous.type if previous is not None else None
+    line_start = _line_start(history)
+    innermost = brackets[-1] if brackets else None
+    if innermost is not None and innermost.line < loc[0] and kind not in CLOSERS:
+        # A bracket left open swallows the line ends after it: the error shows up later.
+        return f"{_opened(innermost, loc)} is still open"
+    if kind in CLOSERS:
+        closer = CLOSERS[kind]
         if innermost is None:
-            hint = f"there is no open bracket for this '{closer}' to close"
-        elif CLOSER_OF[innermost[0]] != closer:
-            hint = (
-                f"the innermost open bracket is {_open_bracket_text(innermost, span)}; "
-                f"close it with '{CLOSER_OF[innermost[0]]}' first"
+            return f"there is no open bracket for this '{closer}' to close"
+        wanted = CLOSER_OF[OPENERS[innermost.type]]
+        if wanted != closer:
+            return (
+                f"the innermost open bracket is {_opened(innermost, loc)}; close it with "
+                f"'{wanted}' first"
             )
-    elif kind == "NAME" and value in PYTHON_ONLY_KEYWORDS:
-        hint = _python_keyword_hint(value)
-    elif prev_kind == "NAME" and prev_value in PYTHON_ONLY_KEYWORDS:
-        hint = _python_keyword_hint(prev_value)
-    elif (
-        kind == "STRING"
-        and prev_kind == "NAME"
-        and prev_value.lower() in STRING_PREFIXES
-        and prev_span.end == span.start
-    ):
-        hint = (
-            f"gradcalc strings take no '{prev_value}' prefix; only f-strings have one "
-            '(f"...", rf"..."): write the string without it'
-        )
-    elif kind in VALUE_TOKENS and expected & BINARY_OPERATORS and "NAME" not in expected:
-        hint = "two values in a row: is an operator such as '*' missing between them?"
-    elif kind == "EQUAL":
-        if open_brackets:
-            hint = (
+        return None
+    if line_start is not None and line_start.type == "NAME" and kind not in LINE_ENDS:
+        word = line_start.value
+        if word in ("print", "exec") and previous is line_start:
+            return f"Missing parentheses in call to '{word}'. Did you mean {word}(...)?"
+        if word == "match" and previous is line_start:
+            return "the match statement is not in gradcalc's language: use if/elif/else"
+    if kind in KEYWORD_TEXT and "NAME" in expected:
+        return f"'{value}' is a Python keyword: it cannot be used as a name"
+    if kind in VALUES and prev_kind == "NUMBER" and previous.end_pos == token.start_pos:
+        return f"a number cannot run into a name: write {previous.value} * {value} to multiply"
+    if kind in VALUES and expected & BINARY_OPERATORS and "NAME" not in expected:
+        return "two values in a row: is an operator such as '*' missing between them?"
+    if kind == "EQUAL":
+        if "COLON" in expected and line_start is not None and line_start.type in HEADERS:
+            return "to compare two values use '=='; to assign in a condition use ':='"
+        if brackets:
+            return (
                 "to compare two values use '=='; inside a call '=' only names a keyword "
                 "argument, as in sum(x, dim=0)"
             )
-        else:
-            hint = (
-                "only a name or an attribute (like x.grad) can be assigned to; "
-                "to compare two values use '=='"
-            )
-    elif kind in AUGMENTED and expected & BINARY_OPERATORS and "NAME" not in expected:
-        hint = f"only a name or an attribute can be the target of '{value}'"
-    elif kind == "AS" and "COLON" in expected:
-        hint = "write with torch.no_grad(): without 'as name': it gives nothing to bind"
-    elif kind == "COLON":
-        hint = (
-            "':' only appears in slices inside brackets, like x[1:3], and after a with "
-            "statement's context (with torch.no_grad():)"
+        return "to compare two values use '=='"
+    if kind in LINE_ENDS and "ELSE" in expected and prev_kind != "COLON":
+        return "a conditional expression needs an else: a if condition else b"
+    if kind in ("ELSE", "ELIF", "EXCEPT", "FINALLY"):
+        return (
+            f"'{value}' continues the block of an if, for, while or try above it, at the same "
+            "indentation"
         )
-    elif kind in COMPARISONS and prev_kind is not None:
-        hint = "comparisons cannot be chained; compare two values at a time"
-    elif kind in ("STAR", "POW") and prev_kind in ("LPAR", "COMMA"):
-        hint = "unpacking arguments with '*' or '**' is not supported"
-    elif kind in ("$END", "_NL", "_DEDENT") and prev_kind in BINARY_OPERATORS:
-        hint = f"the '{prev_value}' at {_where(prev_span, span)} needs a value after it"
-    return _error(message, span, hint, at_end)
+    if kind in LINE_ENDS and prev_kind in BINARY_OPERATORS | {"TILDE"}:
+        return f"the '{previous.value}' at {_where(_loc(previous), loc)} needs a value after it"
+    return None
 
 
-def no_such_statement(keyword: str, span: Span) -> GradcalcSyntaxError:
-    """The error for a Python statement gradcalc does not have (``for``, ``if``, ``def``...)."""
-    return _error(f"gradcalc has no '{keyword}' statement", span, NO_SUCH_STATEMENT[keyword], False)
+def _line_start(history: list):
+    index = len(history)
+    while index and history[index - 1].type not in ("_NEWLINE", "_INDENT", "_DEDENT"):
+        index -= 1
+    return history[index] if index < len(history) else None
 
 
-def indentation_error(
-    message: str, span: Span, hint: str, needs_more_input: bool
-) -> GradcalcSyntaxError:
-    """The error for indentation that does not fit the open blocks."""
-    return _error(message, span, hint, needs_more_input)
+# ---- text that is no token at all ----------------------------------------------------------
 
 
-def _python_keyword_hint(keyword: str) -> str:
-    return (
-        f"'{keyword}' is Python syntax that gradcalc does not have; a program is made of "
-        "assignments, expressions and imports"
+def unexpected_character(text: str, pos: int, loc: tuple, offset: int) -> GradcalcSyntaxError:
+    """The error for ``text[pos]``, where no token starts; ``loc`` is its position in the
+    whole source and ``offset`` that of ``text[0]``."""
+    char = text[pos]
+    line_end = text.find("\n", pos)
+    rest = text[pos : line_end if line_end >= 0 else len(text)].rstrip("\r")
+    if char in "'\"":
+        return _unterminated(text, pos, loc, rest)
+    word_end = pos
+    while word_end < len(text) and (text[word_end].isascii() and text[word_end].isalnum()):
+        word_end += 1
+    word = text[pos:word_end]
+    if word in UNSUPPORTED:
+        span = (loc[0], loc[1], loc[0], loc[1] + len(word), loc[4], loc[4] + len(word))
+        return make_error(f"'{word}' is not supported in gradcalc", span, UNSUPPORTED[word])
+    if char == "\\":
+        return make_error(
+            "unexpected character after line continuation character",
+            loc,
+            "'\\' continues a line only at its very end; inside brackets line ends are free",
+            pos == len(text) - 1 or not text[pos + 1 :].strip(" \t\f"),
+        )
+    if not char.isprintable() or char in "\u2028\u2029\x85":
+        code = f"U+{ord(char):04X}"
+        return make_error(
+            f"invalid non-printable character {code}",
+            loc,
+            "delete it: it may have come with pasted text",
+        )
+    if not char.isascii():
+        hint = None
+        if char in LOOKALIKES:
+            hint = f"write '{LOOKALIKES[char]}' instead"
+        elif unicodedata.category(char) == "Nd":
+            hint = "write numbers with the digits 0-9"
+        elif char.isalpha():
+            hint = "names use the letters A-Z and a-z, the digits 0-9 and '_'"
+        return make_error(f"invalid character '{char}' (U+{ord(char):04X})", loc, hint)
+    hints = {
+        "!": "'!=' means 'not equal'; there is no '!' operator: use 'not'",
+        "$": None,
+        "?": "there is no '?' operator: write a if condition else b",
+        "`": "write repr(x) for the text of a value",
+    }
+    return make_error(f"unexpected character '{char}'", loc, hints.get(char))
+
+
+def _unterminated(text: str, pos: int, loc: tuple, rest: str) -> GradcalcSyntaxError:
+    quote = text[pos]
+    start = pos
+    while start > 0 and text[start - 1] in "rRbBuUfF" and pos - start < 2:
+        start -= 1  # the string's prefix, lexed as a name before the quote failed
+    back = pos - start
+    line = loc[0] + text.count("\n", pos)
+    if text.startswith(quote * 3, pos):
+        span = (loc[0], loc[1] - back, loc[0], loc[1] + 3, loc[4] - back, loc[4] + 3)
+        return make_error(
+            f"unterminated triple-quoted string literal (detected at line {line})",
+            span,
+            f"end the string with {quote * 3}",
+            True,
+        )
+    span = (loc[0], loc[1] - back, loc[0], loc[1] + len(rest), loc[4] - back, loc[4] + len(rest))
+    return make_error(
+        f"unterminated string literal (detected at line {loc[0]})",
+        span,
+        f"end the string with {quote} on the same line, or use {quote * 3} for text over "
+        "several lines",
     )
-
-
-def unexpected_character(char: str, span: Span, rest_of_line: str) -> GradcalcSyntaxError:
-    """The error for text that is not a token at all."""
-    if char in ("'", '"'):
-        end = span.start + len(rest_of_line)
-        string_span = Span(
-            span.line, span.column, span.line, span.column + len(rest_of_line), span.start, end
-        )
-        return _error(
-            "unterminated string",
-            string_span,
-            f"end the string with {char} on the same line",
-            False,
-        )
-    shown = f"'{char}'" if char.isprintable() and char != "'" else repr(char)
-    hint = None
-    if char in LOOKALIKES:
-        hint = f"write '{LOOKALIKES[char]}' instead"
-    elif char == "^":
-        hint = "use '**' for powers"
-    elif char == "!":
-        hint = "'!=' means 'not equal'; there is no '!' operator"
-    elif char in "&|~":
-        hint = "logical and bitwise operators are not supported"
-    elif char in "{}":
-        hint = "there are no dictionaries, sets or blocks in gradcalc"
-    elif char == "\\":
-        hint = "'\\' continues a line only at its very end; inside brackets newlines are free"
-    elif char.isalpha():
-        hint = "names use the letters A-Z and a-z, digits and '_'"
-    return _error(f"unexpected character {shown}", span, hint, False)
-
-
-def _error(message: str, span: Span, hint: str | None, at_end: bool) -> GradcalcSyntaxError:
-    error = GradcalcSyntaxError(message, hint=hint, span=span)
-    # Read by is_complete(): more input could still make this program parse.
-    error.needs_more_input = at_end
-    return error

@@ -1,151 +1,132 @@
-"""Split an f-string token into its text and its ``{expression!conversion:spec}`` fields.
+"""Split an f-string token into text and ``{expression!conversion:format_spec}`` fields.
 
-The lexer hands the whole f-string over as one ``FSTRING`` token; this module finds its
-fields the way Python 3.11 does (``{{``/``}}`` escapes, brackets and quoted strings inside a
-field, ``!=``/``==``/``<=``/``>=`` that do not end one, ``{x=}``) and has each field's
-expression parsed by gradcalc's own grammar, in place in the source text, so that every
-span, and every error inside a field, points at the right line and column. Nothing here
-evaluates anything: ``gradcalc.interpreter.fstrings`` does.
+The lexer hands an f-string over as one ``FSTRING`` token, as Python 3.11's tokenizer does;
+this module finds its fields by Python 3.11's rules (``{{``/``}}`` escapes, brackets and
+quoted strings inside a field, ``!=``/``==``/``<=``/``>=`` that do not end one, ``{x=}``,
+replacement fields inside a format spec one level deep) and has each field's expression
+parsed by gradcalc's own grammar, through ``parse_field``, in place in the source, so that
+every span and every error inside a field points at the right line and column.
+Reference: https://docs.python.org/3.11/reference/lexical_analysis.html#f-strings
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from gradcalc.errors import GradcalcSyntaxError, Span
 from gradcalc.grammar import ast
-from gradcalc.grammar.build import decode_escapes
+from gradcalc.grammar.literals import decode_escapes, split_prefix
 
-ParseField = Callable[[int, int, int, int, str, int], tuple]
-"""``(start, end, line, column, terminator, max_depth) -> (expression, depth)``."""
+ParseField = Callable[[str, tuple], ast.expr]
+"""``(expression text, (line, column, offset) of the '{' before it) -> expression``."""
 
-_PREFIX = re.compile(r"[A-Za-z]*")
 _CLOSING = {"(": ")", "[": "]", "{": "}"}
-_SPACE = " \t\f\v\r\n"
+_SPACE = " \t\f\n\r"
 _EXAMPLE = 'f"loss {loss.item():.4f}"'
+_MAX_SPEC_NESTING = 1  # f"{x:{width}}" is allowed, f"{x:{y:{z}}}" is not, as in Python 3.11
 
 
-def build_fstring(
-    token, source: str, max_depth: int, parse_field: ParseField
-) -> tuple[ast.FString, int]:
-    """The ``ast.FString`` of an ``FSTRING`` token of ``source``, and how deep it nests."""
-    return _Splitter(token, source, max_depth, parse_field).split()
+def fstring_parts(text: str, loc: tuple, parse_field: ParseField) -> list[ast.expr]:
+    """The ``Constant`` texts and ``FormattedValue`` fields of the f-string token ``text``
+    at ``loc``, in order (empty texts left out)."""
+    return _Splitter(text, loc, parse_field).parts()
 
 
 class _Splitter:
-    def __init__(self, token, source: str, max_depth: int, parse_field: ParseField):
-        self.token = token
-        self.source = source
-        self.max_depth = max_depth
+    def __init__(self, text: str, loc: tuple, parse_field: ParseField):
+        self.text = text
+        self.loc = loc
         self.parse_field = parse_field
-        value = token[1]
-        prefix = _PREFIX.match(value).group()
+        prefix, quote, body = split_prefix(text)
         self.raw = "r" in prefix.lower()
-        quote = value[len(prefix)]
-        self.quote = quote * 3 if value.startswith(quote * 3, len(prefix)) else quote
-        self.start = token[2] + len(prefix) + len(self.quote)  # the first character inside
-        self.end = token[7] - len(self.quote)  # the closing quote
-        if len(self.quote) == 3 and (
-            not value.endswith(self.quote) or len(value) < len(prefix) + 6
-        ):
-            raise self._unterminated()
-
-    def _unterminated(self) -> GradcalcSyntaxError:
-        """The error for a triple-quoted f-string that the text ends inside (the lexer
-        makes it a token all the same): more lines may close it, in the REPL."""
-        token = self.token
-        line_end = token[1].find("\n")
-        end = token[7] if line_end < 0 else token[2] + line_end
-        error = GradcalcSyntaxError(
-            "unterminated triple-quoted f-string",
-            hint=f"end it with {self.quote}",
-            span=self.span(token[2], end),
-        )
-        error.needs_more_input = True
-        return error
+        self.start = len(prefix) + len(quote)  # the first character inside the quotes
+        self.end = self.start + len(body)  # the closing quote
 
     # ---- positions -----------------------------------------------------------------------
 
-    def position(self, pos: int) -> tuple[int, int]:
-        """(line, column) of the offset ``pos`` in the source, which lies in the token."""
-        token = self.token
-        offset = pos - token[2]
-        newline = token[1].rfind("\n", 0, offset)
+    def position(self, index: int) -> tuple[int, int, int]:
+        """(line, column, offset) in the source of the token's character ``index``."""
+        line, column, offset = self.loc[0], self.loc[1], self.loc[4]
+        newline = self.text.rfind("\n", 0, index)
         if newline < 0:
-            return token[3], token[4] + offset
-        return token[3] + token[1].count("\n", 0, offset), offset - newline
+            return line, column + index, offset + index
+        return line + self.text.count("\n", 0, index), index - newline, offset + index
 
-    def span(self, start: int, end: int) -> Span:
-        line, column = self.position(start)
-        end_line, end_column = self.position(end)
-        return Span(line, column, end_line, end_column, start, end)
+    def loc_of(self, start: int, end: int) -> tuple:
+        line, column, offset = self.position(start)
+        end_line, end_column, end_offset = self.position(end)
+        return (line, column, end_line, end_column, offset, end_offset)
 
     def error(self, message: str, start: int, end: int | None = None, hint: str | None = None):
-        end = min(start + 1, self.token[7]) if end is None else end
-        return GradcalcSyntaxError(message, hint=hint, span=self.span(start, end))
+        end = min(start + 1, len(self.text)) if end is None else end
+        return GradcalcSyntaxError(message, hint=hint, span=Span(*self.loc_of(start, end)))
 
-    # ---- the text between fields ---------------------------------------------------------
+    # ---- text and fields -----------------------------------------------------------------
 
-    def split(self) -> tuple[ast.FString, int]:
-        source, end = self.source, self.end
+    def parts(self) -> list[ast.expr]:
+        parts, _ = self._parts(self.start, nesting=0)
+        return parts
+
+    def _parts(self, pos: int, nesting: int) -> tuple[list, int]:
+        """The parts from ``pos`` to the closing quote or, in a format spec (``nesting`` > 0),
+        to the ``}`` that ends its field; and where they stop."""
+        text, end = self.text, self.end
         parts: list = []
-        text: list[str] = []  # undecoded pieces of the current run of text
-        depth = 0
-        chunk = pos = self.start
+        pieces: list[str] = []  # undecoded text since ``text_start``
+        text_start = chunk = pos
         while pos < end:
-            char = source[pos]
+            char = text[pos]
             if char == "\\" and not self.raw:
-                if source.startswith("N{", pos + 1):
-                    raise self.error(
-                        "\\N{...} escapes are not supported in gradcalc strings",
-                        pos,
-                        pos + 2,
-                        "write the character itself",
-                    )
+                if text.startswith("N{", pos + 1):  # \N{NAME}: its braces are not a field
+                    close = text.find("}", pos, end)
+                    pos = end if close < 0 else close + 1
+                    continue
                 # An escaped character is text, but an escaped brace is a brace (as in Python).
-                pos += 1 if source[pos + 1 : pos + 2] in ("{", "}", "") else 2
+                pos += 1 if text[pos + 1 : pos + 2] in ("{", "}", "") else 2
                 continue
             if char not in "{}":
                 pos += 1
                 continue
-            if source[pos + 1 : pos + 2] == char and pos + 1 < end:  # {{ or }}
-                text.append(source[chunk : pos + 1])
+            if nesting and char == "}":
+                break
+            if text[pos + 1 : pos + 2] == char and pos + 1 < end:  # {{ or }}
+                pieces.append(text[chunk : pos + 1])
                 pos += 2
                 chunk = pos
                 continue
             if char == "}":
                 raise self.error(
-                    "f-string: single '}' is not allowed",
-                    pos,
-                    hint="write '}}' for a literal '}'",
+                    "f-string: single '}' is not allowed", pos, hint="write '}}' for a literal '}'"
                 )
-            text.append(source[chunk:pos])
-            self._add_text(parts, text)
-            field, field_depth, pos = self._field(pos)
-            parts.append(field)
-            depth = max(depth, field_depth)
-            chunk = pos
-        text.append(source[chunk:end])
-        self._add_text(parts, text)
-        token = self.token
-        span = Span(token[3], token[4], token[5], token[6], token[2], token[7])
-        return ast.FString(span, tuple(parts)), depth
+            pieces.append(text[chunk:pos])
+            self._add_text(parts, pieces, text_start, pos)
+            if nesting > _MAX_SPEC_NESTING:
+                raise self.error("f-string: expressions nested too deeply", pos)
+            pos = self._field(pos, nesting, parts)
+            text_start = chunk = pos
+        pieces.append(text[chunk:pos])
+        self._add_text(parts, pieces, text_start, pos)
+        return parts, pos
 
-    def _add_text(self, parts: list, text: list[str]) -> None:
-        joined = "".join(text)
-        text.clear()
-        if joined:
-            parts.append(joined if self.raw else decode_escapes(joined))
+    def _add_text(self, parts: list, pieces: list[str], start: int, end: int) -> None:
+        joined = "".join(pieces)
+        pieces.clear()
+        if not joined:
+            return
+        if "\r" in joined:
+            joined = joined.replace("\r\n", "\n")
+        loc = self.loc_of(start, end)
+        if not self.raw and "\\" in joined:
+            joined = decode_escapes(joined, loc[4], self.loc)
+        parts.append(ast.Constant(joined, None, loc))
 
-    # ---- one field -----------------------------------------------------------------------
-
-    def _field(self, opening: int) -> tuple[ast.FormattedValue, int, int]:
-        """The field whose ``{`` is at ``opening``, its depth and the position after its ``}``."""
-        source = self.source
+    def _field(self, opening: int, nesting: int, parts: list) -> int:
+        """Add the field whose ``{`` is at ``opening`` to ``parts`` (after the ``x=`` text of
+        ``{x=}``); return the position after its ``}``."""
+        text = self.text
         expr_end = self._expression_end(opening)
-        terminator = source[expr_end]
-        if not source[opening + 1 : expr_end].strip(_SPACE):
+        terminator = text[expr_end]
+        if not text[opening + 1 : expr_end].strip(_SPACE):
             raise self.error(
                 "f-string: empty expression not allowed",
                 opening,
@@ -153,19 +134,17 @@ class _Splitter:
                 f"put an expression between the braces, as in {_EXAMPLE}; write '{{{{' for "
                 "a literal '{'",
             )
-        expression, depth = self.parse_field(
-            opening + 1, expr_end, *self.position(opening + 1), terminator, self.max_depth
-        )
+        expression = self.parse_field(text[opening + 1 : expr_end], self.position(opening))
+        depth = expression._depth
         pos = expr_end
-        debug_text = None
         if terminator == "=":
             pos += 1
-            while pos < self.end and source[pos] in _SPACE:
+            while pos < self.end and text[pos] in _SPACE:
                 pos += 1
-            debug_text = source[opening + 1 : pos]
+            parts.append(ast.Constant(text[opening + 1 : pos], None, self.loc_of(opening + 1, pos)))
         conversion = None
-        if source[pos : pos + 1] == "!" and pos < self.end:
-            conversion = source[pos + 1 : pos + 2] if pos + 1 < self.end else ""
+        if text[pos : pos + 1] == "!" and pos < self.end:
+            conversion = text[pos + 1 : pos + 2] if pos + 1 < self.end else ""
             if conversion not in ("r", "s", "a"):
                 raise self.error(
                     "f-string: invalid conversion character: expected 's', 'r', or 'a'",
@@ -174,28 +153,20 @@ class _Splitter:
                     '!r shows repr(), !s str() and !a ascii(), as in f"{x!r}"',
                 )
             pos += 2
-        spec = spec_span = None
-        if source[pos : pos + 1] == ":" and pos < self.end:
-            spec_start = pos = pos + 1
-            while pos < self.end and source[pos] not in "{}":
-                escaped = source[pos] == "\\" and source[pos + 1 : pos + 2] not in ("{", "}")
-                pos += 2 if escaped and not self.raw else 1
-            pos = min(pos, self.end)
-            if pos < self.end and source[pos] == "{":
-                raise self.error(
-                    "nested replacement fields in a format spec are not supported in gradcalc",
-                    pos,
-                    hint='write the spec out, as in f"{x:>10.4f}"',
-                )
-            spec_text = source[spec_start:pos]
-            spec = spec_text if self.raw else decode_escapes(spec_text)
-            spec_span = self.span(spec_start, pos)
-        if pos >= self.end or source[pos] != "}":
+        spec = None
+        if text[pos : pos + 1] == ":" and pos < self.end:
+            spec_parts, spec_end = self._parts(pos + 1, nesting + 1)
+            spec_depth = max((part._depth for part in spec_parts), default=0) + 1
+            spec = ast.JoinedStr(spec_parts, self.loc_of(pos + 1, spec_end), spec_depth)
+            depth = max(depth, spec_depth)
+            pos = spec_end
+        if pos >= self.end or text[pos] != "}":
             raise self._expecting_brace(opening, pos)
-        field = ast.FormattedValue(
-            self.span(opening, pos + 1), expression, conversion, spec, debug_text, spec_span
-        )
-        return field, depth + 1, pos + 1
+        if terminator == "=" and conversion is None and spec is None:
+            conversion = "r"  # {x=} shows repr(x), as in Python
+        loc = self.loc_of(opening, pos + 1)
+        parts.append(ast.FormattedValue(expression, conversion, spec, loc, depth + 1))
+        return pos + 1
 
     def _expecting_brace(self, opening: int, pos: int) -> GradcalcSyntaxError:
         if pos >= self.end:
@@ -213,11 +184,11 @@ class _Splitter:
     def _expression_end(self, opening: int) -> int:
         """Where the expression of the field opened at ``opening`` ends: at a ``}``, ``!``,
         ``:`` or ``=`` outside brackets and strings (Python's rules)."""
-        source, end = self.source, self.end
+        text, end = self.text, self.end
         brackets: list[int] = []
         pos = opening + 1
         while pos < end:
-            char = source[pos]
+            char = text[pos]
             if char == "\\":
                 raise self.error(
                     "f-string expression part cannot include a backslash",
@@ -225,7 +196,7 @@ class _Splitter:
                     hint="compute the value outside the f-string and name it",
                 )
             if char in "'\"":
-                pos = self._string_end(pos, opening)
+                pos = self._string_end(pos)
                 continue
             if char == "#":
                 raise self.error(
@@ -245,16 +216,16 @@ class _Splitter:
                         hint="no bracket is open here for it to close",
                     )
                 opened = brackets.pop()
-                if _CLOSING[source[opened]] != char:
+                if _CLOSING[text[opened]] != char:
                     raise self.error(
                         f"f-string: closing parenthesis '{char}' does not match opening "
-                        f"parenthesis '{source[opened]}'",
+                        f"parenthesis '{text[opened]}'",
                         pos,
-                        hint=f"the '{source[opened]}' at column "
-                        f"{self.position(opened)[1]} is still open",
+                        hint=f"the '{text[opened]}' at column {self.position(opened)[1]} is "
+                        "still open",
                     )
             elif not brackets and char in "!:=<>":
-                if source[pos + 1 : pos + 2] == "=" and pos + 1 < end and char != ":":
+                if text[pos + 1 : pos + 2] == "=" and pos + 1 < end and char != ":":
                     pos += 2  # != == <= >= are operators
                     continue
                 if char not in "<>":
@@ -263,20 +234,20 @@ class _Splitter:
         if brackets:
             opened = brackets[-1]
             raise self.error(
-                f"f-string: '{source[opened]}' was never closed",
+                f"f-string: '{text[opened]}' was never closed",
                 opened,
-                hint=f"close it with '{_CLOSING[source[opened]]}' before the field's '}}'",
+                hint=f"close it with '{_CLOSING[text[opened]]}' before the field's '}}'",
             )
         raise self._expecting_brace(opening, end)
 
-    def _string_end(self, pos: int, opening: int) -> int:
+    def _string_end(self, pos: int) -> int:
         """The position after the string literal that starts at ``pos`` inside a field."""
-        source, end = self.source, self.end
-        quote = source[pos]
-        if source.startswith(quote * 3, pos):
+        text, end = self.text, self.end
+        quote = text[pos]
+        if text.startswith(quote * 3, pos):
             quote *= 3
-        closing = source.find(quote, pos + len(quote), end)
-        backslash = source.find("\\", pos, end if closing < 0 else closing)
+        closing = text.find(quote, pos + len(quote), end)
+        backslash = text.find("\\", pos, end if closing < 0 else closing)
         if backslash >= 0:
             raise self.error(
                 "f-string expression part cannot include a backslash",
