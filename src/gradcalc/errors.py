@@ -85,9 +85,11 @@ class GradcalcError(Exception):
         self.hint = hint
         self.span = span
         self.filename: str | None = None
-        # Call sites of the language's functions that led here, innermost last: (span,
-        # filename, source line) tuples, filled by the interpreter as the error unwinds.
+        # The language's call chain, innermost first: (function name, span of the statement
+        # running in it), filled by the interpreter as the error unwinds; ``last_span`` is the
+        # innermost statement of the frame being unwound.
         self.frames: list = []
+        self.last_span: Span | None = None
         if kind is not None:
             self.kind = kind
 

@@ -128,6 +128,9 @@ def run_backward(
                 if type(g) is _ndarray and (record or id(g) in shared):
                     g = g.copy()
                 accumulate_into(node.variable, g, create_graph)
+                if node.post_accumulate:
+                    for hook in list(node.post_accumulate.values()):
+                        hook(node.variable)
                 if watch is not None:
                     watch(node, grads, ())
             outputs = ()

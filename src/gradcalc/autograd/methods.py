@@ -7,6 +7,8 @@ Each method is the same spelling object the ``torch.`` function uses, so ``x.sum
 
 from __future__ import annotations
 
+import numpy as np
+
 from gradcalc.autograd import registry
 from gradcalc.autograd.api import backward
 from gradcalc.autograd.declare import F
@@ -33,8 +35,13 @@ def _method(spelling):
     return method
 
 
+_OPERANDS = (Tensor, bool, int, float, np.bool_, np.integer, np.floating)
+
+
 def _binary(op):
     def operator(self, other):
+        if not isinstance(other, _OPERANDS):
+            return NotImplemented  # Python then says: unsupported operand type(s) for +
         return op.binary(self, other)
 
     return operator

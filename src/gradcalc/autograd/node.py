@@ -131,11 +131,12 @@ class Node:
 class AccumulateGrad(Node):
     """The end of every path to a leaf that requires grad: adds into ``variable.grad``."""
 
-    __slots__ = ("variable",)
+    __slots__ = ("post_accumulate", "variable")
 
     def __init__(self, variable) -> None:
         super().__init__((), ())
         self.variable = variable
+        self.post_accumulate = None  # register_post_accumulate_grad_hook
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"

@@ -187,3 +187,48 @@ class Generator:
 
 
 __all__ = ["Generator", "fill_view", "manual_seed_argument", "normalize_seed"]
+
+
+# ---- the default generator (torch.manual_seed, torch.randn without generator=) --------------
+
+_DEFAULT = [Generator(0)]
+
+
+def default_generator() -> Generator:
+    return _DEFAULT[0]
+
+
+def set_default_generator(generator: Generator) -> None:
+    """The generator ``torch.randn`` and friends draw from (one per interpreter session)."""
+    _DEFAULT[0] = generator
+
+
+def manual_seed(seed) -> Generator:
+    """``torch.manual_seed``."""
+    return _DEFAULT[0].manual_seed(manual_seed_argument(seed))
+
+
+def initial_seed() -> int:
+    return _DEFAULT[0].initial_seed()
+
+
+def seed() -> int:
+    return _DEFAULT[0].seed()
+
+
+def default_generator_value():
+    """What ``torch.manual_seed`` returns: shown as PyTorch shows its Generator."""
+    return GeneratorValue(_DEFAULT[0])
+
+
+class GeneratorValue:
+    """``<torch._C.Generator object at 0x...>``: the repr of the generator handle."""
+
+    __slots__ = ("generator",)
+    context_manager = False
+
+    def __init__(self, generator: Generator) -> None:
+        self.generator = generator
+
+    def __repr__(self) -> str:
+        return f"<torch._C.Generator object at {id(self):#x}>"

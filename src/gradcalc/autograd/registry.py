@@ -70,6 +70,10 @@ class InplaceSpelling:
     def call_method(self, tensor, *args, **kwargs):
         return apply_inplace(self.op, self.op.schema.bind((tensor, *args), kwargs, method=True))
 
+    def __call__(self, *args, **kwargs):
+        """``torch.exp_(x)``: the in-place method as a function."""
+        return apply_inplace(self.op, self.op.schema.bind(args, kwargs))
+
     @property
     def doc(self) -> str:
         return f"In place: {self.op.doc}"
@@ -105,7 +109,10 @@ def _build() -> None:
             inplace_name = inplace if isinstance(inplace, str) else f"{name}_"
             if inplace_name in METHODS:
                 raise RuntimeError(f"in-place method {inplace_name!r} declared twice")
-            METHODS[inplace_name] = InplaceSpelling(inplace_name, declared)
+            spelling = InplaceSpelling(inplace_name, declared)
+            METHODS[inplace_name] = spelling
+            if declared.function and "torch" in declared.namespaces:
+                FUNCTIONS["torch"][inplace_name] = spelling
         for dunder in declared.operators:
             if dunder in OPERATORS:
                 raise RuntimeError(f"operator {dunder} declared by two ops")

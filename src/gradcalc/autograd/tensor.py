@@ -39,6 +39,7 @@ class Tensor:
         "_hooks",
         "_inference",
         "_output_nr",
+        "_post_accumulator",
         "_requires_grad",
         "_retains_grad",
         "_vc",
@@ -152,6 +153,29 @@ class Tensor:
         from gradcalc.autograd.node import HookHandle
 
         return HookHandle(self._hooks, hook)
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` after a backward pass has accumulated into this leaf's grad."""
+        if self.grad_fn is not None:
+            raise AutogradError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
+        if not self._requires_grad:
+            raise AutogradError(
+                "cannot register a hook on a tensor that doesn't require gradient"
+            )
+        node = self._grad_accumulator()
+        if node.post_accumulate is None:
+            node.post_accumulate = {}
+        from gradcalc.autograd.node import HookHandle
+
+        # The accumulator lives as long as a graph reaches the leaf; keep it with the tensor.
+        self._post_accumulator = node
+        return HookHandle(node.post_accumulate, hook)
 
     @property
     def _version(self) -> int:
@@ -282,6 +306,7 @@ def make_tensor(array: np.ndarray, requires_grad: bool = False, grad_fn=None) ->
     t._view_fn = None
     t._views = None
     t._output_nr = 0
+    t._post_accumulator = None
     t._hooks = None
     t._retains_grad = False
     t._inference = STATE.inference

@@ -263,6 +263,23 @@ def func_vjp(func, *primals, has_aux=False):
     return (value, vjp_fn, aux) if has_aux else (value, vjp_fn)
 
 
+def func_jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """``torch.func.jvp``: (func(*primals), J @ tangents)."""
+    primals = tuple(primals)
+    tangents = tuple(tangents)
+    return jvp(func, primals, tangents)
+
+
+def func_linearize(func, *primals):
+    """``torch.func.linearize``: (func(*primals), a function of the tangents)."""
+    value = _finish(func(*primals), False)
+
+    def jvp_fn(*tangents):
+        return jvp(func, tuple(primals), tuple(tangents))[1]
+
+    return value, jvp_fn
+
+
 def func_jacrev(func, argnums=0, has_aux=False):
     """``torch.func.jacrev`` (and ``jacfwd``: the same values)."""
 

@@ -19,8 +19,8 @@ TENSOR_PROPERTIES = frozenset(
     "retains_grad is_cuda output_nr".split()
 )
 TENSOR_METHODS = frozenset(
-    "item tolist numel dim backward register_hook retain_grad requires_grad_ is_inference "
-    "numpy".split()
+    "item tolist backward register_hook retain_grad requires_grad_ is_inference numpy "
+    "register_post_accumulate_grad_hook".split()
 )
 TENSOR_SETTABLE = frozenset({"grad", "requires_grad", "data"})
 NODE_ATTRIBUTES = frozenset({"name", "next_functions", "register_hook", "register_prehook", "metadata"})

@@ -167,6 +167,25 @@ def _autograd_table() -> dict:
     }
 
 
+class NodeType:
+    """``torch.autograd.graph.Node``: for ``isinstance(x.grad_fn, Node)``."""
+
+    context_manager = False
+
+    def __init__(self) -> None:
+        from gradcalc.autograd.node import Node
+
+        self.instance_type = Node
+
+    def __repr__(self) -> str:
+        return "<class 'torch.autograd.graph.Node'>"
+
+
+def _once_differentiable(fn):
+    """``@once_differentiable``: a backward that is not itself differentiated (as written)."""
+    return fn
+
+
 def _functional_table() -> dict:
     return {
         "jacobian": transforms.jacobian,
@@ -180,6 +199,8 @@ def _functional_table() -> dict:
 
 def _func_table() -> dict:
     return {
+        "jvp": transforms.func_jvp,
+        "linearize": transforms.func_linearize,
         "grad": transforms.func_grad,
         "grad_and_value": transforms.func_grad_and_value,
         "vjp": transforms.func_vjp,
@@ -246,7 +267,18 @@ def build_modules() -> dict[str, Module]:
     functional = Module("torch.nn.functional", dict(registry.FUNCTIONS["F"]))
     nn = Module("torch.nn", {"functional": functional})
     autograd_functional = Module("torch.autograd.functional", _functional_table())
-    autograd = Module("torch.autograd", {**_autograd_table(), "functional": autograd_functional})
+    from gradcalc.interpreter.custom import FUNCTION_BASE
+
+    graph = Module("torch.autograd.graph", {"Node": NodeType()})
+    function = Module(
+        "torch.autograd.function",
+        {"Function": FUNCTION_BASE, "once_differentiable": _once_differentiable},
+    )
+    autograd = Module(
+        "torch.autograd",
+        {**_autograd_table(), "functional": autograd_functional, "graph": graph,
+         "function": function},
+    )
     linalg = Module("torch.linalg", dict(registry.FUNCTIONS["linalg"]))
     special = Module("torch.special", dict(registry.FUNCTIONS["special"]))
     func = Module("torch.func", _func_table())
@@ -265,6 +297,8 @@ def build_modules() -> dict[str, Module]:
         "torch.nn.functional": functional,
         "torch.autograd": autograd,
         "torch.autograd.functional": autograd_functional,
+        "torch.autograd.graph": graph,
+        "torch.autograd.function": function,
         "torch.linalg": linalg,
         "torch.special": special,
         "torch.func": func,

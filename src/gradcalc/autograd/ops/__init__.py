@@ -5,7 +5,9 @@ from gradcalc.autograd.ops import (  # noqa: F401
     constructors,
     copies,
     indexing,
+    info,
     pointwise,
     reductions,
+    sampling,
     views,
 )
