@@ -1,107 +1,103 @@
 """``load("path")`` and ``--set NAME=@path``: read numeric data files, never code or pickles.
 
-Formats, picked by suffix: ``.npy`` (``np.load(allow_pickle=False)``), ``.csv`` (comma
+Formats, picked by suffix: ``.npy`` (read by ``npyfile``, never ``np.load``), ``.csv`` (comma
 separated, an optional header row), ``.txt`` (whitespace or comma separated, ``#`` comments),
-``.json`` (a number or a nested list of numbers). Every failure is a ``DataFileError`` that
-names the file and says what is wrong with it.
+``.json`` (a number or a nested list of numbers). The file is opened through
+``gradcalc.files`` (confined to the policy's directories, size-bounded, regular files only).
+Every failure is a ``DataFileError`` (``LimitError`` for too many values) that names the file
+and says what is wrong with it; a message about the content gives a line or byte position and
+at most a short quoted cell, never a whole line.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import math
+from array import array
+from pathlib import PurePath
 
 import numpy as np
 
-from gradcalc.errors import DataFileError
+from gradcalc.errors import DataFileError, LimitError
+from gradcalc.files import FilePolicy, byte_position, open_data, short_quote, show_path
+from gradcalc.interpreter.npyfile import read_npy
 
 SUFFIXES = (".npy", ".csv", ".txt", ".json")
+_BINARY_PROBE = 65536
 
 
-def load_array(path_text: str) -> np.ndarray:
-    """The file's numbers as a float64 array (0-d for a single number)."""
-    path = Path(path_text).expanduser()
-    suffix = path.suffix.lower()
+def load_array(
+    path_text: str, *, policy: FilePolicy | None = None, max_elements: int | None = None
+) -> np.ndarray:
+    """The file's numbers as a float64 array (0-d for a single number).
+
+    ``policy`` says where files may be read and how large they may be; ``max_elements`` bounds
+    the values a file may hold. Callers should pass both (the session's policy and
+    ``settings.get_max_elements()``); without them the file must be under the working directory,
+    at most ``files.DEFAULT_MAX_FILE_BYTES``, with the core's current element limit.
+    """
+    if policy is None:
+        policy = FilePolicy.for_run()
+    if max_elements is None:
+        from gradcalc.autograd.settings import get_max_elements
+
+        max_elements = get_max_elements()
+    shown = show_path(path_text) if isinstance(path_text, str) else repr(path_text)
+    suffix = PurePath(path_text).suffix.lower() if isinstance(path_text, str) else ""
     if suffix not in SUFFIXES:
         raise DataFileError(
-            f"cannot load '{path_text}': unsupported file type '{suffix or '(none)'}'",
+            f"cannot load '{shown}': unsupported file type {short_quote(suffix or '(none)')}",
             hint="load() reads .npy, .csv, .txt and .json files",
         )
-    if not path.exists():
-        raise DataFileError(f"cannot load '{path_text}': no such file")
-    if path.is_dir():
-        raise DataFileError(f"cannot load '{path_text}': it is a directory")
-    try:
+    with open_data(path_text, policy) as opened:
         if suffix == ".npy":
-            return _load_npy(path, path_text)
-        raw = path.read_bytes()
-    except DataFileError:
-        raise
-    except OSError as exc:
-        raise DataFileError(f"cannot load '{path_text}': {exc.strerror or exc}") from None
-    text = _decode_text(raw, path_text)
+            return read_npy(opened, shown, max_elements)
+        raw = opened.read_all()
+    text = _decode_text(raw, shown)
+    del raw  # the text alone is enough; a 64 MiB file need not be held twice
     if suffix == ".json":
-        return _parse_json(text, path_text)
-    return _parse_table(text, path_text, comma_only=suffix == ".csv")
+        return _parse_json(text, shown, max_elements)
+    return _parse_table(text, shown, comma_only=suffix == ".csv", max_elements=max_elements)
 
 
-def _load_npy(path: Path, path_text: str) -> np.ndarray:
-    with path.open("rb") as handle:
-        magic = handle.read(6)
-    if magic != b"\x93NUMPY":
-        hint = None
-        if magic[:1] == b"\x80":
-            hint = "the file looks like a Python pickle; gradcalc never unpickles files"
+def _decode_text(raw: bytes, shown: str) -> str:
+    zero = raw.find(b"\x00", 0, _BINARY_PROBE)
+    if zero >= 0:
         raise DataFileError(
-            f"cannot load '{path_text}': not a valid .npy file (no NUMPY header)", hint=hint
-        )
-    try:
-        array = np.load(path, allow_pickle=False)
-    except ValueError as exc:
-        if "pickle" in str(exc).lower():
-            raise DataFileError(
-                f"refusing to load '{path_text}': it holds pickled Python objects",
-                hint="gradcalc never unpickles files; save plain numeric arrays "
-                "(np.save with a float or int array)",
-            ) from None
-        raise DataFileError(f"cannot load '{path_text}': not a valid .npy file ({exc})") from None
-    except (OSError, EOFError) as exc:
-        raise DataFileError(f"cannot load '{path_text}': not a valid .npy file ({exc})") from None
-    if not isinstance(array, np.ndarray):
-        raise DataFileError(f"cannot load '{path_text}': not a single .npy array")
-    if array.dtype.kind not in "biuf":
-        raise DataFileError(
-            f"cannot load '{path_text}': its dtype {array.dtype} is not numeric",
-            hint="save a float or int array",
-        )
-    return np.array(array, dtype=np.float64)
-
-
-def _decode_text(raw: bytes, path_text: str) -> str:
-    if b"\x00" in raw[:65536]:
-        raise DataFileError(
-            f"cannot load '{path_text}': it looks like a binary file, not text",
+            f"cannot load '{shown}': it looks like a binary file, not text "
+            f"(a zero byte at {byte_position(raw, zero)})",
             hint="text formats (.csv, .txt, .json) must be UTF-8 text; use .npy for binary arrays",
         )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataFileError(
-            f"cannot load '{path_text}': it is not UTF-8 text "
-            f"(invalid byte {raw[exc.start]:#04x} at offset {exc.start})",
+            f"cannot load '{shown}': it is not UTF-8 text "
+            f"(an invalid byte at {byte_position(raw, exc.start)})",
             hint="save the file as UTF-8",
         ) from None
 
 
-def _parse_number(token: str) -> float:
-    value = float(token)  # accepts nan, inf, 1e-3; raises ValueError otherwise
-    return value
+def _lines(text: str):
+    """(line number, line) without building a list of every line (a 64 MiB file of short lines
+    would be millions of string objects at once)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    start, number, end_of_text = 0, 1, len(text)
+    while start < end_of_text:
+        end = text.find("\n", start)
+        if end < 0:
+            end = end_of_text
+        yield number, text[start:end]
+        start, number = end + 1, number + 1
 
 
-def _parse_table(text: str, path_text: str, *, comma_only: bool) -> np.ndarray:
-    rows: list[list[float]] = []
-    row_lines: list[int] = []
-    for line_no, line in enumerate(text.splitlines(), start=1):
+def _parse_table(text: str, shown: str, *, comma_only: bool, max_elements: int) -> np.ndarray:
+    values = array("d")  # 8 bytes a value, not a list of Python floats
+    width = 0
+    first_line = 0
+    seen_content = False
+    for line_no, line in _lines(text):
         if not comma_only:
             line = line.split("#", 1)[0]
         stripped = line.strip()
@@ -111,66 +107,86 @@ def _parse_table(text: str, path_text: str, *, comma_only: bool) -> np.ndarray:
             cells = [c.strip().strip('"').strip() for c in stripped.split(",")]
         else:
             cells = stripped.replace(",", " ").split()
-        try:
-            values = [_parse_number(c) for c in cells]
-        except ValueError:
-            if not rows and comma_only and line_no == _first_content_line(text):
+        row = _parse_row(cells)
+        if isinstance(row, int):
+            if comma_only and not seen_content:
+                seen_content = True
                 continue  # a header row
-            bad = next(c for c in cells if not _is_number(c))
             raise DataFileError(
-                f"cannot load '{path_text}': line {line_no}: '{bad[:40]}' is not a number"
-            ) from None
-        if rows and len(values) != len(rows[0]):
+                f"cannot load '{shown}': line {line_no}: {short_quote(cells[row])} is not a number "
+                f"(value {row + 1} on the line)"
+            )
+        seen_content = True
+        if first_line and len(row) != width:
             raise DataFileError(
-                f"cannot load '{path_text}': line {line_no} has {len(values)} values, "
-                f"line {row_lines[0]} has {len(rows[0])}",
+                f"cannot load '{shown}': line {line_no} has {len(row)} values, "
+                f"line {first_line} has {width}",
                 hint="every row must have the same number of values",
             )
-        rows.append(values)
-        row_lines.append(line_no)
-    if not rows:
-        raise DataFileError(f"cannot load '{path_text}': the file holds no numbers")
-    array = np.array(rows, dtype=np.float64)
+        if not first_line:
+            first_line, width = line_no, len(row)
+        if len(values) + len(row) > max_elements:
+            raise _too_many(shown, max_elements)
+        values.extend(row)
+    if not first_line:
+        raise DataFileError(f"cannot load '{shown}': the file holds no numbers")
+    result = np.frombuffer(values, dtype=np.float64).reshape(-1, width).copy()
     # As np.loadtxt: a single row or a single column reads as a 1-D array.
-    if array.shape[0] == 1 or array.shape[1] == 1:
-        array = array.reshape(-1)
-        if array.size == 1:
-            array = array.reshape(())
-    return array
+    if result.shape[0] == 1 or result.shape[1] == 1:
+        result = result.reshape(-1)
+        if result.size == 1:
+            result = result.reshape(())
+    return result
 
 
-def _first_content_line(text: str) -> int:
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            return line_no
-    return 0
+def _parse_row(cells: list[str]) -> list[float] | int:
+    """The row's numbers, or the index of the first cell that is not a number."""
+    row = []
+    for index, cell in enumerate(cells):
+        try:
+            row.append(float(cell))  # accepts nan, inf, 1e-3
+        except ValueError:
+            return index
+    return row
 
 
-def _is_number(token: str) -> bool:
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True
+def _too_many(shown: str, max_elements: int) -> LimitError:
+    return LimitError(
+        f"cannot load '{shown}': it holds more than {max_elements:,} values, the element limit",
+        hint="raise the limit with --max-elements",
+    )
 
 
-def _parse_json(text: str, path_text: str) -> np.ndarray:
+def _parse_json(text: str, shown: str, max_elements: int) -> np.ndarray:
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
         detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
         where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
-        raise DataFileError(f"cannot load '{path_text}': invalid JSON: {detail}{where}") from None
-    return nested_numbers_to_array(data, what=f"'{path_text}'", error=DataFileError)
+        raise DataFileError(f"cannot load '{shown}': invalid JSON: {detail}{where}") from None
+    return nested_numbers_to_array(
+        data, what=f"'{shown}'", error=DataFileError, max_elements=max_elements
+    )
 
 
 MAX_DIMENSIONS = 64
 """numpy's limit on the number of dimensions of an array (PyTorch's too)."""
 
 
-def nested_numbers_to_array(data, *, what: str, error=DataFileError) -> np.ndarray:
-    """A number or a regular nested list of numbers as a float64 array, else ``error``."""
+def nested_numbers_to_array(
+    data, *, what: str, error=DataFileError, max_elements: int | None = None
+) -> np.ndarray:
+    """A number or a regular nested list of numbers as a float64 array, else ``error``.
+
+    With ``max_elements``, more values than that is a ``LimitError`` raised before the array is
+    built."""
     shape = _regular_shape(data, what, error)
+    if max_elements is not None and math.prod(shape) > max_elements:
+        raise LimitError(
+            f"cannot make a tensor from {what}: it holds more than {max_elements:,} values, "
+            "the element limit",
+            hint="raise the limit with --max-elements",
+        )
     flat: list[float] = []
     stack = [data]
     while stack:  # iterative: deeply nested input must not hit the recursion limit
@@ -223,7 +239,7 @@ def _describe(item) -> str:
     if item is None:
         return "null"
     if isinstance(item, str):
-        return repr(item[:40])
+        return short_quote(item)
     if isinstance(item, bool):
         return repr(item).lower()
     if isinstance(item, dict):
