@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 
+import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
-from gradcalc.errors import DataFileError
+from gradcalc.errors import DataFileError, LimitError
 from gradcalc.files import FilePolicy
-from gradcalc.interpreter.loading import load_array
+from gradcalc.interpreter.jsonnumbers import parse_json_numbers
+from gradcalc.interpreter.loading import load_array, nested_numbers_to_array
 
 
 def load(path):
@@ -181,3 +185,139 @@ def test_npy_later_format_versions(tmp_path, version):
     with path.open("wb") as handle:
         npy_format.write_array(handle, array, version=version)
     np.testing.assert_array_equal(load(path), array)
+
+
+# ---- .json: the streaming parser reads what json.loads reads ----------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=20,
+)
+
+
+def _through_json_loads(text: str):
+    """What the json module and the list checker make of ``text`` (the reference)."""
+    try:
+        return nested_numbers_to_array(json.loads(text), what="x", error=DataFileError)
+    except DataFileError:
+        return None
+
+
+def _streamed(text: str):
+    try:
+        return parse_json_numbers(text, "x.json", 10**6)
+    except DataFileError:
+        return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=json_values, indent=st.sampled_from([None, 0, 2]))
+def test_json_parser_agrees_with_json_loads(value, indent):
+    text = json.dumps(value, indent=indent)
+    expected, got = _through_json_loads(text), _streamed(text)
+    assert (expected is None) == (got is None), text
+    if got is not None:
+        assert got.shape == expected.shape
+        np.testing.assert_array_equal(got, expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(array=hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=4, min_side=0)))
+def test_json_regular_arrays_round_trip(array):
+    # JSON cannot tell (0,) from (0, 3): an empty list has no inner lists to show their length.
+    assume(array.size > 0 or array.ndim <= 1)
+    got = parse_json_numbers(json.dumps(array.tolist()), "x.json", 10**6)
+    assert got.shape == array.shape
+    np.testing.assert_array_equal(got, array)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "invalid JSON: a value was expected (line 1, column 1)"),
+        ("[1, 2,]", "invalid JSON: a value was expected (line 1, column 7)"),
+        ("[1 2]", "invalid JSON: ',' or ']' was expected (line 1, column 4)"),
+        ("[1, 2]]", "unexpected text after the value (line 1, column 7)"),
+        ("[[1, 2],\n [3]]", "ragged nested lists (lengths [1, 2] at depth 1) (line 2, column 4)"),
+        ("[[1], 2]", "numbers and lists mixed at depth 1 (line 1, column 7)"),
+        ('[1, "' + "y" * 40 + '"]', "'yyyyyyyyyyyyyyyy...' is not a number (line 1, column 5)"),
+        ("[true]", "true is not a number"),
+        ("[1, {}]", "an object is not a number"),
+        ("1" * 400, "an integer is too large"),
+        ("[" * 65 + "]" * 65, "more than 64 nested levels of JSON lists"),
+    ],
+)
+def test_json_error_positions(text, message):
+    with pytest.raises(DataFileError) as info:
+        parse_json_numbers(text, "x.json", 10**6)
+    assert message in info.value.message
+
+
+def test_json_nan_infinity_and_deep_but_allowed_nesting():
+    got = parse_json_numbers("[NaN, Infinity, -Infinity, -0.0, 1e400]", "x.json", 10)
+    assert np.isnan(got[0]) and list(got[1:]) == [np.inf, -np.inf, 0.0, np.inf]
+    assert parse_json_numbers("[" * 64 + "1" + "]" * 64, "x.json", 10).shape == (1,) * 64
+
+
+def test_json_long_rows_and_limits():
+    row = list(range(10_000))
+    text = json.dumps([row, row[::-1]])
+    got = parse_json_numbers(text, "x.json", 10**6)
+    assert got.shape == (2, 10_000) and got[1, 0] == 9_999.0
+    assert parse_json_numbers("[1, 2, NaN, 3]", "x.json", 10).shape == (4,)
+    with pytest.raises(LimitError, match="more than 19,999 values"):
+        parse_json_numbers(text, "x.json", 19_999)
+    with pytest.raises(DataFileError, match=r"',' or '\]' was expected \(line 1, column 7\)"):
+        parse_json_numbers("[1, 2 3]", "x.json", 10)
+    with pytest.raises(DataFileError, match="an integer is too large"):
+        parse_json_numbers("[1, " + "9" * 400 + "]", "x.json", 10)
+
+
+# ---- .csv/.txt: whole blocks of plain rows read at once give what line by line gives ---------
+
+table_cells = st.one_of(
+    st.floats(allow_nan=False).map(repr),
+    st.integers(-1000, 1000).map(str),
+    st.sampled_from(["", " 7 ", '"3"', "x", "nan", "-inf", "1e-3", "# c", "1,", "  "]),
+)
+table_lines = st.lists(
+    st.lists(table_cells, min_size=1, max_size=4).map(lambda cells: ",".join(cells)),
+    max_size=12,
+)
+
+
+def _read_table(path, *, blocks: bool, monkeypatch):
+    from gradcalc.interpreter import loading
+
+    with monkeypatch.context() as patch:
+        patch.setattr(loading, "_BLOCK", 8)  # many small blocks, each tried on the fast path
+        if not blocks:
+            patch.setattr(loading._Table, "read_block", lambda self, lines: False)
+        try:
+            return load(path)
+        except DataFileError as error:
+            return error.message
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    lines=table_lines,
+    suffix=st.sampled_from([".csv", ".txt"]),
+    repeat=st.integers(1, 5),
+    ending=st.sampled_from(["\n", "\r\n", ""]),
+)
+def test_block_reading_matches_line_reading(tmp_path, monkeypatch, lines, suffix, repeat, ending):
+    path = tmp_path / f"t{suffix}"
+    path.write_text(ending.join(lines * repeat) + ending, newline="")
+    fast = _read_table(path, blocks=True, monkeypatch=monkeypatch)
+    slow = _read_table(path, blocks=False, monkeypatch=monkeypatch)
+    if isinstance(slow, str):
+        assert fast == slow
+    else:
+        assert isinstance(fast, np.ndarray) and fast.shape == slow.shape
+        np.testing.assert_array_equal(fast, slow)

@@ -11,8 +11,6 @@ at most a short quoted cell, never a whole line.
 
 from __future__ import annotations
 
-import json
-import math
 from array import array
 from pathlib import PurePath
 
@@ -20,10 +18,12 @@ import numpy as np
 
 from gradcalc.errors import DataFileError, LimitError
 from gradcalc.files import FilePolicy, byte_position, open_data, short_quote, show_path
+from gradcalc.interpreter.jsonnumbers import parse_json_numbers
 from gradcalc.interpreter.npyfile import read_npy
 
 SUFFIXES = (".npy", ".csv", ".txt", ".json")
 _BINARY_PROBE = 65536
+_BLOCK = 1 << 20
 
 
 def load_array(
@@ -56,7 +56,7 @@ def load_array(
     text = _decode_text(raw, shown)
     del raw  # the text alone is enough; a 64 MiB file need not be held twice
     if suffix == ".json":
-        return _parse_json(text, shown, max_elements)
+        return parse_json_numbers(text, shown, max_elements)
     return _parse_table(text, shown, comma_only=suffix == ".csv", max_elements=max_elements)
 
 
@@ -78,65 +78,120 @@ def _decode_text(raw: bytes, shown: str) -> str:
         ) from None
 
 
-def _lines(text: str):
-    """(line number, line) without building a list of every line (a 64 MiB file of short lines
-    would be millions of string objects at once)."""
+def _blocks(text: str):
+    """(number of the first line, lines) for blocks of about 1 MiB: never a list of every line
+    at once (a 64 MiB file of short lines would be millions of string objects)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    start, number, end_of_text = 0, 1, len(text)
+    number, start, end_of_text = 1, 0, len(text)
     while start < end_of_text:
-        end = text.find("\n", start)
+        end = text.find("\n", min(start + _BLOCK, end_of_text))
         if end < 0:
             end = end_of_text
-        yield number, text[start:end]
-        start, number = end + 1, number + 1
+        lines = text[start:end].split("\n")
+        yield number, lines
+        number += len(lines)
+        start = end + 1
 
 
 def _parse_table(text: str, shown: str, *, comma_only: bool, max_elements: int) -> np.ndarray:
-    values = array("d")  # 8 bytes a value, not a list of Python floats
-    width = 0
-    first_line = 0
-    seen_content = False
-    for line_no, line in _lines(text):
-        if not comma_only:
+    table = _Table(shown, comma_only, max_elements)
+    for first_number, lines in _blocks(text):
+        if not table.read_block(lines):
+            for number, line in enumerate(lines, start=first_number):
+                table.read_line(number, line)
+    return table.result()
+
+
+class _Table:
+    """Rows of numbers gathered into one flat buffer (8 bytes a value, not a Python float)."""
+
+    def __init__(self, shown: str, comma_only: bool, max_elements: int):
+        self.shown = shown
+        self.comma_only = comma_only
+        self.max_elements = max_elements
+        self.values = array("d")
+        self.width = 0
+        self.first_line = 0
+        self.seen_content = False
+
+    def read_block(self, lines: list[str]) -> bool:
+        """A block of plain rows of the known width, read at once; False (nothing read) for
+        anything else (a header, a comment, quotes, a blank line, a bad cell), which the
+        line-by-line path then reads or reports with its line number."""
+        while lines and not lines[-1]:
+            lines = lines[:-1]  # the end of the file
+        if not self.first_line or not lines:
+            return False
+        if self.comma_only:
+            if any('"' in line or line.count(",") + 1 != self.width for line in lines):
+                return False
+            cells = ",".join(lines).split(",")
+        else:
+            if any("#" in line for line in lines):
+                return False
+            cells = " ".join(lines).replace(",", " ").split()
+            if len(cells) != self.width * len(lines) or any(
+                len(line.replace(",", " ").split()) != self.width for line in lines
+            ):
+                return False
+        if not all(cell.strip() for cell in cells):
+            return False
+        try:
+            block = array("d", map(float, cells))
+        except ValueError:
+            return False
+        self._add(block)
+        return True
+
+    def read_line(self, number: int, line: str) -> None:
+        if not self.comma_only and "#" in line:
             line = line.split("#", 1)[0]
         stripped = line.strip()
         if not stripped:
-            continue
-        if comma_only:
-            cells = [c.strip().strip('"').strip() for c in stripped.split(",")]
-        else:
-            cells = stripped.replace(",", " ").split()
-        row = _parse_row(cells)
+            return
+        cells = stripped.split(",") if self.comma_only else stripped.replace(",", " ").split()
+        try:
+            row = list(map(float, cells))  # float() strips whitespace itself; nan, inf, 1e-3
+        except ValueError:
+            if self.comma_only:  # quoted cells, as spreadsheets write them
+                cells = [c.strip().strip('"').strip() for c in cells]
+            row = _parse_row(cells)
         if isinstance(row, int):
-            if comma_only and not seen_content:
-                seen_content = True
-                continue  # a header row
+            if self.comma_only and not self.seen_content:
+                self.seen_content = True
+                return  # a header row
             raise DataFileError(
-                f"cannot load '{shown}': line {line_no}: {short_quote(cells[row])} is not a number "
-                f"(value {row + 1} on the line)"
+                f"cannot load '{self.shown}': line {number}: {short_quote(cells[row])} "
+                f"is not a number (value {row + 1} on the line)"
             )
-        seen_content = True
-        if first_line and len(row) != width:
+        self.seen_content = True
+        if self.first_line and len(row) != self.width:
             raise DataFileError(
-                f"cannot load '{shown}': line {line_no} has {len(row)} values, "
-                f"line {first_line} has {width}",
+                f"cannot load '{self.shown}': line {number} has {len(row)} values, "
+                f"line {self.first_line} has {self.width}",
                 hint="every row must have the same number of values",
             )
-        if not first_line:
-            first_line, width = line_no, len(row)
-        if len(values) + len(row) > max_elements:
-            raise _too_many(shown, max_elements)
-        values.extend(row)
-    if not first_line:
-        raise DataFileError(f"cannot load '{shown}': the file holds no numbers")
-    result = np.frombuffer(values, dtype=np.float64).reshape(-1, width).copy()
-    # As np.loadtxt: a single row or a single column reads as a 1-D array.
-    if result.shape[0] == 1 or result.shape[1] == 1:
-        result = result.reshape(-1)
-        if result.size == 1:
-            result = result.reshape(())
-    return result
+        if not self.first_line:
+            self.first_line, self.width = number, len(row)
+        self._add(row)
+
+    def _add(self, row) -> None:
+        if len(self.values) + len(row) > self.max_elements:
+            raise _too_many(self.shown, self.max_elements)
+        self.values.extend(row)
+
+    def result(self) -> np.ndarray:
+        if not self.first_line:
+            raise DataFileError(f"cannot load '{self.shown}': the file holds no numbers")
+        # A view of the buffer (writeable, kept alive by the array): no second copy.
+        result = np.frombuffer(self.values, dtype=np.float64).reshape(-1, self.width)
+        # As np.loadtxt: a single row or a single column reads as a 1-D array.
+        if result.shape[0] == 1 or result.shape[1] == 1:
+            result = result.reshape(-1)
+            if result.size == 1:
+                result = result.reshape(())
+        return result
 
 
 def _parse_row(cells: list[str]) -> list[float] | int:
@@ -157,36 +212,13 @@ def _too_many(shown: str, max_elements: int) -> LimitError:
     )
 
 
-def _parse_json(text: str, shown: str, max_elements: int) -> np.ndarray:
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
-        raise DataFileError(f"cannot load '{shown}': invalid JSON: {detail}{where}") from None
-    return nested_numbers_to_array(
-        data, what=f"'{shown}'", error=DataFileError, max_elements=max_elements
-    )
-
-
 MAX_DIMENSIONS = 64
 """numpy's limit on the number of dimensions of an array (PyTorch's too)."""
 
 
-def nested_numbers_to_array(
-    data, *, what: str, error=DataFileError, max_elements: int | None = None
-) -> np.ndarray:
-    """A number or a regular nested list of numbers as a float64 array, else ``error``.
-
-    With ``max_elements``, more values than that is a ``LimitError`` raised before the array is
-    built."""
+def nested_numbers_to_array(data, *, what: str, error=DataFileError) -> np.ndarray:
+    """A number or a regular nested list of numbers as a float64 array, else ``error``."""
     shape = _regular_shape(data, what, error)
-    if max_elements is not None and math.prod(shape) > max_elements:
-        raise LimitError(
-            f"cannot make a tensor from {what}: it holds more than {max_elements:,} values, "
-            "the element limit",
-            hint="raise the limit with --max-elements",
-        )
     flat: list[float] = []
     stack = [data]
     while stack:  # iterative: deeply nested input must not hit the recursion limit
@@ -239,7 +271,7 @@ def _describe(item) -> str:
     if item is None:
         return "null"
     if isinstance(item, str):
-        return short_quote(item)
+        return repr(item[:40])
     if isinstance(item, bool):
         return repr(item).lower()
     if isinstance(item, dict):
