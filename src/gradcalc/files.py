@@ -105,7 +105,7 @@ class FilePolicy:
         except OSError:
             pass  # a deleted working directory: nothing is readable under it
         if script is not None and script != "-":
-            roots.append(os.path.dirname(os.path.abspath(script)))
+            roots.append(_directory_of(script))
         allowed = tuple(_checked_allow_read(d) for d in allow_read)
         return cls(
             roots=tuple(roots),
@@ -115,7 +115,7 @@ class FilePolicy:
 
     def with_script(self, script: str) -> FilePolicy:
         """This policy plus ``script``'s directory as a root (a script loaded later)."""
-        return replace(self, roots=(*self.roots, os.path.dirname(os.path.abspath(script))))
+        return replace(self, roots=(*self.roots, _directory_of(script)))
 
     @property
     def readable_directories(self) -> tuple[str, ...]:
@@ -128,7 +128,13 @@ class FilePolicy:
 
 
 def _resolve_directory(path: str) -> str:
-    return os.path.realpath(os.path.abspath(os.fspath(path)))
+    # realpath alone, not after abspath: abspath would fold "link/.." before the link is seen.
+    return os.path.realpath(os.fspath(path))
+
+
+def _directory_of(script: str) -> str:
+    """The directory holding ``script`` (resolved with the policy's other paths)."""
+    return os.path.dirname(os.path.join(os.getcwd(), os.fspath(script)))
 
 
 def _checked_allow_read(directory: str) -> str:
@@ -420,11 +426,47 @@ def read_program(path: str, policy: FilePolicy, *, command_line: bool = True) ->
         raise fail(refusal.reason, refusal.hint) from None
     with OpenedFile(fd, info.st_size, policy.max_bytes, fail) as opened:
         raw = opened.read_all()
+    return _program_text(raw, fail, "not a UTF-8 text file")
+
+
+def read_program_stream(stream, policy: FilePolicy, name: str = "stdin") -> str:
+    """A program read from ``stream`` (stdin for ``-f -``, ``-`` or a pipe): at most
+    ``policy.max_bytes``, then decoded as ``read_program`` does. ``cat /dev/zero | gradcalc``
+    is refused once the limit is read instead of filling memory. A text stream (a test
+    harness's) is accepted as it is."""
+
+    def fail(reason: str, hint: str | None = None) -> UsageError:
+        return UsageError(f"cannot read {name}: {reason}", hint=hint)
+
+    source = getattr(stream, "buffer", stream)
+    parts: list = []
+    total = 0
+    while True:
+        try:
+            chunk = source.read(min(_READ_CHUNK, policy.max_bytes + 1 - total))
+        except OSError as exc:
+            raise fail(_os_reason(exc)) from None
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+        if total > policy.max_bytes:
+            raise fail(
+                f"more than {bytes_text(policy.max_bytes)}",
+                hint="raise the limit with --max-file-bytes",
+            )
+    if parts and isinstance(parts[0], str):
+        text = "".join(parts).removeprefix("\ufeff")
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _program_text(b"".join(parts), fail, "not UTF-8 text")
+
+
+def _program_text(raw: bytes, fail: Callable[..., GradcalcError], not_utf8: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise fail(
-            f"not a UTF-8 text file (an invalid byte at {byte_position(raw, exc.start)})",
+            f"{not_utf8} (an invalid byte at {byte_position(raw, exc.start)})",
             hint="gradcalc scripts are plain UTF-8 text",
         ) from None
     # As Python's text mode: Windows and old Mac line ends are plain newlines.

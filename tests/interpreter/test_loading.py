@@ -321,3 +321,50 @@ def test_block_reading_matches_line_reading(tmp_path, monkeypatch, lines, suffix
     else:
         assert isinstance(fast, np.ndarray) and fast.shape == slow.shape
         np.testing.assert_array_equal(fast, slow)
+
+
+# ---- the .npy header literal -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }          \n",
+            {"descr": "<f8", "fortran_order": False, "shape": (2, 3)},
+        ),
+        ('{"descr": "|u1", "fortran_order": True, "shape": ()}', None),
+        ("{'shape': (3L, 4L), 'descr': '>i4', 'fortran_order': False}", None),  # Python 2 longs
+        ("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (5,)}", None),
+        ("{'shape': (7)}", {"shape": 7}),  # (7) is 7, as in Python
+    ],
+)
+def test_npy_header_literals(text, value):
+    from gradcalc.interpreter.npyfile import parse_header
+
+    parsed = parse_header(text)
+    assert isinstance(parsed, dict)
+    if value is not None:
+        assert parsed == value
+    if "3L" in text:
+        assert parsed["shape"] == (3, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "offset"),
+    [
+        ("{'descr': np.float64}", 10),
+        ("{'a': 1.5}", 7),
+        ("{'a': -1}", 6),
+        ("{'a': 'x\\n'}", 6),
+        ("{'a': 1} {}", 9),
+        ("{'a' 1}", 5),
+        ("{1: 2}", 1),
+    ],
+)
+def test_npy_header_non_literals_are_refused_with_a_position(text, offset):
+    from gradcalc.interpreter.npyfile import HeaderError, parse_header
+
+    with pytest.raises(HeaderError) as info:
+        parse_header(text)
+    assert info.value.offset == offset
