@@ -297,7 +297,7 @@ def _read_table(path, *, blocks: bool, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(loading, "_BLOCK", 8)  # many small blocks, each tried on the fast path
         if not blocks:
-            patch.setattr(loading._Table, "read_block", lambda self, lines: False)
+            patch.setattr(loading._Table, "read_block", lambda self, block: False)
         try:
             return load(path)
         except DataFileError as error:

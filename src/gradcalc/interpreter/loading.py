@@ -16,6 +16,7 @@ from pathlib import PurePath
 
 import numpy as np
 
+from gradcalc.autograd.settings import get_max_elements
 from gradcalc.errors import DataFileError, LimitError
 from gradcalc.files import FilePolicy, byte_position, open_data, short_quote, show_path
 from gradcalc.interpreter.jsonnumbers import parse_json_numbers
@@ -39,8 +40,6 @@ def load_array(
     if policy is None:
         policy = FilePolicy.for_run()
     if max_elements is None:
-        from gradcalc.autograd.settings import get_max_elements
-
         max_elements = get_max_elements()
     shown = show_path(path_text) if isinstance(path_text, str) else repr(path_text)
     suffix = PurePath(path_text).suffix.lower() if isinstance(path_text, str) else ""
@@ -79,8 +78,8 @@ def _decode_text(raw: bytes, shown: str) -> str:
 
 
 def _blocks(text: str):
-    """(number of the first line, lines) for blocks of about 1 MiB: never a list of every line
-    at once (a 64 MiB file of short lines would be millions of string objects)."""
+    """(number of its first line, text) for blocks of whole lines of about 1 MiB: never a list
+    of every line at once (a 64 MiB file of short lines would be millions of string objects)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     number, start, end_of_text = 1, 0, len(text)
@@ -88,17 +87,17 @@ def _blocks(text: str):
         end = text.find("\n", min(start + _BLOCK, end_of_text))
         if end < 0:
             end = end_of_text
-        lines = text[start:end].split("\n")
-        yield number, lines
-        number += len(lines)
+        block = text[start:end]
+        yield number, block
+        number += block.count("\n") + 1
         start = end + 1
 
 
 def _parse_table(text: str, shown: str, *, comma_only: bool, max_elements: int) -> np.ndarray:
     table = _Table(shown, comma_only, max_elements)
-    for first_number, lines in _blocks(text):
-        if not table.read_block(lines):
-            for number, line in enumerate(lines, start=first_number):
+    for first_number, block in _blocks(text):
+        if not table.read_block(block):
+            for number, line in enumerate(block.split("\n"), start=first_number):
                 table.read_line(number, line)
     return table.result()
 
@@ -115,33 +114,33 @@ class _Table:
         self.first_line = 0
         self.seen_content = False
 
-    def read_block(self, lines: list[str]) -> bool:
+    def read_block(self, block: str) -> bool:
         """A block of plain rows of the known width, read at once; False (nothing read) for
         anything else (a header, a comment, quotes, a blank line, a bad cell), which the
         line-by-line path then reads or reports with its line number."""
-        while lines and not lines[-1]:
-            lines = lines[:-1]  # the end of the file
-        if not self.first_line or not lines:
+        block = block.rstrip("\n")  # blank lines at the end of the file
+        if not self.first_line or not block or "\n\n" in block:
             return False
+        lines = block.split("\n")
         if self.comma_only:
-            if any('"' in line or line.count(",") + 1 != self.width for line in lines):
+            commas = self.width - 1
+            if '"' in block or any(line.count(",") != commas for line in lines):
                 return False
-            cells = ",".join(lines).split(",")
+            cells = block.replace("\n", ",").split(",")
         else:
-            if any("#" in line for line in lines):
+            if "#" in block:
                 return False
-            cells = " ".join(lines).replace(",", " ").split()
+            cells = block.replace(",", " ").split()
             if len(cells) != self.width * len(lines) or any(
                 len(line.replace(",", " ").split()) != self.width for line in lines
             ):
                 return False
-        if not all(cell.strip() for cell in cells):
-            return False
         try:
-            block = array("d", map(float, cells))
+            # float() strips the whitespace around a cell and refuses an empty or blank one.
+            values = array("d", map(float, cells))
         except ValueError:
             return False
-        self._add(block)
+        self._add(values)
         return True
 
     def read_line(self, number: int, line: str) -> None:
@@ -151,6 +150,8 @@ class _Table:
         if not stripped:
             return
         cells = stripped.split(",") if self.comma_only else stripped.replace(",", " ").split()
+        if not cells:
+            return  # a .txt line of nothing but commas holds no values
         try:
             row = list(map(float, cells))  # float() strips whitespace itself; nan, inf, 1e-3
         except ValueError:
