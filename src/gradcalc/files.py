@@ -38,9 +38,9 @@ from gradcalc.errors import DataFileError, GradcalcError, UsageError
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
 """64 MiB: a .npy of 8 million float64 values (a 2,896 x 2,896 matrix, more than a terminal
 calculator shows) loads in a fraction of a second, and the text file with the most values per
-byte (one-digit CSV or JSON) still loads within about 400 MB of memory (bench/bench_files.py).
-Beyond that a text file costs tens of seconds; a larger file is refused before it is read, and
-``--max-file-bytes`` raises the limit."""
+byte (one-digit CSV or JSON) still loads within about 400 MB of memory, though it takes 10 to
+30 seconds, which is why the limit is not higher (bench/bench_files.py). A larger file is
+refused before it is read; ``--max-file-bytes`` raises the limit."""
 
 MAX_PATH_BYTES = 4095
 """Linux's PATH_MAX (4096) less the terminating NUL: a longer name can never be opened."""
