@@ -495,7 +495,9 @@ def open_data(path: str, policy: FilePolicy) -> OpenedFile:
             info = os.stat(resolved)
         except OSError as exc:
             raise _Refusal(_os_reason(exc)) from None
-        _check_regular(info, policy.max_bytes, kind_hint="load() reads regular files only")
+        _check_regular(
+            info, policy.max_bytes, kind_hint="data files must be regular files, not pipes"
+        )
         fd = _open_checked(resolved, info, policy.max_bytes, walk=True)
     except _Refusal as refusal:
         raise fail(refusal.reason, refusal.hint) from None
@@ -528,6 +530,6 @@ def _confined(path_text: str, policy: FilePolicy) -> str:
     how = "it leads through a symbolic link to a place" if through_link else "it is"
     raise _Refusal(
         f"{how} outside the directories gradcalc may read ({where})",
-        hint="load() reads files under the working directory and the script's directory; "
+        hint="data files are read under the working directory and the script's directory; "
         "allow another directory with --allow-read DIR",
     )
