@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from gradcalc.autograd import registry
 from gradcalc.interpreter import Session
-from gradcalc.interpreter import builtins as B
-from gradcalc.interpreter.evaluator import TENSOR_ATTRIBUTES
+from gradcalc.interpreter.attributes import TENSOR_PROPERTIES
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "language.md"
@@ -67,12 +67,16 @@ def test_doc_example(index):
 def test_every_builtin_method_and_attribute_is_documented_with_an_example():
     code = "\n".join(source for source, _ in _examples())
     missing = [
-        name for name in B.function_names() if not re.search(rf"\b{re.escape(name)}\(", code)
+        name
+        for name in registry.FUNCTIONS["torch"]
+        if not re.search(rf"\b{re.escape(name)}\(", code)
     ]
     missing += [
-        f".{name}()" for name in B.method_names() if not re.search(rf"\.{re.escape(name)}\(", code)
+        f".{name}()"
+        for name in registry.METHODS
+        if not re.search(rf"\.{re.escape(name)}\(", code)
     ]
-    missing += [f".{attr}" for attr in TENSOR_ATTRIBUTES if not re.search(rf"\.{attr}\b", code)]
+    missing += [f".{attr}" for attr in TENSOR_PROPERTIES if not re.search(rf"\.{attr}\b", code)]
     for op in [
         "+",
         "-",

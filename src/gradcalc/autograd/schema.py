@@ -196,6 +196,26 @@ def _tensor(value):
 
     if type(value) is Tensor:
         return value
+    return _lenient(value)
+
+
+def _lenient(value):
+    """In gradcalc's own language, numbers and number lists stand for tensors."""
+    from gradcalc.autograd.settings import STATE
+
+    if STATE.lenient and isinstance(value, list | tuple | int | float) and not isinstance(value, bool):
+        from gradcalc.autograd.ops.constructors import data_array
+        from gradcalc.autograd.tensor import make_tensor
+
+        try:
+            array = data_array(value)
+        except Exception:  # noqa: BLE001 - not tensor data: the usual type error
+            raise _Mismatch() from None
+        if array.dtype.kind in "iub":
+            from gradcalc.autograd import dtypes
+
+            array = array.astype(dtypes.DEFAULTS.float.np)
+        return make_tensor(array)
     raise _Mismatch()
 
 
@@ -206,7 +226,7 @@ def _tensor_or_scalar(value):
         return value
     if isinstance(value, np.generic) and value.dtype.kind in "biuf":
         return value.item()
-    raise _Mismatch()
+    return _lenient(value)
 
 
 def _tensor_list(value):
@@ -214,6 +234,10 @@ def _tensor_list(value):
 
     if isinstance(value, list | tuple) and all(type(v) is Tensor for v in value):
         return tuple(value)
+    from gradcalc.autograd.settings import STATE
+
+    if STATE.lenient and isinstance(value, list | tuple):
+        return tuple(_tensor(v) for v in value)
     raise _Mismatch()
 
 

@@ -24,6 +24,7 @@ class _State:
         "grad_enabled",
         "inference",
         "inplace_seen",
+        "lenient",
         "max_elements",
         "max_work",
         "observer",
@@ -43,6 +44,8 @@ class _State:
         # Set by the first in-place change of any tensor: until then no saved value can
         # have changed, and backward skips the version checks.
         self.inplace_seen = False
+        # gradcalc's own language: a tensor argument may be given as a list of numbers
+        self.lenient = False
         # Where PyTorch's UserWarnings go: the interpreter shows them beside a statement's
         # output; without one they go to Python's warnings module.
         self.warn_handler = None

@@ -1,9 +1,12 @@
 """gradcalc's own language (a program that does not import torch): a calculator's rules.
 
-- A number list is tensor data (``[[1, 2], [3, 4]] @ x``), in the calculator dtype
+- A number list is tensor data where a tensor is wanted: as an operand
+  (``[[1, 2], [3, 4]] @ x``) or an argument (``relu([-1., 2.])``), in the calculator dtype
   (float64 unless ``--dtype``).
-- A top-level ``name = <number, number list or bare constructor>`` binds a leaf that
-  requires grad (``x = [1., 2.]``, ``w = randn(3, 3)``), unless ``requires_grad=False``.
+- The default dtype is float64 (``--dtype`` changes it): a calculator keeps its precision.
+- A top-level ``name = <float, number list or bare constructor>`` binds a leaf that
+  requires grad (``x = [1., 2.]``, ``w = randn(3, 3)``, ``x = 2.``), unless
+  ``requires_grad=False``; an integer stays a number (``n = 10`` counts).
 - The functions of ``torch`` are also bare names (``mean(z)``, ``exp(x)``); ``sum``,
   ``max``, ``min``, ``abs`` and ``round`` are torch's on tensors and Python's otherwise.
 - ``torch``, ``F`` and ``np`` need no import.
@@ -50,7 +53,7 @@ def leaf_rule(node, value):
     def make_leaf(env):
         result = value(env)
         if type(result) is not Tensor:
-            if not isinstance(result, int | float) or isinstance(result, bool):
+            if isinstance(result, bool) or not isinstance(result, int | float | list):
                 return result
             result = make_tensor(np.array(result, dtype=Settings.dtype.np))
         if result.array.dtype.kind == "f" and result.grad_fn is None:
@@ -65,7 +68,7 @@ def _number_or_list(node) -> bool:
 
     kind = type(node).__name__
     if kind == "Constant":
-        return type(node.value) in (int, float)
+        return type(node.value) is float
     if kind == "UnaryOp" and node.op in "-+":
         return _number_or_list(node.operand)
     return kind == "List" and numeric_literal(node)
@@ -110,6 +113,9 @@ def calculator_builtins(python: dict, modules: dict) -> dict:
     from gradcalc.interpreter.loading_builtin import load
 
     table["load"] = load
+    torch_module = modules["torch"].table
+    for name in ("no_grad", "enable_grad", "set_grad_enabled", "inference_mode"):
+        table[name] = torch_module[name]
     table["true"] = True
     table["false"] = False
     return table

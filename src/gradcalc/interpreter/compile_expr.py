@@ -201,12 +201,16 @@ class ExprCompiler:
         return load_free
 
     def e_List(self, node, scope):
+        return self._sequence(node.elts, scope, list)
+
+    def operand(self, node, scope):
+        """An operator's operand: in gradcalc's own language a number list is tensor data."""
         if self.calculator and numeric_literal(node):
             from gradcalc.interpreter.calculator import literal_tensor
 
             data = literal_data(node)
             return lambda env: literal_tensor(data)
-        return self._sequence(node.elts, scope, list)
+        return self.expr(node, scope)
 
     def e_Tuple(self, node, scope):
         return self._sequence(node.elts, scope, tuple)
@@ -273,8 +277,8 @@ class ExprCompiler:
     # ---- operators ---------------------------------------------------------------------
 
     def e_BinOp(self, node, scope):
-        left = self.expr(node.left, scope)
-        right = self.expr(node.right, scope)
+        left = self.operand(node.left, scope)
+        right = self.operand(node.right, scope)
         op = BINARY[node.op]
         span = node.span
         if node.op == "%":
@@ -295,7 +299,7 @@ class ExprCompiler:
         return binop
 
     def e_UnaryOp(self, node, scope):
-        operand = self.expr(node.operand, scope)
+        operand = self.operand(node.operand, scope)
         op = UNARY[node.op]
         return guarded(lambda env: op(operand(env)), node.span)
 
@@ -324,9 +328,9 @@ class ExprCompiler:
         return guarded(any_of, node.span)
 
     def e_Compare(self, node, scope):
-        left = self.expr(node.left, scope)
+        left = self.operand(node.left, scope)
         ops = [COMPARE[o] for o in node.ops]
-        rights = [self.expr(c, scope) for c in node.comparators]
+        rights = [self.operand(c, scope) for c in node.comparators]
         if len(ops) == 1:
             op, right = ops[0], rights[0]
             return guarded(lambda env: op(left(env), right(env)), node.span)

@@ -172,4 +172,27 @@ def from_native(error: BaseException, span=None) -> GradcalcError:
     hint = None
     if isinstance(error, ZeroDivisionError):
         hint = "tensors divide by zero to inf or nan, as in PyTorch; plain numbers do not"
+    category = _CLASSES.get(kind)
+    if category is not None:
+        return category(message, hint=hint, span=span, kind=kind)
     return RaisedError(kind, message, hint=hint, span=span)
+
+
+def _classes() -> dict:
+    from gradcalc.errors import (
+        ArgumentError,
+        AttributeLookupError,
+        IndexOutOfRange,
+        ValueDomainError,
+    )
+
+    return {
+        "TypeError": ArgumentError,
+        "ValueError": ValueDomainError,
+        "IndexError": IndexOutOfRange,
+        "KeyError": IndexOutOfRange,
+        "AttributeError": AttributeLookupError,
+    }
+
+
+_CLASSES = _classes()

@@ -93,10 +93,15 @@ class Session:
         self._sources: dict[int, str] = {}  # id(tensor) -> the statement that bound it
 
     def _set_builtins(self) -> None:
+        from gradcalc.autograd import dtypes
+
         if self.pytorch_code:
             self.rt.builtins = self._python
             self.rt.calculator = False
+            # PyTorch code starts with PyTorch's default dtype; a calculator keeps float64
+            self.default_dtype = dtypes.float32
         else:
+            self.default_dtype = self.dtype
             from gradcalc.interpreter.calculator import calculator_builtins
 
             self.rt.builtins = calculator_builtins(self._python, self.rt.modules)
@@ -302,44 +307,50 @@ class _RunSettings:
 
     def __enter__(self):
         s = self.session
-        from gradcalc.autograd import random
+        from gradcalc.autograd import dtypes, random
         from gradcalc.interpreter.calculator import Settings
 
         self.saved = (
+            STATE.lenient,
+            dtypes.DEFAULTS.float,
             STATE.max_elements,
             STATE.warn_handler,
             STATE.record_output_grads,
-            sys.getrecursionlimit(),
             Settings.dtype,
             random.default_generator(),
             STATE.observer,
         )
+        dtypes.DEFAULTS.float = s.default_dtype
+        STATE.lenient = s.rt.calculator
         STATE.max_elements = s.max_elements
         STATE.warn_handler = s.rt.warn
         STATE.record_output_grads = s.record_graph
         STATE.observer = s.observer
         Settings.dtype = s.dtype
         random.set_default_generator(s.generator)
-        sys.setrecursionlimit(max(_RECURSION_LIMIT, self.saved[3]))
+        self.recursion_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(_RECURSION_LIMIT, self.recursion_limit))
         self.errstate = np.errstate(all="ignore")
         self.errstate.__enter__()
         return self
 
     def __exit__(self, *exc):
-        from gradcalc.autograd import random
+        from gradcalc.autograd import dtypes, random
         from gradcalc.interpreter.calculator import Settings
 
         self.errstate.__exit__(*exc)
+        self.session.default_dtype = dtypes.DEFAULTS.float  # torch.set_default_dtype lasts
         (
+            STATE.lenient,
+            dtypes.DEFAULTS.float,
             STATE.max_elements,
             STATE.warn_handler,
             STATE.record_output_grads,
-            limit,
             Settings.dtype,
             generator,
             STATE.observer,
         ) = self.saved
-        sys.setrecursionlimit(limit)
+        sys.setrecursionlimit(self.recursion_limit)
         random.set_default_generator(generator)
         return False
 
