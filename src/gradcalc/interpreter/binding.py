@@ -30,7 +30,12 @@ def bind_value(session, name: str, value: str) -> None:
     if value.startswith("@"):
         from gradcalc.interpreter.loading import load_array
 
-        array = np.asarray(load_array(value[1:]), dtype=session.dtype.np)
+        from gradcalc.autograd.settings import get_max_elements
+
+        array = np.asarray(
+            load_array(value[1:], policy=session.file_policy, max_elements=get_max_elements()),
+            dtype=session.dtype.np,
+        )
     else:
         array = _evaluate(session, name, value)
     t = make_tensor(array)

@@ -92,7 +92,7 @@ def _either(name: str, python_fn, torch_fn):
     return call
 
 
-def calculator_builtins(python: dict, modules: dict) -> dict:
+def calculator_builtins(python: dict, modules: dict, rt) -> dict:
     """The bare names of gradcalc's own language, over Python's builtins."""
     table = dict(python)
     torch = registry.FUNCTIONS["torch"]
@@ -110,9 +110,9 @@ def calculator_builtins(python: dict, modules: dict) -> dict:
     table.update(grad=autograd["grad"], backward=autograd["backward"])
     table.update(jacobian=functional["jacobian"], hessian=functional["hessian"])
     table.update(torch=modules["torch"], F=modules["torch.nn.functional"], np=modules["numpy"])
-    from gradcalc.interpreter.loading_builtin import load
+    from gradcalc.interpreter.loading_builtin import make_load
 
-    table["load"] = load
+    table["load"] = make_load(rt)
     torch_module = modules["torch"].table
     for name in ("no_grad", "enable_grad", "set_grad_enabled", "inference_mode"):
         table[name] = torch_module[name]

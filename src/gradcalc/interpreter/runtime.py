@@ -48,6 +48,7 @@ class Runtime:
         "call_depth",
         "deadline",
         "differentiated",
+        "file_policy",
         "filename",
         "labels",
         "observer_label",
@@ -80,6 +81,7 @@ class Runtime:
         self.on_backward = None  # session hook: (tensor, gradient, retain, create, inputs)
         self.modules: dict = {}
         self.builtins: dict = {}  # the names every scope sees (set by the session)
+        self.file_policy = None  # gradcalc.files.FilePolicy (None: the working directory)
         self.labels = None  # node -> Label, for the graph view (observe.py)
         self.observer_label = None  # observe.Observer.label
         self.last_value = None  # the value of the last top-level expression statement

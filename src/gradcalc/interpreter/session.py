@@ -46,6 +46,7 @@ class Session:
         max_steps: int = DEFAULT_MAX_STEPS,
         max_depth: int = DEFAULT_MAX_DEPTH,
         timeout: float | None = None,
+        file_policy=None,
     ):
         from gradcalc.autograd import dtypes
 
@@ -65,6 +66,7 @@ class Session:
         self.python_script = python_script
         self.notebook = notebook and not python_script
         self.limits = (max_steps, max_depth, timeout)
+        self.file_policy = file_policy  # gradcalc.files.FilePolicy for load() and --set @FILE
         self.reset()
 
     # ---- state -------------------------------------------------------------------------
@@ -78,6 +80,7 @@ class Session:
         max_steps, max_depth, timeout = self.limits
         rt = self.rt = Runtime(max_steps=max_steps, max_depth=max_depth, timeout=timeout)
         rt.modules = build_modules()
+        rt.file_policy = self.file_policy
         self._python = make_builtins(rt)
         self.pytorch_code = self.python_script
         self.globals: dict = {}
@@ -104,7 +107,7 @@ class Session:
             self.default_dtype = self.dtype
             from gradcalc.interpreter.calculator import calculator_builtins
 
-            self.rt.builtins = calculator_builtins(self._python, self.rt.modules)
+            self.rt.builtins = calculator_builtins(self._python, self.rt.modules, self.rt)
             self.rt.calculator = True
 
     @property
