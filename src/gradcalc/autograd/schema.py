@@ -130,7 +130,14 @@ class Schema:
             if i is None:
                 i = self.index.get(KEYWORD_ALIASES.get(key, ""))
             if i is None or (key == "self"):
-                raise ArgumentError(f"{self.display}() got an unexpected keyword argument '{key}'")
+                import difflib
+
+                names = [p.public_name for p in self.params] + list(KEYWORD_ALIASES)
+                close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+                raise ArgumentError(
+                    f"{self.display}() got an unexpected keyword argument '{key}'",
+                    hint=f"did you mean '{close[0]}'?" if close else None,
+                )
             if values[i] is not _REQUIRED and i < len(args):
                 raise ArgumentError(f"{self.display}() got multiple values for argument '{key}'")
             values[i] = self._coerce(self.params[i], value, None, method)

@@ -34,7 +34,9 @@ _TENSOR_OR_PYTHON = ("sum", "max", "min", "abs", "round", "pow")
 
 
 def literal_tensor(data) -> Tensor:
-    return make_tensor(np.array(data, dtype=Settings.dtype.np))
+    from gradcalc.autograd.ops.constructors import data_array
+
+    return make_tensor(data_array(data, Settings.dtype))
 
 
 def leaf_rule(node, value):
@@ -55,7 +57,7 @@ def leaf_rule(node, value):
         if type(result) is not Tensor:
             if isinstance(result, bool) or not isinstance(result, int | float | list):
                 return result
-            result = make_tensor(np.array(result, dtype=Settings.dtype.np))
+            result = literal_tensor(result)
         if result.array.dtype.kind == "f" and result.grad_fn is None:
             result._requires_grad = True
         return result
@@ -92,6 +94,70 @@ def _either(name: str, python_fn, torch_fn):
     return call
 
 
+def _single_grad(grad):
+    """``grad(m, x)``: one tensor for one input (PyTorch's ``autograd.grad`` gives a tuple)."""
+
+    def calculator_grad(outputs, inputs, *args, **kwargs):
+        found = grad(outputs, inputs, *args, **kwargs)
+        return found[0] if type(inputs) is Tensor else found
+
+    return calculator_grad
+
+
+def _of_output(functional, of_tensor):
+    """``jacobian(y, x)`` of an output tensor, or PyTorch's ``jacobian(func, inputs)``."""
+
+    def transform(output, inputs, *args, **kwargs):
+        if type(output) is Tensor:
+            return of_tensor(output, inputs)
+        return functional(output, inputs, *args, **kwargs)
+
+    return transform
+
+
+def _jacobian_of_tensor(y, x, create_graph=False):
+    from gradcalc.autograd.api import grad
+    from gradcalc.autograd.declare import F
+    from gradcalc.autograd.settings import check_elements
+
+    check_elements(tuple(y.shape) + tuple(x.shape), "jacobian")
+    rows = []
+    for k in range(y.array.size):
+        seed = np.zeros(y.array.size, dtype=y.array.dtype)
+        seed[k] = 1
+        if y.requires_grad:
+            (g,) = grad([y], [x], [make_tensor(seed.reshape(y.array.shape))], retain_graph=True,
+                        create_graph=create_graph, allow_unused=True)
+        else:
+            g = None
+        rows.append(g if g is not None else make_tensor(np.zeros_like(x.array)))
+    if not rows:
+        return make_tensor(np.zeros(tuple(y.shape) + tuple(x.shape), dtype=x.array.dtype))
+    stacked = F.stack(tuple(rows), 0)
+    return F.reshape(stacked, tuple(y.shape) + tuple(x.shape))
+
+
+def _hessian_of_tensor(f, x):
+    from gradcalc.autograd.api import grad
+
+    (g,) = grad([f], [x], create_graph=True, allow_unused=True)
+    if g is None:
+        return make_tensor(np.zeros(tuple(x.shape) * 2, dtype=x.array.dtype))
+    return _jacobian_of_tensor(g, x)
+
+
+def _zero_grad(rt):
+    def zero_grad():
+        """Zero the ``.grad`` of every leaf bound to a name (``optimizer.zero_grad()``)."""
+        for value in rt.globals.values():
+            if type(value) is Tensor and value._grad is not None:
+                value._grad.array[...] = 0
+        if rt.on_grads_reset is not None:
+            rt.on_grads_reset()
+
+    return zero_grad
+
+
 def calculator_builtins(python: dict, modules: dict, rt) -> dict:
     """The bare names of gradcalc's own language, over Python's builtins."""
     table = dict(python)
@@ -107,8 +173,12 @@ def calculator_builtins(python: dict, modules: dict, rt) -> dict:
         table.setdefault(name, spelling)
     autograd = modules["torch.autograd"].table
     functional = modules["torch.autograd.functional"].table
-    table.update(grad=autograd["grad"], backward=autograd["backward"])
-    table.update(jacobian=functional["jacobian"], hessian=functional["hessian"])
+    table.update(grad=_single_grad(autograd["grad"]), backward=autograd["backward"])
+    table.update(
+        jacobian=_of_output(functional["jacobian"], _jacobian_of_tensor),
+        hessian=_of_output(functional["hessian"], _hessian_of_tensor),
+    )
+    table["zero_grad"] = _zero_grad(rt)
     table.update(torch=modules["torch"], F=modules["torch.nn.functional"], np=modules["numpy"])
     from gradcalc.interpreter.loading_builtin import make_load
 

@@ -50,6 +50,7 @@ class Runtime:
         "differentiated",
         "file_policy",
         "filename",
+        "globals",
         "labels",
         "observer_label",
         "last_value",
@@ -57,6 +58,7 @@ class Runtime:
         "max_steps",
         "modules",
         "on_backward",
+        "on_grads_reset",
         "outputs",
         "source",
         "steps_left",
@@ -79,6 +81,8 @@ class Runtime:
         self.differentiated = False
         self.backward_calls = 0
         self.on_backward = None  # session hook: (tensor, gradient, retain, create, inputs)
+        self.on_grads_reset = None  # session hook: the leaves' gradients were zeroed
+        self.globals: dict = {}  # the program's variables
         self.modules: dict = {}
         self.builtins: dict = {}  # the names every scope sees (set by the session)
         self.file_policy = None  # gradcalc.files.FilePolicy (None: the working directory)

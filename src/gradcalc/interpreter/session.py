@@ -85,8 +85,10 @@ class Session:
         self.pytorch_code = self.python_script
         self.globals: dict = {}
         self.env = Env(self.globals, None, self.globals, rt)
+        rt.globals = self.globals
         self.observer = observe.Observer(self, record_labels=self.record_graph)
         rt.labels = self.observer.labels
+        rt.on_grads_reset = self.observer.grads_reset
         rt.observer_label = self.observer.label
         self._set_builtins()
         self.generator = random.Generator(self.seed)
@@ -248,7 +250,14 @@ class Session:
             return
         with self._run_settings():
             for _ in range(count):
-                output.backward(retain_graph=bool(retain_graph))
+                try:
+                    output.backward(retain_graph=bool(retain_graph))
+                except GradcalcError as error:
+                    if "second time" in error.message:
+                        error.hint = (
+                            "pass --retain-graph (-r) to keep the graph between backward calls"
+                        )
+                    raise
 
     def values(self) -> dict:
         """The program's variables, as the tables show them (tensors as arrays)."""
