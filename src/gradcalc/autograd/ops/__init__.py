@@ -4,8 +4,11 @@ from gradcalc.autograd.ops import (  # noqa: F401
     arithmetic,
     constructors,
     copies,
+    diagonals,
+    gather,
     indexing,
     pointwise,
     reductions,
+    shapes,
     views,
 )
