@@ -8,6 +8,7 @@ from gradcalc.autograd.ops import (  # noqa: F401
     gather,
     indexing,
     pointwise,
+    products,
     reductions,
     shapes,
     views,

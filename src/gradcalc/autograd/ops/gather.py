@@ -188,7 +188,7 @@ def scatter_add(self, dim, index, src):
     "IndexSelectBackward0",
     grads={
         "self": lambda grad, self_shape, dim, index: F.index_add(
-            zeros_as(grad, self_shape), dim, index, grad, 1
+            zeros_as(grad, self_shape), dim, index, grad
         )
     },
     example="torch.index_select(x, 0, torch.tensor([0, 2]))",
