@@ -7,6 +7,7 @@ from gradcalc.autograd.ops import (  # noqa: F401
     diagonals,
     gather,
     indexing,
+    linalg,
     pointwise,
     products,
     reductions,

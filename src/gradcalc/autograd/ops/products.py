@@ -578,8 +578,9 @@ def tensordot(self, other, dims=2):
             )
         else:
             size *= s1
-    c1 = {dim_of(d, self.ndim) for d in dims1}
-    c2 = {dim_of(d, other.ndim) for d in dims2}
+    dims1 = [dim_of(d, self.ndim) for d in dims1]
+    dims2 = [dim_of(d, other.ndim) for d in dims2]
+    c1, c2 = set(dims1), set(dims2)
     p1 = [i for i in range(self.ndim) if i not in c1] + list(dims1)
     p2 = list(dims2) + [i for i in range(other.ndim) if i not in c2]
     kept1 = [t1.shape[i] for i in range(self.ndim) if i not in c1]
