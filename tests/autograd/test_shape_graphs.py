@@ -69,6 +69,23 @@ GRAPHS = [
     ("movedim", "b.movedim((0, 1), (2, 0))", M),
     ("unflatten", "v.unflatten(0, (1, 3))", M),
     ("cross", "torch.cross(m, x[:1], dim=1)", M),
+    ("einsum_mm", "torch.einsum('ij,jk->ik', x, m)", M),
+    ("einsum_implicit", "torch.einsum('ij,jk', x, m)", M),
+    ("einsum_transpose", "torch.einsum('ij->ji', x)", M),
+    ("einsum_sum", "torch.einsum('ij->j', x)", M),
+    ("einsum_diagonal", "torch.einsum('ii->i', m)", M),
+    ("einsum_trace", "torch.einsum('ii', m)", M),
+    ("einsum_outer", "torch.einsum('i,j->ij', v, x[0])", M),
+    ("einsum_dot", "torch.einsum('i,i->', v, x[1])", M),
+    ("einsum_batched", "torch.einsum('bij,bjk->bik', b, b2)", M),
+    ("einsum_three", "torch.einsum('ij,jk,kl->il', x, m, m)", M),
+    ("einsum_ellipsis", "torch.einsum('...ij,...jk', b, m)", M),
+    ("einsum_broadcast_ellipsis", "torch.einsum('...i,...i->...', b, v)", M),
+    ("einsum_summed_alone", "torch.einsum('ij,k->i', x, v)", M),
+    ("einsum_repeated_and_summed", "torch.einsum('iij,jk->ik', b2[:3], x)", M),
+    ("einsum_list", "torch.einsum('ij,jk', [x, m])", M),
+    ("einsum_sublist", "torch.einsum(x, [0, 1], m, [1, 2], [0, 2])", M),
+    ("einsum_upper_case", "torch.einsum('Ab,bc->cA', x, m)", M),
     (
         "addmm_grad_grad",
         "torch.autograd.grad(torch.addmm(v, x, m).sum(), m, create_graph=True)[0]",
@@ -89,6 +106,21 @@ MULTI = [
     ("slogdet", "torch.linalg.slogdet(m)", M),
     ("qr", "torch.linalg.qr(x.t())", M),
 ]
+
+
+# PyTorch's reshape of a tensor that is not contiguous but can be viewed records
+# ReshapeAliasBackward0 (``_reshape_alias``); the core's reshape records ViewBackward0 there.
+RESHAPE_ALIAS = {"einsum_repeated_and_summed", "einsum_upper_case"}
+
+
+def _marked(cases: list) -> list:
+    reason = "core reshape records ViewBackward0 where PyTorch records ReshapeAliasBackward0"
+    return [
+        pytest.param(c, marks=pytest.mark.xfail(reason=reason, strict=True))
+        if c[0] in RESHAPE_ALIAS
+        else c
+        for c in cases
+    ]
 
 
 def make(torch, case_id: str, inputs: dict) -> dict:
@@ -156,7 +188,7 @@ def _gradcalc():
     )
 
 
-@pytest.mark.parametrize("case", GRAPHS, ids=[c[0] for c in GRAPHS])
+@pytest.mark.parametrize("case", _marked(GRAPHS), ids=[c[0] for c in GRAPHS])
 def test_graph_matches_stored_torch_graph(case):
     case_id, expression, inputs = case
     assert case_id in EXPECTED.get("graphs", {}), "run python tests/autograd/test_shape_graphs.py"
@@ -177,7 +209,7 @@ def test_outputs_match_stored_torch_outputs(case):
 
 
 @pytest.mark.torch
-@pytest.mark.parametrize("case", GRAPHS, ids=[c[0] for c in GRAPHS])
+@pytest.mark.parametrize("case", _marked(GRAPHS), ids=[c[0] for c in GRAPHS])
 def test_graph_matches_live_torch(case, torch_module):
     assert run_graph(_gradcalc(), *case) == run_graph(torch_module, *case)
 

@@ -5,6 +5,7 @@ from gradcalc.autograd.ops import (  # noqa: F401
     constructors,
     copies,
     diagonals,
+    einsum,
     gather,
     indexing,
     linalg,
