@@ -13,5 +13,6 @@ from gradcalc.autograd.ops import (  # noqa: F401
     products,
     reductions,
     shapes,
+    splitting,
     views,
 )
