@@ -123,11 +123,11 @@ def _marked(cases: list) -> list:
     ]
 
 
-def make(torch, case_id: str, inputs: dict) -> dict:
+def make(torch, case_id: str, inputs: dict, dtype: str = "float64") -> dict:
     made = {}
     for name, (value, requires_grad) in inputs_for(case_id, inputs).items():
         if value.dtype.kind == "f":
-            t = torch.tensor(value.tolist(), dtype=torch.float64)
+            t = torch.tensor(value.tolist(), dtype=getattr(torch, dtype))
             if requires_grad:
                 t.requires_grad_(True)
         else:

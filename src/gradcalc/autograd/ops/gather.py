@@ -279,7 +279,7 @@ def masked_select(self, mask):
             "masked_select: expected BoolTensor for mask",
             hint="make the mask with a comparison, e.g. x > 0",
         )
-    shape = broadcast_shapes(self.shape, mask.shape)
+    shape = broadcast_shapes(mask.shape, self.shape)
     return np.broadcast_to(self, shape)[np.broadcast_to(mask, shape)]
 
 

@@ -28,7 +28,6 @@ from gradcalc.errors import EvaluationError, ShapeError
 
 
 def _square(name: str, a: np.ndarray) -> None:
-    require_floating(name, a)
     if a.ndim < 2:
         raise ShapeError(f"{name}: The input tensor A must have at least 2 dimensions.")
     if a.shape[-1] != a.shape[-2]:
@@ -36,6 +35,7 @@ def _square(name: str, a: np.ndarray) -> None:
             f"{name}: A must be batches of square matrices, but they are {a.shape[-2]} by "
             f"{a.shape[-1]} matrices"
         )
+    require_floating(name, a)
 
 
 def _matrix(name: str, a: np.ndarray) -> None:
@@ -171,7 +171,7 @@ def slogdet(A):
 @composite("logdet(Tensor self) -> Tensor", example="torch.logdet(A)")
 def logdet(self):
     """The log of the determinant (NaN when it is negative)."""
-    require_floating("logdet", self.array)
+    _square("logdet", self.array)
     sign, logabsdet = F.slogdet(self)
     return F.where(sign == -1.0, float("nan"), logabsdet)
 

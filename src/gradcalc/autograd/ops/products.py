@@ -254,13 +254,13 @@ def addmm(self, mat1, mat2, beta=1, alpha=1):
         if m.ndim != 2:
             raise ShapeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
     _mm_shapes(mat1, mat2)
-    if mat1.dtype != mat2.dtype:
-        raise EvaluationError(
-            f"mat1 and mat2 must have the same dtype, but got {_kind(mat1)} and {_kind(mat2)}"
-        )
     if self.dtype != mat2.dtype:
         raise EvaluationError(
             f"self and mat2 must have the same dtype, but got {_kind(self)} and {_kind(mat2)}"
+        )
+    if mat1.dtype != mat2.dtype:
+        raise EvaluationError(
+            f"mat1 and mat2 must have the same dtype, but got {_kind(mat1)} and {_kind(mat2)}"
         )
     _not_bool("addmm_impl_cpu_", mat1)
     _expand_error((mat1.shape[0], mat2.shape[1]), self.shape)
