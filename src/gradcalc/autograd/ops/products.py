@@ -241,6 +241,7 @@ def _combine(self, product, beta, alpha):
     "addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
     "AddmmBackward0",
     dtype=same,
+    inplace=True,
     grads={
         "self": lambda grad, beta: _scaled(grad, beta),
         "mat1": lambda grad, mat2, alpha: _scaled(F.mm(grad, F.t(mat2)), alpha),
@@ -272,6 +273,7 @@ def addmm(self, mat1, mat2, beta=1, alpha=1):
     "addmv(Tensor self, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
     "AddmvBackward0",
     dtype=same,
+    inplace=True,
     grads={
         "self": lambda grad, beta: _scaled(grad, beta),
         "mat": lambda grad, vec, alpha: _scaled(F.mul(F.unsqueeze(grad, 1), vec), alpha),
@@ -296,6 +298,7 @@ def addmv(self, mat, vec, beta=1, alpha=1):
     "-> Tensor",
     "BaddbmmBackward0",
     dtype=same,
+    inplace=True,
     grads={
         "self": lambda grad, beta: _scaled(grad, beta),
         "batch1": lambda grad, batch2, alpha: _scaled(
@@ -423,6 +426,7 @@ matmul = _OperatorComposite(
     "matmul(Tensor self, Tensor other) -> Tensor",
     _matmul,
     operators=("__matmul__",),
+    namespaces=("torch", "linalg"),
     doc="Matrix product with broadcasting: vectors, matrices and batches of matrices.",
     example="torch.matmul(x, y)",
 )

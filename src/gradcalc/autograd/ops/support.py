@@ -56,11 +56,6 @@ def promote_list(op, values):
     return d.np, d
 
 
-def same_as_input(op, values):
-    """The dtype of the first tensor argument, whatever its parameter kind."""
-    return None, dtypes.BY_NUMPY[values[op.tensor_params[0]].array.dtype]
-
-
 def require_floating(name: str, array: np.ndarray) -> None:
     """``linalg.det`` and friends refuse integer input, with PyTorch's message."""
     if array.dtype.kind != "f":
