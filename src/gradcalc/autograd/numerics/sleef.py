@@ -27,6 +27,7 @@ __all__ = [
     "fma32",
     "hypotf_u05",
     "log1pf_u10",
+    "logf_u10",
     "powf_u10",
     "sinhf_u10",
     "tanhf_u10",
@@ -532,3 +533,24 @@ def hypotf_u05(x, y) -> np.ndarray:
         r = np.where(small == 0, large, r)
         r = np.where(np.isnan(x) | np.isnan(y), _c(np.nan), r)
         return np.where(np.isinf(x) | np.isinf(y), _c(np.inf), r)
+
+
+def logf_u10(d) -> np.ndarray:
+    """Sleef_logf16_u10 (SLEEF's xlogf_u1, AVX512 branch): torch's vectorised ``log``."""
+    d = _array(d)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        e, m = _log2_parts(d)
+        s = _mul_df_f(_DF(*_LN2_DF), e)
+        x = _div(_add2_f_f(_c(-1), m), _add2_f_f(_c(1), m))
+        x2 = x.hi * x.hi
+        t = np.full(d.shape, _c(0.3027294874), _F32)
+        t = fma32(t, x2, _c(0.3996108174))
+        t = fma32(t, x2, _c(0.6666694880))
+        s = _add_df_df(s, _scale(x, _c(2)))
+        s = _add_df_f(s, (x2 * x.hi) * t)
+        r = s.hi + s.lo
+        # vfixupimm: log(0) = -inf, log(inf) = inf, log(negative or -inf) = nan
+        r = np.where(d == 0, _c(-np.inf), r)
+        r = np.where(d == np.inf, _c(np.inf), r)
+        r = np.where(d < 0, _c(np.nan), r)
+        return np.where(np.isnan(d), d, r)
