@@ -81,16 +81,29 @@ def with_vector_paths(vector, scalar, *operands: np.ndarray, threads: int = TORC
     return out
 
 
+def _extended(function64):
+    """A float64 function computed in numpy's long double (x87 80-bit on x86-64 Linux, else
+    float64) and rounded once: closer to torch's float64 tanh, sinh, cosh, atanh and pow."""
+
+    def apply(x):
+        return function64(np.asarray(x).astype(np.longdouble)).astype(np.float64)
+
+    apply.__name__ = function64.__name__
+    return apply
+
+
 def _is_f32(x: np.ndarray) -> bool:
     return x.dtype == _F32
 
 
-def _float64_or(function64, float32_impl):
+def _float64_or(function64, float32_impl, float64_impl=None):
     def apply(x: np.ndarray, *, threads: int = TORCH_THREADS) -> np.ndarray:
         x = np.asarray(x)
         if _is_f32(x):
             return float32_impl(x, threads)
         with np.errstate(all="ignore"):
+            if float64_impl is not None and x.dtype == np.float64:
+                return float64_impl(x)
             return function64(x)
 
     apply.__name__ = getattr(function64, "__name__", "function")
@@ -116,7 +129,7 @@ def _split(function64, function32, scalar32=None):
     def float32_impl(x, threads):
         return with_vector_paths(function32, scalar32, x, threads=threads)
 
-    return _float64_or(function64, float32_impl)
+    return _float64_or(function64, float32_impl, _extended(function64))
 
 
 exp = _via_float64(np.exp)
@@ -124,15 +137,15 @@ log = _via_float64(np.log)
 sin = _via_float64(np.sin)
 cos = _via_float64(np.cos)
 tan = _via_float64(np.tan)
-tanh = _via_float64(np.tanh)
+tanh = _float64_or(np.tanh, lambda x, threads: rounded(np.tanh, x), _extended(np.tanh))
 atan = _via_float64(np.arctan)
 asin = _via_float64(np.arcsin)
 acos = _via_float64(np.arccos)
 erf = _via_float64(erf64)
 erfc = _via_float64(erfc64)
 # torch has no vector lambda for these: glibc's float functions everywhere
-asinh = _float64_or(np.arcsinh, lambda x, threads: glibc.asinhf(x))
-acosh = _float64_or(np.arccosh, lambda x, threads: glibc.acoshf(x))
+asinh = _float64_or(np.arcsinh, lambda x, threads: glibc.asinhf(x), glibc.asinhf)
+acosh = _float64_or(np.arccosh, lambda x, threads: glibc.acoshf(x), glibc.acoshf)
 log1p = _sleef_everywhere(np.log1p, sleef.log1pf_u10)
 expm1 = _sleef_everywhere(np.expm1, sleef.expm1f_u10)
 sinh = _split(np.sinh, sleef.sinhf_u10, glibc.sinhf)
@@ -259,4 +272,11 @@ def pow(x: np.ndarray, exponent, *, threads: int = TORCH_THREADS) -> np.ndarray:
             return with_vector_paths(
                 sleef.powf_u10, _power_float64, x, exponent.astype(_F32), threads=threads
             )
-        return np.power(x, exponent)
+        return _power_extended(x, exponent)
+
+
+def _power_extended(x: np.ndarray, exponent) -> np.ndarray:
+    if x.dtype == np.float64:
+        wide = np.power(x.astype(np.longdouble), np.asarray(exponent).astype(np.longdouble))
+        return wide.astype(np.float64)
+    return np.power(x, exponent)

@@ -23,20 +23,28 @@ _HALF = _F32(0.5)
 _LN2 = _F32(0.693147180559945286226764)
 
 
+def _wide(function, v):
+    """``function`` correctly rounded to v's dtype: via float64 for float32, long double else."""
+    if v.dtype == np.float32:
+        return rounded(function, v)
+    with np.errstate(all="ignore"):
+        return function(v.astype(np.longdouble)).astype(v.dtype)
+
+
 def _exp(v):
-    return rounded(np.exp, v)
+    return _wide(np.exp, v)
 
 
 def _expm1(v):
-    return rounded(np.expm1, v)
+    return _wide(np.expm1, v)
 
 
 def _log(v):
-    return rounded(np.log, v)
+    return _wide(np.log, v)
 
 
 def _log1p(v):
-    return rounded(np.log1p, v)
+    return _wide(np.log1p, v)
 
 
 def sinhf(x: np.ndarray) -> np.ndarray:
@@ -76,29 +84,38 @@ def coshf(x: np.ndarray) -> np.ndarray:
 
 
 def asinhf(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, _F32)
+    """asinhf, or glibc's double asinh (same formulas, 2**28 for 2**14) for a float64 array."""
+    x = np.asarray(x)
+    if x.dtype != np.float64:
+        x = x.astype(_F32)
+    one, two = x.dtype.type(1), x.dtype.type(2)
+    edge = x.dtype.type(2**28 if x.dtype == np.float64 else 2**14)
     with np.errstate(all="ignore"):
         ax = np.abs(x)
-        large = _log(ax) + _LN2
-        middle = _log(_F32(2) * ax + _ONE / (np.sqrt(ax * ax + _ONE) + ax))
+        large = _log(ax) + x.dtype.type(_LN2 if x.dtype == _F32 else 6.93147180559945286227e-01)
+        middle = _log(two * ax + one / (np.sqrt(ax * ax + one) + ax))
         t = ax * ax
-        small = _log1p(ax + t / (_ONE + np.sqrt(_ONE + t)))
-        w = np.where(ax > _F32(2**14), large, np.where(ax > _F32(2), middle, small))
-        w = np.where(ax < _F32(2**-14), ax, w)
+        small = _log1p(ax + t / (one + np.sqrt(one + t)))
+        w = np.where(ax > edge, large, np.where(ax > two, middle, small))
+        w = np.where(ax < one / edge, ax, w)
         w = np.where(np.signbit(x), -w, w)
         return np.where(np.isfinite(x), w, x + x)
 
 
 def acoshf(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, _F32)
+    """acoshf, or glibc's double acosh (the same formulas) for a float64 array."""
+    x = np.asarray(x)
+    if x.dtype != np.float64:
+        x = x.astype(_F32)
+    one, two = x.dtype.type(1), x.dtype.type(2)
     with np.errstate(all="ignore"):
-        large = _log(x) + _LN2
-        # glibc writes 2.0 (a double) here: the difference is taken in double
-        wide = 2.0 * x.astype(np.float64) - (_ONE / (x + np.sqrt(x * x - _ONE))).astype(np.float64)
-        middle = _log(wide.astype(_F32))
-        t = x - _ONE
-        small = _log1p(t + np.sqrt(_F32(2) * t + t * t))
-        result = np.where(x >= _F32(2**28), large, np.where(x > 2, middle, small))
-        result = np.where(x == 1, _F32(0), result)
-        result = np.where(x < 1, _F32(np.nan), result)
+        large = _log(x) + x.dtype.type(_LN2 if x.dtype == _F32 else 6.93147180559945286227e-01)
+        # glibc's float version writes 2.0 (a double) here: the difference is taken in double
+        wide = 2.0 * x.astype(np.float64) - (one / (x + np.sqrt(x * x - one))).astype(np.float64)
+        middle = _log(wide.astype(x.dtype))
+        t = x - one
+        small = _log1p(t + np.sqrt(two * t + t * t))
+        result = np.where(x >= 2**28, large, np.where(x > 2, middle, small))
+        result = np.where(x == 1, x.dtype.type(0), result)
+        result = np.where(x < 1, x.dtype.type(np.nan), result)
         return np.where(np.isfinite(x), result, x + x)

@@ -342,4 +342,3 @@ def logsumexp(x: np.ndarray, dim, keepdim: bool = False, *, threads: int = TORCH
         total = reduce_sum(shifted, axes, keepdim, threads=threads)
         kept = maxes if keepdim else np.squeeze(maxes, axis=axes)
         return np.asarray(elementwise.log(total) + kept)
-
