@@ -27,7 +27,7 @@ from gradcalc.autograd.numerics.layout import (
     split_chunks,
 )
 
-__all__ = ["ReductionKernel", "fold", "run_reduction"]
+__all__ = ["ReductionKernel", "fold", "reduction_rows", "run_reduction"]
 
 # at::get_num_threads() assumed for the torch being matched: its default is the number of physical
 # cores, 2 on the machine these results were checked on. It only matters from GRAIN_SIZE elements.
@@ -210,3 +210,24 @@ def run_reduction(
     else:
         _run_split(x, dims, kernel, out, threads)
     return out.reshape(out_shape)
+
+
+def reduction_rows(x: np.ndarray, axes: tuple[int, ...] | None, keepdim: bool):
+    """Every output's reduced elements in the iterator's order (dim 0 fastest), for kernels that
+    walk them one by one: (rows of shape (outputs, reduced), output offsets, output shape)."""
+    axes_set = frozenset(range(x.ndim) if axes is None else axes)
+    if keepdim:
+        out_shape = tuple(1 if d in axes_set else n for d, n in enumerate(x.shape))
+    else:
+        out_shape = tuple(n for d, n in enumerate(x.shape) if d not in axes_set)
+    out_strides = tuple(output_strides(x.shape, axes_set, keepdim))
+    dims = _padded(reduction_dims(x.shape, x.strides, out_strides, x.itemsize))
+    view = _iterator_view(x, dims)
+    strides = [d.out_stride for d in reversed(dims)]
+    kept = [a for a, s in enumerate(strides) if s != 0]
+    reduced = [a for a, s in enumerate(strides) if s == 0]
+    rows = np.transpose(view, kept + reduced).reshape(math.prod(view.shape[a] for a in kept), -1)
+    offsets = np.zeros((), np.int64)
+    for a in kept:
+        offsets = np.add.outer(offsets, np.arange(view.shape[a]) * (strides[a] // x.itemsize))
+    return rows, offsets.reshape(-1), out_shape

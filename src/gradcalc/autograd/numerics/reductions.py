@@ -18,7 +18,7 @@ import numpy as np
 
 from gradcalc.autograd.numerics import elementwise
 from gradcalc.autograd.numerics.cascade import cascade_sum
-from gradcalc.autograd.numerics.driver import TORCH_THREADS, run_reduction
+from gradcalc.autograd.numerics.driver import TORCH_THREADS, reduction_rows, run_reduction
 from gradcalc.autograd.numerics.layout import (
     GRAIN_SIZE,
     IterDim,
@@ -135,11 +135,8 @@ def _var_of_everything(x: np.ndarray, correction: float, threads: int) -> np.flo
 
 def _welford(x: np.ndarray, axes: tuple[int, ...] | None, keepdim: bool, correction: float):
     """WelfordOps in float64, one running update per reduced element in the iterator's order."""
-    values = x.astype(np.float64)
-    axes_set = frozenset(range(x.ndim) if axes is None else axes)
-    out_shape = [1 if d in axes_set else n for d, n in enumerate(x.shape)]
-    moved = np.moveaxis(values, sorted(axes_set), list(range(x.ndim - len(axes_set), x.ndim)))
-    rows = moved.reshape(-1, _reduced_count(x.shape, tuple(axes_set)))
+    rows, offsets, out_shape = reduction_rows(x, axes, keepdim)
+    rows = rows.astype(np.float64)
     mean = np.zeros(rows.shape[0])
     m2 = np.zeros(rows.shape[0])
     for i in range(rows.shape[1]):
@@ -150,8 +147,9 @@ def _welford(x: np.ndarray, axes: tuple[int, ...] | None, keepdim: bool, correct
     divisor = max(rows.shape[1] - correction, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         var = m2 / divisor
-    var = var.reshape(out_shape)
-    return var if keepdim else var.reshape([n for d, n in enumerate(x.shape) if d not in axes_set])
+    out = np.empty(math.prod(out_shape))
+    out[offsets] = var
+    return out.reshape(out_shape)
 
 
 def _two_pass(x: np.ndarray, axes, keepdim: bool, correction: float):

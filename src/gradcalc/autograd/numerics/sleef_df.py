@@ -5,9 +5,9 @@ torch's x86-64 build of SLEEF uses) and the AVX512 helpers of ``src/arch/helpera
 (``vgetexp``, ``vgetmant``). A double-float is an unevaluated sum ``hi + lo`` of two float32 arrays.
 
 numpy has no fused multiply-add, so ``fma32`` computes one in float64 (the product of two float32
-is exact there), takes the exact rounding error of the float64 sum (TwoSum) and, when that sum
-sits exactly on a float32 tie, moves it one float64 step toward the true value before the single
-rounding to float32: the result is the true FMA.
+is exact there), rounds the float64 sum to odd (Boldo and Melquiond: an inexact sum is moved to its
+odd neighbour on the side of the true value, known from TwoSum's exact error) and then rounds once
+to float32: with 53 >= 24 + 2 bits that is the true FMA.
 """
 
 from __future__ import annotations
@@ -29,9 +29,13 @@ def fma32(a, b, c) -> np.ndarray:
         total = product + addend
         back = total - product
         error = (product - (total - back)) + (addend - back)
-        nudge = np.isfinite(error) & (error != 0)
+        # round to odd: an inexact sum whose last bit is 0 moves one step toward the true value,
+        # so it can never sit on a float32 tie and rounding it again is rounding the true value
+        even = (np.asarray(total).view(np.int64) & 1) == 0
+        nudge = np.isfinite(error) & (error != 0) & even
         if np.any(nudge):
-            total = np.where(nudge, np.nextafter(total, total + error), total)
+            toward = np.where(error > 0, np.inf, -np.inf)
+            total = np.where(nudge, np.nextafter(total, toward), total)
         return total.astype(_F32)
 
 
