@@ -59,7 +59,8 @@ def fold(y: np.ndarray, op: np.ufunc = np.add, axis: int = 0) -> np.ndarray | No
         return None
     if n == 1:
         return y[0] if axis == 0 else y[:, 0]
-    if y.size < _ACCUMULATE_BELOW or y.ndim == 1:
+    # one C loop when the arrays are small or their rows are: a Python loop pays per row
+    if y.size < _ACCUMULATE_BELOW or y.ndim == 1 or y.size // n < 256:
         running = op.accumulate(y, axis=axis)
         return running[-1] if axis == 0 else running[:, -1]
     if axis == 0:

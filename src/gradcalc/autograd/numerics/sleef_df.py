@@ -5,9 +5,11 @@ torch's x86-64 build of SLEEF uses) and the AVX512 helpers of ``src/arch/helpera
 (``vgetexp``, ``vgetmant``). A double-float is an unevaluated sum ``hi + lo`` of two float32 arrays.
 
 numpy has no fused multiply-add, so ``fma32`` computes one in float64 (the product of two float32
-is exact there), rounds the float64 sum to odd (Boldo and Melquiond: an inexact sum is moved to its
-odd neighbour on the side of the true value, known from TwoSum's exact error) and then rounds once
-to float32: with 53 >= 24 + 2 bits that is the true FMA.
+is exact there) and rounds the sum to float32. That double rounding can only go wrong when the
+float64 sum lands exactly on a float32 tie (or in float32's subnormal range); those few elements
+are redone with the sum rounded to odd (Boldo and Melquiond: an inexact sum moves to its odd
+neighbour on the side of the true value, known from TwoSum's exact error), which then rounds to
+float32 correctly since 53 >= 24 + 2 bits: the result is the true FMA.
 """
 
 from __future__ import annotations
@@ -16,6 +18,25 @@ import numpy as np
 
 _F32 = np.float32
 _F64 = np.float64
+
+
+_LOW29 = np.uint64((1 << 29) - 1)
+_TIE29 = np.uint64(1 << 28)
+_FLT_MIN = 2.0**-126
+
+
+def _fma32_round_to_odd(product, addend) -> np.ndarray:
+    """The float64 sum rounded to odd (TwoSum's exact error says where the true value is)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        total = product + addend
+        back = total - product
+        error = (product - (total - back)) + (addend - back)
+        # an inexact sum whose last bit is 0 moves one step toward the true value: it can
+        # never sit on a float32 tie, so rounding it again is rounding the true value
+        even = (total.view(np.int64) & 1) == 0
+        nudge = np.isfinite(error) & (error != 0) & even
+        toward = np.where(error > 0, np.inf, -np.inf)
+        return np.where(nudge, np.nextafter(total, toward), total).astype(_F32)
 
 
 def fma32(a, b, c) -> np.ndarray:
@@ -27,16 +48,18 @@ def fma32(a, b, c) -> np.ndarray:
         product = np.multiply(a, b, dtype=_F64)
         addend = c.astype(_F64)
         total = product + addend
-        back = total - product
-        error = (product - (total - back)) + (addend - back)
-        # round to odd: an inexact sum whose last bit is 0 moves one step toward the true value,
-        # so it can never sit on a float32 tie and rounding it again is rounding the true value
-        even = (np.asarray(total).view(np.int64) & 1) == 0
-        nudge = np.isfinite(error) & (error != 0) & even
-        if np.any(nudge):
-            toward = np.where(error > 0, np.inf, -np.inf)
-            total = np.where(nudge, np.nextafter(total, toward), total)
-        return total.astype(_F32)
+        result = total.astype(_F32)
+        # only a float64 sum that sits exactly on a float32 tie (low 29 bits 100...0), or one in
+        # float32's subnormal range, may round differently from the true sum
+        suspicious = ((total.view(np.uint64) & _LOW29) == _TIE29) | (np.abs(total) < _FLT_MIN)
+        if np.any(suspicious):
+            product, addend = np.broadcast_arrays(product, addend)
+            result = np.array(result, copy=True) if result.ndim else result
+            if result.ndim:
+                result[suspicious] = _fma32_round_to_odd(product[suspicious], addend[suspicious])
+            else:
+                result = _fma32_round_to_odd(product, addend)
+        return result
 
 
 def _c(value: float) -> np.float32:
