@@ -107,7 +107,7 @@ from gradcalc.autograd.numerics.elementwise import (
     log,
     log1p,
     logaddexp,
-    pow,  # noqa: A004
+    pow,
     reciprocal,
     rsqrt,
     sin,

@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from gradcalc.autograd.numerics import sleef
-from gradcalc.autograd.numerics.cascade import TORCH_THREADS
+from gradcalc.autograd.numerics.driver import TORCH_THREADS
 from gradcalc.autograd.numerics.elementwise import with_vector_paths
 from gradcalc.autograd.numerics.libm import erf64, rounded
 

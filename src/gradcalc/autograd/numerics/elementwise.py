@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from gradcalc.autograd.numerics import glibc, sleef
-from gradcalc.autograd.numerics.cascade import TORCH_THREADS
+from gradcalc.autograd.numerics.driver import TORCH_THREADS
 from gradcalc.autograd.numerics.libm import erf64, erfc64, rounded
 from gradcalc.autograd.numerics.loops import SIMD_LANES, vector_mask
 
@@ -240,7 +240,7 @@ def _power_float64(u, v):
         return np.power(u.astype(np.float64), v.astype(np.float64)).astype(np.float32)
 
 
-def pow(x: np.ndarray, exponent, *, threads: int = TORCH_THREADS) -> np.ndarray:  # noqa: A001
+def pow(x: np.ndarray, exponent, *, threads: int = TORCH_THREADS) -> np.ndarray:
     """torch.pow(x, exponent) for a float array and a Python number or an array of its dtype.
 
     A number exponent of 2, 3, -2, -1, 0.5 or -0.5 is computed as torch's special cases do

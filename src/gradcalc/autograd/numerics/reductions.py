@@ -280,7 +280,7 @@ def _lastdim_two_norm(x: np.ndarray, axes, keepdim: bool) -> np.ndarray | None:
 
 def vector_norm(
     x: np.ndarray,
-    ord: float = 2,  # noqa: A002
+    ord: float = 2,
     dim=None,
     keepdim: bool = False,
     *,
