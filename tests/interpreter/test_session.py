@@ -9,6 +9,7 @@ import pytest
 from interp_helpers import error_of, run, shown, texts
 
 from gradcalc.errors import (
+    AttributeLookupError,
     ArgumentError,
     AutogradError,
     GradcalcError,
@@ -73,7 +74,7 @@ def test_explicit_backward_marks_differentiated():
     ("source", "name", "requires"),
     [
         ("x = [[1,2,3],[4,5,6]]", "x", True),
-        ("c = 2", "c", True),
+        ("c = 2.", "c", True),
         ("c = -2.5", "c", True),
         ("w = randn(3, 3)", "w", True),
         ("w = zeros(2)", "w", True),
@@ -113,14 +114,14 @@ def test_list_of_tensors_is_a_sequence_and_stacks_with_gradients():
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("x = [[1, 2], [3]]", "ragged"),
-        ("x = [1, 'a']", "str"),
-        ("x = [1, None]", "NoneType"),
+        ("x = [[1, 2], [3]]", "expected sequence of length 2 at dim 1 (got 1)"),
+        ("x = [1, 'a']", "invalid data type 'str'"),
+        ("x = [1, None]", "invalid data type 'NoneType'"),
     ],
 )
 def test_bad_list_literals(source, message):
     err = error_of(source)
-    assert isinstance(err, ValueDomainError)
+    assert isinstance(err, ValueDomainError | ArgumentError)
     assert message in err.message
 
 
@@ -167,10 +168,12 @@ def test_float32_session_and_dtype_suffix():
     )
 
 
-def test_nonfinite_warning_once_per_variable():
-    _, result = run("x = [0.0, 1.0]; y = log(x); y = log(x); z = [1.0] / x[0:1]")
-    warnings = [o.text for s in result.statements for o in s.outputs if o.kind == "warning"]
-    assert warnings == ["y contains inf", "z contains inf"]
+def test_infinities_are_values_not_warnings():
+    """As in PyTorch, log(0) is -inf without a word (gradcalc once warned here)."""
+    session, result = run("x = [0.0, 1.0]; y = log(x); z = [1.0] / x[0:1]")
+    assert result.ok
+    assert [o for s in result.statements for o in s.outputs] == []
+    assert session.values()["y"][0] == -np.inf
 
 
 # ---- errors -----------------------------------------------------------------------------------
@@ -179,7 +182,7 @@ def test_nonfinite_warning_once_per_variable():
 def test_unknown_function_suggests_the_closest():
     err = error_of("x = [1.0]; meen(x)")
     assert isinstance(err, NameLookupError)
-    assert err.message == "unknown function 'meen'"
+    assert err.message == "name 'meen' is not defined"
     assert err.hint == "did you mean 'mean'?"
     assert (err.span.line, err.span.column) == (1, 12)
 
@@ -207,17 +210,20 @@ def test_shape_error_points_at_the_operator():
     source = "x = [[1,2,3],[4,5,6]]; y = x + [1, 2, 3, 4]"
     err = error_of(source)
     assert isinstance(err, ShapeError)
-    assert err.message == "cannot add tensors of shapes (2, 3) and (4,)"
+    assert err.message == (
+        "The size of tensor a (3) must match the size of tensor b (4) at non-singleton "
+        "dimension 1"
+    )
     assert source[err.span.start : err.span.end] == "+"
 
 
 def test_attribute_sandbox():
-    for attr in ("__class__", "numpy", "__dict__", "_grad"):
+    for attr in ("__class__", "__dict__", "_grad", "array", "__array__"):
         err = error_of(f"x = [1.0]; x.{attr}")
-        assert isinstance(err, NameLookupError), attr
+        assert isinstance(err, AttributeLookupError), attr
         assert err.message == f"'Tensor' object has no attribute '{attr}'"
     err = error_of("x = [1.0]; x.data.__array__")
-    assert isinstance(err, NameLookupError)
+    assert isinstance(err, AttributeLookupError)
     err = error_of("torch.__dict__")
     assert err.message == "module 'torch' has no attribute '__dict__'"
     err = error_of("import os")
@@ -267,13 +273,11 @@ def test_long_flat_chains_evaluate_iteratively():
     from gradcalc.errors import Span
     from gradcalc.grammar import ast
 
-    span = Span(1, 1, 1, 2, 0, 1)
-    node = ast.Name(span, "x")
-    for _ in range(5000):
-        node = ast.BinOp(span, "+", node, ast.Name(span, "x"), span)
+    del Span, ast
     session = Session()
-    session.run("x = 1.0")
-    assert float(session._ev.evaluate(node).data) == 5001
+    result = session.run("x = 1.0\ny = " + " + ".join(["x"] * 20_000))
+    assert result.ok, result.errors
+    assert float(session.values()["y"]) == 20_000
 
 
 def test_element_limit():
@@ -284,10 +288,10 @@ def test_element_limit():
 
 
 def test_python_number_errors():
-    assert isinstance(error_of("1 / 0"), ValueDomainError)
+    assert error_of("1 / 0").kind == "ZeroDivisionError"
     assert shown("2 ** 10") == "1024"
     err = error_of("10 ** 10 ** 10")
-    assert isinstance(err, ValueDomainError)
+    assert err.kind == "OverflowError"
 
 
 # ---- attribute statements -----------------------------------------------------------------------
@@ -363,7 +367,9 @@ def test_jacobian_hessian_detach():
 
 
 def test_bind_expression_and_file(tmp_path):
-    session = Session()
+    from gradcalc.files import FilePolicy
+
+    session = Session(file_policy=FilePolicy(roots=(str(tmp_path),)))
     session.bind("x", "[[1,2],[3,4]]")
     session.bind("w", "randn(2, 2)")
     np.save(tmp_path / "b.npy", np.array([1.0, 2.0]))
@@ -521,7 +527,7 @@ def test_completions():
     assert "torch.nn.functional" in session.completions("torch.nn.f")
     assert "F.relu" in session.completions("F.re")
     assert "x.sum" in session.completions("print(x.su")
-    assert session.completions("xmax.") == []
+    assert "xmax.upper" in session.completions("xmax.")  # a string's methods
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,7 @@ COMPARE = {
 UNARY = {"-": operator.neg, "+": operator.pos, "~": operator.invert, "not": operator.not_}
 
 
-_LABELLED = frozenset({"BinOp", "UnaryOp", "Call", "Subscript", "Attribute", "List"})
+_LABELLED = frozenset({"UnaryOp", "Call", "Subscript", "Attribute", "List"})
 
 
 def is_dunder(name: str) -> bool:
@@ -205,7 +205,7 @@ class ExprCompiler:
 
     def operand(self, node, scope):
         """An operator's operand: in gradcalc's own language a number list is tensor data."""
-        if self.calculator and numeric_literal(node):
+        if self.calculator and type(node).__name__ == "List" and numeric_literal(node):
             from gradcalc.interpreter.calculator import literal_tensor
 
             data = literal_data(node)
@@ -277,26 +277,72 @@ class ExprCompiler:
     # ---- operators ---------------------------------------------------------------------
 
     def e_BinOp(self, node, scope):
-        left = self.operand(node.left, scope)
-        right = self.operand(node.right, scope)
-        op = BINARY[node.op]
+        # A left-nested chain (a + b + c + ...) is folded in one loop: no recursion however
+        # long it is. Each step keeps its own operator, span and label.
+        chain = []
+        while type(node).__name__ == "BinOp":
+            chain.append(node)
+            node = node.left
+        chain.reverse()
+        first = self.operand(node, scope)
+        steps = []
+        for link in chain:
+            span = getattr(link, "op_span", None) or link.span
+            op = _modulo if link.op == "%" else _bounded(link.op)
+            label = self._step_label(link) if self.record else None
+            steps.append((op, self.operand(link.right, scope), span, label))
+        if len(steps) == 1:
+            op, right, span, label = steps[0]
+
+            def binop(env):
+                a = first(env)
+                b = right(env)
+                try:
+                    value = op(a, b)
+                except GradcalcError as error:
+                    if error.span is None:
+                        error.span = span
+                    raise
+                except NATIVE as error:
+                    raise pyerrors.from_native(error, span) from None
+                if label is not None:
+                    label(env, value)
+                return value
+
+            return binop
+
+        def fold(env):
+            value = first(env)
+            for op, right, span, label in steps:
+                b = right(env)
+                try:
+                    value = op(value, b)
+                except GradcalcError as error:
+                    if error.span is None:
+                        error.span = span
+                    raise
+                except NATIVE as error:
+                    raise pyerrors.from_native(error, span) from None
+                if label is not None:
+                    label(env, value)
+            return value
+
+        return fold
+
+    def _step_label(self, node):
         span = node.span
-        if node.op == "%":
-            return guarded(lambda env: _modulo(left(env), right(env)), span)
+        text = self.source[span.start : span.end] if span is not None else ""
+        constants = tuple(
+            (self.source[o.span.start : o.span.end], o.value)
+            for o in (node.left, node.right)
+            if type(o).__name__ == "Constant" and type(o.value) in (int, float)
+        )
 
-        def binop(env):
-            a = left(env)
-            b = right(env)
-            try:
-                return op(a, b)
-            except GradcalcError as error:
-                if error.span is None:
-                    error.span = span
-                raise
-            except NATIVE as error:
-                raise pyerrors.from_native(error, span) from None
+        def label(env, value):
+            if type(value) is Tensor:
+                env.rt.observer_label(value, text, constants)
 
-        return binop
+        return label
 
     def e_UnaryOp(self, node, scope):
         operand = self.operand(node.operand, scope)
@@ -370,7 +416,18 @@ class ExprCompiler:
         name = node.attr
         get = attributes.get_attribute
         span = node.span
-        return guarded(lambda env: get(value(env), name), span)
+        why_none = _why_none(node.value, self.source)
+
+        def attribute(env):
+            obj = value(env)
+            try:
+                return get(obj, name)
+            except GradcalcError as error:
+                if obj is None and error.hint is None:
+                    error.hint = why_none
+                raise
+
+        return guarded(attribute, span)
 
     def e_Subscript(self, node, scope):
         value = self.expr(node.value, scope)
@@ -651,6 +708,24 @@ class ExprCompiler:
         return unpack
 
 
+def _why_none(node, source: str) -> str:
+    """Why the value of ``node`` may be None, said from what the code is."""
+    text = source[node.span.start : node.span.end] if node.span is not None else "the value"
+    if type(node).__name__ == "Attribute":
+        if node.attr == "grad":
+            return (
+                f"{text} stays None until a backward pass reaches the tensor: call backward() "
+                "first (a non-leaf tensor keeps .grad only after .retain_grad())"
+            )
+        if node.attr == "grad_fn":
+            owner = source[node.value.span.start : node.value.span.end]
+            return (
+                f"{owner} is a leaf (a tensor made directly, not computed): leaves have no "
+                "grad_fn"
+            )
+    return f"the value is None: {text} holds None here"
+
+
 def _guarded_store(store, span):
     def run(env, value):
         try:
@@ -678,6 +753,62 @@ def _invoke(f, args, kwargs, span):
                 TypeError(f"'{text.type_name(f)}' object is not callable"), span
             ) from None
         raise pyerrors.from_native(error, span) from None
+
+
+MAX_INT_BITS = 1_000_000  # a Python int result larger than this is refused
+MAX_SEQUENCE = 50_000_000  # elements of a repeated list, tuple or string
+
+
+def _bounded(symbol: str):
+    op = BINARY[symbol]
+    if symbol == "**":
+        return _power
+    if symbol == "<<":
+        return _shift
+    if symbol == "*":
+        return _times
+    return op
+
+
+def _int_too_large(bits) -> None:
+    if bits > MAX_INT_BITS:
+        from gradcalc.errors import LimitError
+
+        raise LimitError(
+            f"integer result of about {int(bits):,} bits is over gradcalc's limit of "
+            f"{MAX_INT_BITS:,}",
+            kind="OverflowError",
+            hint="use floats (2.0 ** 100) or tensors for large values",
+        )
+
+
+def _power(a, b):
+    if type(a) is int and type(b) is int and b > 0 and abs(a) > 1:
+        _int_too_large(b * abs(a).bit_length())
+    return a**b
+
+
+def _shift(a, b):
+    if type(a) is int and type(b) is int and b > 0:
+        _int_too_large(b + a.bit_length())
+    return a << b
+
+
+def _times(a, b):
+    if type(b) is int and isinstance(a, str | list | tuple) or (
+        type(a) is int and isinstance(b, str | list | tuple)
+    ):
+        n, seq = (b, a) if type(b) is int else (a, b)
+        if n > 0 and len(seq) * n > MAX_SEQUENCE:
+            from gradcalc.errors import LimitError
+
+            raise LimitError(
+                f"a sequence of {len(seq) * n:,} elements is over the limit of {MAX_SEQUENCE:,}",
+                kind="MemoryError",
+            )
+    if type(a) is int and type(b) is int:
+        _int_too_large(a.bit_length() + b.bit_length())
+    return a * b
 
 
 def _modulo(a, b):

@@ -6,5 +6,28 @@ import difflib
 
 
 def did_you_mean(name: str, known) -> str | None:
-    close = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=0.75)
-    return f"did you mean '{close[0]}'?" if close else None
+    """The closest known name within a few edits (Python's own rule of thumb)."""
+    candidates = sorted({k for k in known if isinstance(k, str) and not k.startswith("__")})
+    limit = max(1, (len(name) + 2) // 3)
+    best = None
+    for candidate in candidates:
+        if abs(len(candidate) - len(name)) > limit:
+            continue
+        d = _distance(name, candidate)
+        if d <= limit and (best is None or d < best[0]):
+            best = (d, candidate)
+    if best is None:
+        close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.8)
+        return f"did you mean '{close[0]}'?" if close else None
+    return f"did you mean '{best[1]}'?"
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (case changes cost nothing more than other edits)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
