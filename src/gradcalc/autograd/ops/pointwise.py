@@ -1,5 +1,5 @@
-"""Elementwise functions: exponentials and logarithms, trigonometry, smooth functions of two
-and three tensors (``atan2``, ``hypot``, ``lerp``, ``addcmul``), ``where`` and ``masked_fill``.
+"""Elementwise functions: exponentials and logarithms, trigonometry, and smooth functions of
+two and three tensors (``atan2``, ``hypot``, ``copysign``, ``lerp``, ``addcmul``).
 
 Derivatives are PyTorch's (torchgen/packaged/autograd/derivatives.yaml of torch 2.13 and
 torch/csrc/autograd/FunctionsManual.cpp, github.com/pytorch/pytorch), written the same way so
@@ -16,7 +16,6 @@ import math
 import numpy as np
 
 from gradcalc.autograd import dtypes
-from gradcalc.autograd.broadcast import broadcast_shapes
 from gradcalc.autograd.declare import OPS, F, composite, op
 from gradcalc.autograd.dtype_rules import promote, promote_float, same, to_float
 from gradcalc.autograd.inplace import apply_inplace
@@ -574,96 +573,3 @@ def addcdiv(self, tensor1, tensor2, value=1):
     """self + value * tensor1 / tensor2."""
     with np.errstate(all="ignore"):
         return self + value * (tensor1 / tensor2)
-
-
-# ---- selection --------------------------------------------------------------------------------
-
-
-@op(
-    "where(Tensor condition, Tensor|Scalar self, Tensor|Scalar other) -> Tensor",
-    "WhereBackward0",
-    dtype=promote,
-    broadcast=True,
-    method=False,
-    grads={
-        "self": lambda grad, condition: F.where(condition, grad, 0.0),
-        "other": lambda grad, condition: F.where(condition, 0.0, grad),
-    },
-    example="torch.where(x > 0, x, 0.0)",
-)
-def where(condition, self, other):
-    """``self`` where ``condition`` holds, else ``other``."""
-    return np.where(condition, self, other)
-
-
-@op(
-    "maximum(Tensor self, Tensor other) -> Tensor",
-    "MaximumBackward0",
-    dtype=promote,
-    broadcast=True,
-    grads={
-        "self": lambda grad, self, other: grad * ((self > other) + 0.5 * (self == other)),
-        "other": lambda grad, self, other: grad * ((other > self) + 0.5 * (self == other)),
-    },
-    example="torch.maximum(x, y)",
-)
-def maximum(self, other):
-    """Elementwise larger value; a tie splits the gradient in half."""
-    return np.maximum(self, other)
-
-
-@op(
-    "minimum(Tensor self, Tensor other) -> Tensor",
-    "MinimumBackward0",
-    dtype=promote,
-    broadcast=True,
-    grads={
-        "self": lambda grad, self, other: grad * ((self < other) + 0.5 * (self == other)),
-        "other": lambda grad, self, other: grad * ((other < self) + 0.5 * (self == other)),
-    },
-    example="torch.minimum(x, y)",
-)
-def minimum(self, other):
-    """Elementwise smaller value; a tie splits the gradient in half."""
-    return np.minimum(self, other)
-
-
-def _masked_fill_dtype(op, values):
-    self, mask, value = values
-    if mask.array.dtype != np.bool_:
-        raise EvaluationError(
-            "masked_fill_ only supports boolean masks, but got mask with dtype "
-            f"{cpp_name(mask.array)}",
-            hint="compare to get a mask: x.masked_fill(x > 0, 0.0)",
-        )
-    if type(value) is Tensor and value.array.ndim:
-        raise EvaluationError(
-            "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-            f"{value.array.ndim} dimension(s).",
-            hint="pass a number or a 0-d tensor: value.squeeze() or value.item()",
-        )
-    d = dtypes.BY_NUMPY[self.array.dtype]
-    return d.np, d
-
-
-def _masked_fill_node(self, mask, value):
-    return "MaskedFillBackward1" if type(value) is Tensor else "MaskedFillBackward0"
-
-
-@op(
-    "masked_fill(Tensor self, Tensor mask, Tensor|Scalar value) -> Tensor",
-    _masked_fill_node,
-    dtype=_masked_fill_dtype,
-    inplace=True,
-    grads={
-        "self": lambda grad, mask: F.where(mask, 0.0, grad),
-        "value": lambda grad, mask: F.sum(F.where(mask, grad, 0.0)),
-    },
-    example="x.masked_fill(x < 0, 0.0)",
-)
-def masked_fill(self, mask, value):
-    """``value`` where ``mask`` is True, else ``self`` (the mask broadcasts)."""
-    broadcast_shapes(mask.shape, self.shape)
-    if self.dtype.kind != "f" and isinstance(value, float):
-        value = np.trunc(value)  # an integer tensor keeps its dtype: 1.5 is written as 1
-    return np.where(mask, value, self).astype(self.dtype, copy=False)

@@ -1,9 +1,10 @@
-"""Piecewise functions: signs, rounding, remainders, floor division, clamps, and the tests
-and replacements of nan and inf.
+"""Piecewise functions: signs, rounding, remainders, floor division, clamps, selections
+(``where``, ``maximum``, ``masked_fill``), and the tests and replacements of nan and inf.
 
 As in PyTorch (torchgen/packaged/autograd/derivatives.yaml, torch 2.13): the rounding
 functions and signs have a zero gradient, ``frac`` and the remainders pass it to the
-dividend, a clamp passes it where the value lies within its bounds (bounds included).
+dividend, a clamp passes it where the value lies within its bounds (bounds included), a tie
+of ``maximum``/``minimum`` splits it in half.
 PyTorch records floor division and ``heaviside`` without a derivative: their node is
 ``NotImplemented`` and backward through it fails with PyTorch's message. Integer inputs
 keep their dtype; bool inputs fail where PyTorch's kernels have no bool loop.
@@ -14,10 +15,12 @@ from __future__ import annotations
 import numpy as np
 
 from gradcalc.autograd import dtypes
+from gradcalc.autograd.broadcast import broadcast_shapes
 from gradcalc.autograd.declare import F, op
 from gradcalc.autograd.dtype_rules import boolean, promote, same
 from gradcalc.autograd.ops.pointwise import (
     NOT_IMPLEMENTED,
+    cpp_name,
     inplace_alias,
     kernel_error,
     no_derivative,
@@ -176,7 +179,7 @@ def _fmod_node(self, other):
     inplace=True,
     grads={
         "self": lambda grad: grad,
-        "other": lambda grad, self, other: -grad * F.div(self, other, "trunc"),
+        "other": lambda grad, self, other: -grad * F.div(self, other, rounding_mode="trunc"),
     },
     example="torch.fmod(x, 1.5)",
 )
@@ -334,6 +337,99 @@ def clamp_min(self, min):
 def clamp_max(self, max):
     """min(self, max) elementwise; the gradient goes to ``self`` at ties."""
     return np.minimum(self, max)
+
+
+# ---- selection --------------------------------------------------------------------------------
+
+
+@op(
+    "where(Tensor condition, Tensor|Scalar self, Tensor|Scalar other) -> Tensor",
+    "WhereBackward0",
+    dtype=promote,
+    broadcast=True,
+    method=False,
+    grads={
+        "self": lambda grad, condition: F.where(condition, grad, 0.0),
+        "other": lambda grad, condition: F.where(condition, 0.0, grad),
+    },
+    example="torch.where(x > 0, x, 0.0)",
+)
+def where(condition, self, other):
+    """``self`` where ``condition`` holds, else ``other``."""
+    return np.where(condition, self, other)
+
+
+@op(
+    "maximum(Tensor self, Tensor other) -> Tensor",
+    "MaximumBackward0",
+    dtype=promote,
+    broadcast=True,
+    grads={
+        "self": lambda grad, self, other: grad * ((self > other) + 0.5 * (self == other)),
+        "other": lambda grad, self, other: grad * ((other > self) + 0.5 * (self == other)),
+    },
+    example="torch.maximum(x, y)",
+)
+def maximum(self, other):
+    """Elementwise larger value; a tie splits the gradient in half."""
+    return np.maximum(self, other)
+
+
+@op(
+    "minimum(Tensor self, Tensor other) -> Tensor",
+    "MinimumBackward0",
+    dtype=promote,
+    broadcast=True,
+    grads={
+        "self": lambda grad, self, other: grad * ((self < other) + 0.5 * (self == other)),
+        "other": lambda grad, self, other: grad * ((other < self) + 0.5 * (self == other)),
+    },
+    example="torch.minimum(x, y)",
+)
+def minimum(self, other):
+    """Elementwise smaller value; a tie splits the gradient in half."""
+    return np.minimum(self, other)
+
+
+def _masked_fill_dtype(op, values):
+    self, mask, value = values
+    if mask.array.dtype != np.bool_:
+        raise EvaluationError(
+            "masked_fill_ only supports boolean masks, but got mask with dtype "
+            f"{cpp_name(mask.array)}",
+            hint="compare to get a mask: x.masked_fill(x > 0, 0.0)",
+        )
+    if type(value) is Tensor and value.array.ndim:
+        raise EvaluationError(
+            "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{value.array.ndim} dimension(s).",
+            hint="pass a number or a 0-d tensor: value.squeeze() or value.item()",
+        )
+    d = dtypes.BY_NUMPY[self.array.dtype]
+    return d.np, d
+
+
+def _masked_fill_node(self, mask, value):
+    return "MaskedFillBackward1" if type(value) is Tensor else "MaskedFillBackward0"
+
+
+@op(
+    "masked_fill(Tensor self, Tensor mask, Tensor|Scalar value) -> Tensor",
+    _masked_fill_node,
+    dtype=_masked_fill_dtype,
+    inplace=True,
+    grads={
+        "self": lambda grad, mask: F.where(mask, 0.0, grad),
+        "value": lambda grad, mask: F.sum(F.where(mask, grad, 0.0)),
+    },
+    example="x.masked_fill(x < 0, 0.0)",
+)
+def masked_fill(self, mask, value):
+    """``value`` where ``mask`` is True, else ``self`` (the mask broadcasts)."""
+    broadcast_shapes(mask.shape, self.shape)
+    if self.dtype.kind != "f" and isinstance(value, float):
+        value = np.trunc(value)  # an integer tensor keeps its dtype: 1.5 is written as 1
+    return np.where(mask, value, self).astype(self.dtype, copy=False)
 
 
 # ---- nan and inf ------------------------------------------------------------------------------
