@@ -29,12 +29,17 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+def _complete(declared, values: list) -> list:
+    """``values`` followed by the defaults of the op's remaining parameters."""
+    return [*values, *declared.schema.defaults[len(values) :]]
+
+
 def _functional(text: str, out_of_place, in_place, extra=(), doc: str = ""):
     """``F.<name>(input, ..., inplace=False)``: the op, or its in-place form."""
 
     def call(self, *args):
         *params, inplace = args
-        values = [self, *params, *extra]
+        values = _complete(out_of_place, [self, *params, *extra])
         if inplace:
             return apply_inplace(in_place, values)
         return out_of_place.apply(values)
@@ -47,7 +52,7 @@ def _in_place_function(text: str, in_place, extra=(), namespaces=("F",), doc: st
     """``F.<name>_(input, ...)`` / ``torch.<name>_``: the op applied in place."""
 
     def call(self, *params):
-        return apply_inplace(in_place, [self, *params, *extra])
+        return apply_inplace(in_place, _complete(in_place, [self, *params, *extra]))
 
     call.__doc__ = doc or f"In place: {in_place.doc}"
     return composite(text, method=False, namespaces=namespaces)(call)
