@@ -20,7 +20,14 @@ import numpy as np
 from gradcalc.autograd import dtypes
 from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.inplace import apply_inplace
-from gradcalc.autograd.ops.pointwise import NOT_IMPLEMENTED, floating, kernel_error, no_derivative
+from gradcalc.autograd.ops.pointwise import (
+    NOT_IMPLEMENTED,
+    at_least,
+    at_most,
+    floating,
+    kernel_error,
+    no_derivative,
+)
 from gradcalc.autograd.ops.pointwise import relu as relu_op
 from gradcalc.autograd.ops.pointwise import sigmoid as sigmoid_op
 from gradcalc.errors import AutogradError, EvaluationError, ValueDomainError
@@ -97,7 +104,7 @@ def softplus(self, beta=1, threshold=20):
 
 def _elu_forward(self, alpha, scale, input_scale):
     with np.errstate(over="ignore"):
-        negative = np.expm1(np.minimum(self, 0) * input_scale) * (alpha * scale)
+        negative = np.expm1(np.where(self > 0, 0, self) * input_scale) * (alpha * scale)
     return np.where(self <= 0, negative, self * scale)
 
 
@@ -368,7 +375,7 @@ def hardtanh(self, min_val=-1, max_val=1):
         raise ValueDomainError("min_val cannot be greater than max_val")
     if self.dtype == np.bool_:
         raise EvaluationError("Bool inputs not supported for hardtanh")
-    return np.minimum(np.maximum(self, min_val), max_val).astype(self.dtype, copy=False)
+    return at_most(at_least(self, min_val), max_val).astype(self.dtype, copy=False)
 
 
 hardtanh_functional = _functional(

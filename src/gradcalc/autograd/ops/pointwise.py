@@ -69,6 +69,25 @@ def zeros_like(x):
     return np.zeros_like(x)
 
 
+def at_least(x, bound):
+    """max(x, bound) as PyTorch's kernels compute it: ``x`` itself at a tie (so -0.0 stays
+    -0.0), and nan when either is nan."""
+    return _nan_from(np.where(x < bound, bound, x), bound)
+
+
+def at_most(x, bound):
+    """min(x, bound) as PyTorch's kernels compute it (see ``at_least``)."""
+    return _nan_from(np.where(x > bound, bound, x), bound)
+
+
+def _nan_from(out, bound):
+    if out.dtype.kind == "f":
+        missing = np.isnan(bound)
+        if np.any(missing):
+            out = np.where(missing, bound, out)
+    return out
+
+
 def inplace_alias(declared, name: str):
     """``x.<name>()`` for an alias (``arctan_``, ``clip_``): the op applied in place."""
     text = name + declared.schema.text[len(declared.name) :]
@@ -204,12 +223,14 @@ def abs(self):
 absolute_ = inplace_alias(abs, "absolute_")
 
 
-@_unary("relu", "ReluBackward0", lambda grad, result: grad * (result > 0), dtype=same)
+# PyTorch's threshold_backward(grad, result, 0): the gradient passes unless result <= 0
+# (so it passes at nan).
+@_unary("relu", "ReluBackward0", lambda grad, result: F.where(result <= 0, 0.0, grad), dtype=same)
 def relu(self):
     """max(x, 0); its derivative at 0 is 0."""
     if self.dtype == np.bool_:
         raise EvaluationError("Boolean inputs not supported for relu")
-    return np.maximum(self, 0).astype(self.dtype, copy=False)
+    return at_least(self, 0).astype(self.dtype, copy=False)
 
 
 # ---- trigonometry -----------------------------------------------------------------------------
@@ -355,12 +376,18 @@ def rad2deg(self):
 # ---- functions of two and three tensors -------------------------------------------------------
 
 
+def _atan2_scale(self, other):
+    # PyTorch's 1 / (self² + other²), and 0 at the origin (torch 2.13 gives 0 there, not nan).
+    squared = self * self + other * other
+    return F.where(squared == 0, 0.0, F.reciprocal(squared))
+
+
 def _atan2_grad_self(grad, self, other):
-    return grad * other * F.reciprocal(self * self + other * other)
+    return grad * other * _atan2_scale(self, other)
 
 
 def _atan2_grad_other(grad, self, other):
-    return grad * -self * F.reciprocal(self * self + other * other)
+    return grad * -self * _atan2_scale(self, other)
 
 
 @op(

@@ -20,6 +20,8 @@ from gradcalc.autograd.declare import F, op
 from gradcalc.autograd.dtype_rules import boolean, promote, same
 from gradcalc.autograd.ops.pointwise import (
     NOT_IMPLEMENTED,
+    at_least,
+    at_most,
     cpp_name,
     inplace_alias,
     kernel_error,
@@ -289,9 +291,9 @@ def clamp(self, min=None, max=None):
         )
     out = self
     if min is not None:
-        out = np.maximum(out, min)
+        out = at_least(out, min)
     if max is not None:
-        out = np.minimum(out, max)
+        out = at_most(out, max)
     return out.astype(self.dtype, copy=False) if out is not self else out.copy()
 
 
@@ -319,7 +321,7 @@ def _one_sided_node(name: str):
 )
 def clamp_min(self, min):
     """max(self, min) elementwise; the gradient goes to ``self`` at ties."""
-    return np.maximum(self, min)
+    return at_least(self, min)
 
 
 @op(
@@ -336,7 +338,7 @@ def clamp_min(self, min):
 )
 def clamp_max(self, max):
     """min(self, max) elementwise; the gradient goes to ``self`` at ties."""
-    return np.minimum(self, max)
+    return at_most(self, max)
 
 
 # ---- selection --------------------------------------------------------------------------------
@@ -359,20 +361,28 @@ def where(condition, self, other):
     return np.where(condition, self, other)
 
 
+def _split_tie(grad, self, other):
+    # PyTorch: half the gradient to each at a tie; where a nan makes neither side smaller,
+    # both get all of it.
+    return F.where(self == other, grad / 2, grad)
+
+
 @op(
     "maximum(Tensor self, Tensor other) -> Tensor",
     "MaximumBackward0",
     dtype=promote,
     broadcast=True,
     grads={
-        "self": lambda grad, self, other: grad * ((self > other) + 0.5 * (self == other)),
-        "other": lambda grad, self, other: grad * ((other > self) + 0.5 * (self == other)),
+        "self": lambda grad, self, other: F.where(self < other, 0.0, _split_tie(grad, self, other)),
+        "other": lambda grad, self, other: F.where(
+            self > other, 0.0, _split_tie(grad, self, other)
+        ),
     },
     example="torch.maximum(x, y)",
 )
 def maximum(self, other):
-    """Elementwise larger value; a tie splits the gradient in half."""
-    return np.maximum(self, other)
+    """Elementwise larger value (nan if either is); a tie splits the gradient in half."""
+    return at_least(self, other)
 
 
 @op(
@@ -381,14 +391,16 @@ def maximum(self, other):
     dtype=promote,
     broadcast=True,
     grads={
-        "self": lambda grad, self, other: grad * ((self < other) + 0.5 * (self == other)),
-        "other": lambda grad, self, other: grad * ((other < self) + 0.5 * (self == other)),
+        "self": lambda grad, self, other: F.where(self > other, 0.0, _split_tie(grad, self, other)),
+        "other": lambda grad, self, other: F.where(
+            self < other, 0.0, _split_tie(grad, self, other)
+        ),
     },
     example="torch.minimum(x, y)",
 )
 def minimum(self, other):
-    """Elementwise smaller value; a tie splits the gradient in half."""
-    return np.minimum(self, other)
+    """Elementwise smaller value (nan if either is); a tie splits the gradient in half."""
+    return at_most(self, other)
 
 
 def _masked_fill_dtype(op, values):
