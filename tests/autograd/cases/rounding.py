@@ -45,6 +45,17 @@ CASES = [
     ("isfinite", "torch.log(x).isfinite()", {"x": "5"}),
     ("isposinf", "torch.isposinf(-torch.log(x * (x > 0)))", {"x": "5"}),
     ("isneginf", "torch.log(x * (x > 0)).isneginf()", {"x": "5"}),
+    # in place, on a non-leaf (PyTorch's node of the in-place form)
+    ("floor_", "(x * 3).floor_()", {"x": "5"}),
+    ("fix_", "(x * 3).fix_()", {"x": "5"}),
+    ("round_decimals_", "(x * 3).round_(decimals=1)", {"x": "5"}),
+    ("frac_", "(x * 3).frac_()", {"x": "5"}),
+    ("fmod_tensor_", "(x * 3).fmod_(y)", {"x": "5", "y": "pos:5"}),
+    ("clamp_tensor_", "(x * 1).clamp_(lo, hi)", {"x": "6", "lo": "6", "hi": "6"}),
+    ("clip_", "(x * 1).clip_(-0.3, 0.3)", {"x": "5"}),
+    ("clamp_min_", "(x * 1).clamp_min_(y)", {"x": "5", "y": "5"}),
+    ("masked_fill_tensor_", "(x * 1).masked_fill_(x > 0, v)", {"x": "2x3", "v": ""}),
+    ("nan_to_num_", "torch.log(x).nan_to_num_(nan=-1.0)", {"x": "5"}),
     # integer and bool inputs keep their dtype, or promote as PyTorch does
     ("int_sign", "torch.sign(x - 2)", {"x": "int:5:5"}),
     ("bool_sign", "torch.sign(x)", {"x": "bool:3"}),

@@ -128,14 +128,16 @@ def exp(self):
         namespaces=("torch", "special"))  # fmt: skip
 def exp2(self):
     """2 to the power of each element."""
-    return np.exp2(self)
+    with np.errstate(over="ignore"):
+        return np.exp2(self)
 
 
 @_unary("expm1", "Expm1Backward0", lambda grad, result: grad * (result + 1),
         namespaces=("torch", "special"))  # fmt: skip
 def expm1(self):
     """exp(x) - 1, accurate near 0."""
-    return np.expm1(self)
+    with np.errstate(over="ignore"):
+        return np.expm1(self)
 
 
 @_unary("log", "LogBackward0", lambda grad, self: grad / self)
@@ -438,7 +440,8 @@ def hypot(self, other):
 )
 def logaddexp(self, other):
     """log(exp(self) + exp(other)) without overflow."""
-    return np.logaddexp(self, other)
+    with np.errstate(invalid="ignore"):
+        return np.logaddexp(self, other)
 
 
 @op(
@@ -454,7 +457,8 @@ def logaddexp(self, other):
 )
 def logaddexp2(self, other):
     """log2(2**self + 2**other) without overflow."""
-    return np.logaddexp2(self, other)
+    with np.errstate(invalid="ignore"):
+        return np.logaddexp2(self, other)
 
 
 def _copysign_node(self, other):
@@ -534,8 +538,9 @@ def lerp(self, end, weight):
     """self + weight * (end - self)."""
     # PyTorch's kernel: the form that is exact at weight 0 and at weight 1.
     small = np.abs(weight) < 0.5
-    diff = end - self
-    return np.where(small, self + weight * diff, end - diff * (1 - weight))
+    with np.errstate(all="ignore"):
+        diff = end - self
+        return np.where(small, self + weight * diff, end - diff * (1 - weight))
 
 
 def _with_value(grad, value):
