@@ -44,6 +44,13 @@ def _torch_functional(torch):
 # ---- messages of bad calls ----------------------------------------------------------------
 
 ERROR_CASES = [
+    (
+        "torch.clamp(x, torch.tensor([0.0, 0.0, 0.0, 0.0]), 1.0)",
+        "TypeError",
+        "clamp() received an invalid combination of arguments - got (Tensor, Tensor, float), but "
+        "expected one of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out "
+        "= None)\n * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n",
+    ),
     ("torch.hypot(i, i)", "NotImplementedError", "\"hypot_cpu\" not implemented for 'Long'"),
     (
         "torch.logaddexp(i, i)",

@@ -33,6 +33,7 @@ CASES = [
     ("clip", "torch.clip(x, max=0.2)", {"x": "5"}),
     ("clamp_tensor", "torch.clamp(x, lo, hi)", {"x": "6", "lo": "6", "hi": "6"}),
     ("clamp_tensor_min", "x.clamp(min=lo)", {"x": "2x3", "lo": "3"}),
+    ("clamp_mixed_bounds", "torch.clamp(x, lo.detach(), 0.5)", {"x": "5", "lo": ""}),
     ("clamp_tensor_max", "torch.clamp(x, max=hi)", {"x": "5", "hi": "5"}),
     ("clamp_min_scalar", "torch.clamp_min(x, 0.1)", {"x": "5"}),
     ("clamp_min_tensor", "x.clamp_min(y)", {"x": "5", "y": "5"}),

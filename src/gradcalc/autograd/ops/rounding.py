@@ -28,8 +28,9 @@ from gradcalc.autograd.ops.pointwise import (
     no_derivative,
     zeros_like,
 )
+from gradcalc.autograd.schema import type_name
 from gradcalc.autograd.tensor import Tensor
-from gradcalc.errors import EvaluationError
+from gradcalc.errors import ArgumentError, EvaluationError
 
 _ZERO_GRAD = {"self": lambda grad: zeros_like(grad)}
 
@@ -246,7 +247,36 @@ def heaviside(self, values):
 # ---- clamps -----------------------------------------------------------------------------------
 
 
+def _mixed_bounds(min, max) -> bool:
+    """One bound a tensor, the other a number: PyTorch's Scalar overload takes both, the
+    tensor (0-d, without grad) as a number, so it records ClampBackward1 and gives that
+    tensor no gradient."""
+    return (type(min) is Tensor) != (type(max) is Tensor) and min is not None and max is not None
+
+
+_CLAMP_SIGNATURES = (
+    " * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
+    " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n"
+)
+
+
+def _clamp_dtype(op, values):
+    _, min, max = values
+    if _mixed_bounds(min, max):
+        bound = min if type(min) is Tensor else max
+        if bound.array.ndim or bound._requires_grad:
+            got = ", ".join(["Tensor", type_name(min), type_name(max)])
+            raise ArgumentError(
+                f"clamp() received an invalid combination of arguments - got ({got}), but "
+                f"expected one of:\n{_CLAMP_SIGNATURES}",
+                hint="give both bounds as tensors, or both as numbers",
+            )
+    return promote(op, values)
+
+
 def _clamp_node(self, min=None, max=None):
+    if _mixed_bounds(min, max):
+        return "ClampBackward1"
     tensor_bound = type(min) is Tensor or type(max) is Tensor
     return "ClampBackward0" if tensor_bound else "ClampBackward1"
 
@@ -262,12 +292,16 @@ def _clamp_grad_self(grad, self, min, max):
 
 
 def _clamp_grad_min(grad, self, min, max):
+    if _mixed_bounds(min, max):
+        return None
     # PyTorch's clamp_backward_min_max: a lower bound above the upper one gets nothing.
     below = self < min if max is None else (self < min) & (min < max)
     return F.where(below, grad, 0.0)
 
 
 def _clamp_grad_max(grad, self, min, max):
+    if _mixed_bounds(min, max):
+        return None
     above = self > max if min is None else (self > max) | (max < min)
     return F.where(above, grad, 0.0)
 
@@ -275,7 +309,7 @@ def _clamp_grad_max(grad, self, min, max):
 @op(
     "clamp(Tensor self, Tensor|Scalar? min=None, Tensor|Scalar? max=None) -> Tensor",
     _clamp_node,
-    dtype=promote,
+    dtype=_clamp_dtype,
     broadcast=True,
     inplace=True,
     aliases=("clip",),
