@@ -45,6 +45,16 @@ def _torch_functional(torch):
 
 ERROR_CASES = [
     (
+        "torch.where(x, x, 0.0)",
+        "RuntimeError",
+        "where expected condition to be a boolean tensor, but got a tensor with dtype Float",
+    ),
+    (
+        "torch.where(i, x, 0.0)",
+        "RuntimeError",
+        "where expected condition to be a boolean tensor, but got a tensor with dtype Long",
+    ),
+    (
         "torch.clamp(x, torch.tensor([0.0, 0.0, 0.0, 0.0]), 1.0)",
         "TypeError",
         "clamp() received an invalid combination of arguments - got (Tensor, Tensor, float), but "

@@ -392,6 +392,12 @@ def clamp_max(self, max):
 )
 def where(condition, self, other):
     """``self`` where ``condition`` holds, else ``other``."""
+    if condition.dtype != np.bool_:
+        raise EvaluationError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{dtypes.BY_NUMPY[condition.dtype].kind_name}",
+            hint="compare to get a condition: torch.where(x > 0, x, 0.0)",
+        )
     return np.where(condition, self, other)
 
 
