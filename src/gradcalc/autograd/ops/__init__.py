@@ -1,6 +1,7 @@
 """The op declarations, one module per family. Importing this package declares them all."""
 
 from gradcalc.autograd.ops import (  # noqa: F401
+    activations,
     arithmetic,
     constructors,
     copies,
@@ -13,8 +14,10 @@ from gradcalc.autograd.ops import (  # noqa: F401
     pointwise,
     products,
     reductions,
+    rounding,
     sampling,
     shapes,
+    special,
     splitting,
     views,
 )
