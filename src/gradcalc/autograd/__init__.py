@@ -25,6 +25,9 @@ class _Namespace:
 
 torch = _Namespace(FUNCTIONS["torch"])
 functional = _Namespace(FUNCTIONS["F"])
+torch.linalg = _Namespace(FUNCTIONS["linalg"])
+torch.special = _Namespace(FUNCTIONS["special"])
+torch.nn = _Namespace({"functional": functional})
 
 __all__ = [
     "FUNCTIONS",

@@ -364,7 +364,8 @@ def _size(shape) -> str:
 
 def run(roots, *, retain_graph, create_graph, capture=None, accumulate_only=None) -> None:
     """``run_backward`` with grad mode set as PyTorch sets it for the pass."""
-    with grad_mode(create_graph):
+    # PyTorch computes inf and nan silently; numpy would warn on stderr.
+    with grad_mode(create_graph), np.errstate(all="ignore"):
         run_backward(
             roots,
             retain_graph=retain_graph,

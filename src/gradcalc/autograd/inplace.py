@@ -169,7 +169,7 @@ class CopySlices(Node):
         self.fn = fn
 
     def name(self) -> str:
-        return "CopySlices"
+        return "torch::autograd::CopySlices"
 
     def check_saved(self) -> None:
         self.fn.check_saved()

@@ -93,7 +93,7 @@ def _install() -> None:
     Tensor.__rmatmul__ = _reverse("matmul")
     Tensor.__rfloordiv__ = _reverse("floor_divide")
     Tensor.__rmod__ = _reverse("remainder")
-    Tensor.__pos__ = lambda self: self
+    Tensor.__pos__ = lambda self: F.positive(self)
     Tensor.__getitem__ = getitem
     Tensor.__setitem__ = setitem
     Tensor.__iter__ = lambda self: iter(F.unbind(self, 0))

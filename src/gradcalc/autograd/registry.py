@@ -104,19 +104,25 @@ def _build() -> None:
         if declared.method:
             for n in (declared.method, *declared.aliases):
                 _add(METHODS, n, declared)
-        inplace = getattr(declared, "inplace", False)
-        if inplace:
-            inplace_name = inplace if isinstance(inplace, str) else f"{name}_"
-            if inplace_name in METHODS:
-                raise RuntimeError(f"in-place method {inplace_name!r} declared twice")
-            spelling = InplaceSpelling(inplace_name, declared)
-            METHODS[inplace_name] = spelling
-            if declared.function and "torch" in declared.namespaces:
-                FUNCTIONS["torch"][inplace_name] = spelling
         for dunder in declared.operators:
             if dunder in OPERATORS:
                 raise RuntimeError(f"operator {dunder} declared by two ops")
             OPERATORS[dunder] = declared
+    # In-place forms come second: a declared ``relu_`` (a composite with its own rules) wins.
+    for declared in OPS.values():
+        inplace = getattr(declared, "inplace", False)
+        if not inplace:
+            continue
+        name = declared.schema.display
+        inplace_name = inplace if isinstance(inplace, str) else f"{name}_"
+        spelling = InplaceSpelling(inplace_name, declared)
+        if inplace_name in METHODS:
+            if isinstance(METHODS[inplace_name], InplaceSpelling):
+                raise RuntimeError(f"in-place method {inplace_name!r} declared twice")
+        else:
+            METHODS[inplace_name] = spelling
+        if declared.function and "torch" in declared.namespaces:
+            FUNCTIONS["torch"].setdefault(inplace_name, spelling)
 
 
 _build()

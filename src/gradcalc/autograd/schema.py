@@ -212,7 +212,12 @@ def _lenient(value):
 
     if STATE.lenient and isinstance(value, list | tuple | int | float) and not isinstance(value, bool):
         from gradcalc.autograd.ops.constructors import data_array
-        from gradcalc.autograd.tensor import make_tensor
+        from gradcalc.autograd.tensor import Tensor, make_tensor
+
+        if isinstance(value, list | tuple) and any(type(v) is Tensor for v in value):
+            from gradcalc.autograd.declare import F
+
+            return F.stack(tuple(_tensor(v) for v in value), 0)  # keeps their gradients
 
         try:
             array = data_array(value)

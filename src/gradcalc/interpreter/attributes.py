@@ -66,6 +66,9 @@ class BoundMethod:
 def get_attribute(obj, name: str):
     """``obj.name`` as the language allows it."""
     if name.startswith("__") and name.endswith("__"):
+        lookup = getattr(obj, "language_attribute", None)
+        if lookup is not None and getattr(obj, "language_type_name", "") == "module":
+            lookup(name)  # a module's own message: module 'torch' has no attribute '__dict__'
         raise _missing(obj, name, ())
     t = type(obj)
     if t is Tensor:

@@ -84,9 +84,15 @@ def _with_calculator_dtype(spelling):
     return make
 
 
+def _holds_tensors(value) -> bool:
+    if type(value) is Tensor:
+        return True
+    return isinstance(value, list | tuple) and any(_holds_tensors(v) for v in value)
+
+
 def _either(name: str, python_fn, torch_fn):
     def call(*args, **kwargs):
-        if any(type(a) is Tensor for a in args):
+        if any(_holds_tensors(a) for a in args):
             return torch_fn(*args, **kwargs)
         return python_fn(*args, **kwargs)
 

@@ -63,14 +63,20 @@ def _replay(session, source: str, overrides: dict, failure: list) -> float:
     )
     total = [0.0]
 
+    original = replay.observer.on_backward
+
     class Tap:
         def on_backward(self, outputs, grads, accumulate):
+            original(outputs, grads, accumulate)
             for out, g in zip(outputs, grads):
                 weight = 1.0 if g is None else np.asarray(g.array, dtype=np.float64)
                 total[0] += float(np.sum(np.asarray(out.array, dtype=np.float64) * weight))
 
     replay.observer.on_backward = Tap().on_backward
-    result = replay.run(source, after_bind=overrides)
+    from gradcalc.autograd.settings import grad_mode
+
+    with grad_mode(True):  # the finite-difference loop runs without recording; the program not
+        result = replay.run(source, after_bind=overrides)
     if not result.ok:
         error = result.errors[0]
         line = error.span.line if error.span is not None else None

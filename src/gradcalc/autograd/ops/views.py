@@ -171,11 +171,16 @@ def expand_as(self, other):
     return F.expand(self, tuple(other.shape))
 
 
+def _inverse(dims: tuple) -> tuple:
+    n = len(dims)
+    return tuple(int(i) for i in np.argsort([d % n if n else d for d in dims]))
+
+
 @op(
     "permute(Tensor self, int[] dims) -> Tensor",
     "PermuteBackward0",
     view=True,
-    grads={"self": lambda grad, dims: F.permute(grad, tuple(np.argsort(dims)))},
+    grads={"self": lambda grad, dims: F.permute(grad, _inverse(dims))},
     example="x.permute(1, 0)",
 )
 def permute(self, dims):
