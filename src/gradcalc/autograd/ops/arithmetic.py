@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from gradcalc.autograd.fidelity import power
+
 from gradcalc.autograd.declare import F, op
 from gradcalc.autograd.dtype_rules import boolean, compare, promote, promote_float
 from gradcalc.errors import EvaluationError
@@ -176,8 +178,7 @@ def _pow_exponent(grad, self, result):
 )
 def pow(self, exponent):
     """``self ** exponent``; either may be a number."""
-    with np.errstate(all="ignore"):
-        return np.power(self, exponent)
+    return power(self, exponent)
 
 
 @op(

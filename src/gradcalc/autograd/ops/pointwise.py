@@ -15,6 +15,9 @@ import math
 
 import numpy as np
 
+from gradcalc.autograd import numerics
+from gradcalc.autograd.fidelity import EXACT_LIMIT, binary, unary
+
 from gradcalc.autograd import dtypes
 from gradcalc.autograd.declare import OPS, F, composite, op
 from gradcalc.autograd.dtype_rules import promote, promote_float, same, to_float
@@ -121,7 +124,7 @@ _LN10 = math.log(10.0)
 @_unary("exp", "ExpBackward0", lambda grad, result: grad * result)
 def exp(self):
     """e to the power of each element."""
-    return np.exp(self)
+    return unary("exp", self, np.exp)
 
 
 @_unary("exp2", "Exp2Backward0", lambda grad, result: grad * result * _LN2,
@@ -137,14 +140,14 @@ def exp2(self):
 def expm1(self):
     """exp(x) - 1, accurate near 0."""
     with np.errstate(over="ignore"):
-        return np.expm1(self)
+        return unary("expm1", self, np.expm1)
 
 
 @_unary("log", "LogBackward0", lambda grad, self: grad / self)
 def log(self):
     """Natural logarithm (``-inf`` at 0, ``nan`` below)."""
     with np.errstate(all="ignore"):
-        return np.log(self)
+        return unary("log", self, np.log)
 
 
 @_unary("log2", "Log2Backward0", lambda grad, self: grad / (self * _LN2))
@@ -166,21 +169,21 @@ def log10(self):
 def log1p(self):
     """log(1 + x), accurate near 0."""
     with np.errstate(all="ignore"):
-        return np.log1p(self)
+        return unary("log1p", self, np.log1p)
 
 
 @_unary("sqrt", "SqrtBackward0", lambda grad, result: grad / (2 * result))
 def sqrt(self):
     """Square root (``nan`` below 0)."""
     with np.errstate(all="ignore"):
-        return np.sqrt(self)
+        return unary("sqrt", self, np.sqrt)
 
 
 @_unary("rsqrt", "RsqrtBackward0", lambda grad, result: -0.5 * grad * result**3)
 def rsqrt(self):
     """1 / sqrt(x)."""
     with np.errstate(all="ignore"):
-        return 1 / np.sqrt(self)
+        return unary("rsqrt", self, lambda v: 1 / np.sqrt(v))
 
 
 @_unary("reciprocal", "ReciprocalBackward0", lambda grad, result: -grad * (result * result))
@@ -241,19 +244,19 @@ def relu(self):
 @_unary("sin", "SinBackward0", lambda grad, self: grad * F.cos(self))
 def sin(self):
     """Sine."""
-    return np.sin(self)
+    return unary("sin", self, np.sin)
 
 
 @_unary("cos", "CosBackward0", lambda grad, self: grad * -F.sin(self))
 def cos(self):
     """Cosine."""
-    return np.cos(self)
+    return unary("cos", self, np.cos)
 
 
 @_unary("tan", "TanBackward0", lambda grad, result: grad * (1 + result**2))
 def tan(self):
     """Tangent."""
-    return np.tan(self)
+    return unary("tan", self, np.tan)
 
 
 @_unary("asin", "AsinBackward0", lambda grad, self: grad * F.rsqrt(-self * self + 1),
@@ -261,7 +264,7 @@ def tan(self):
 def asin(self):
     """Inverse sine (``nan`` outside [-1, 1]); its derivative at ±1 is inf."""
     with np.errstate(all="ignore"):
-        return np.arcsin(self)
+        return unary("asin", self, np.arcsin)
 
 
 @_unary("acos", "AcosBackward0", lambda grad, self: grad * -F.rsqrt(-self * self + 1),
@@ -269,41 +272,43 @@ def asin(self):
 def acos(self):
     """Inverse cosine (``nan`` outside [-1, 1])."""
     with np.errstate(all="ignore"):
-        return np.arccos(self)
+        return unary("acos", self, np.arccos)
 
 
 @_unary("atan", "AtanBackward0", lambda grad, self: grad / (self * self + 1),
         aliases=("arctan",))  # fmt: skip
 def atan(self):
     """Inverse tangent."""
-    return np.arctan(self)
+    return unary("atan", self, np.arctan)
 
 
 @_unary("sinh", "SinhBackward0", lambda grad, self: grad * F.cosh(self))
 def sinh(self):
     """Hyperbolic sine."""
     with np.errstate(all="ignore"):
-        return np.sinh(self)
+        return unary("sinh", self, np.sinh)
 
 
 @_unary("cosh", "CoshBackward0", lambda grad, self: grad * F.sinh(self))
 def cosh(self):
     """Hyperbolic cosine."""
     with np.errstate(all="ignore"):
-        return np.cosh(self)
+        return unary("cosh", self, np.cosh)
 
 
 @_unary("tanh", "TanhBackward0", lambda grad, result: grad * (1 - result * result),
         namespaces=("torch", "F"))  # fmt: skip
 def tanh(self):
     """Hyperbolic tangent."""
-    return np.tanh(self)
+    return unary("tanh", self, np.tanh)
 
 
 @_unary("sigmoid", "SigmoidBackward0", lambda grad, result: grad * (result * (1 - result)),
         namespaces=("torch", "F"))  # fmt: skip
 def sigmoid(self):
     """1 / (1 + exp(-x)), computed so that no exp overflows and tiny values stay accurate."""
+    if self.dtype.kind == "f" and self.size <= EXACT_LIMIT:
+        return numerics.sigmoid(self)
     e = np.exp(-np.abs(self))
     return np.where(self >= 0, 1 / (1 + e), e / (1 + e))
 
@@ -314,7 +319,7 @@ def sigmoid(self):
         inplace=False, aliases=("arcsinh",))  # fmt: skip
 def asinh(self):
     """Inverse hyperbolic sine."""
-    return np.arcsinh(self)
+    return unary("asinh", self, np.arcsinh)
 
 
 @_unary("acosh", "AcoshBackward0", lambda grad, self: grad * F.rsqrt(self * self - 1),
@@ -322,7 +327,7 @@ def asinh(self):
 def acosh(self):
     """Inverse hyperbolic cosine (``nan`` below 1)."""
     with np.errstate(all="ignore"):
-        return np.arccosh(self)
+        return unary("acosh", self, np.arccosh)
 
 
 @_unary("atanh", "AtanhBackward0", lambda grad, self: grad * 1 / (1 - self**2),
@@ -330,7 +335,7 @@ def acosh(self):
 def atanh(self):
     """Inverse hyperbolic tangent (``±inf`` at ±1, ``nan`` beyond)."""
     with np.errstate(all="ignore"):
-        return np.arctanh(self)
+        return unary("atanh", self, np.arctanh)
 
 
 def _inverse_hyperbolic_in_place(name: str, declared):
@@ -404,7 +409,7 @@ def _atan2_grad_other(grad, self, other):
 )
 def atan2(self, other):
     """The angle of the point (other, self): atan(self / other) in the right quadrant."""
-    return np.arctan2(self, other)
+    return binary("atan2", self, other, np.arctan2)
 
 
 arctan2_ = inplace_alias(atan2, "arctan2_")
