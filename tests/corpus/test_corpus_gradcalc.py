@@ -31,7 +31,5 @@ def test_snippet_matches_pytorch(snippet):
 
 
 def test_at_least_95_percent_identical():
-    identical = sum(
-        difference(read_expected(p), gradcalc_transcript(p)) is None for p in SNIPPETS
-    )
+    identical = sum(difference(read_expected(p), gradcalc_transcript(p)) is None for p in SNIPPETS)
     assert identical / len(SNIPPETS) >= 0.95, f"{identical} of {len(SNIPPETS)} identical"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import gc
 
 import pytest
+from gradcalc.grammar.lexer import Lexer, NestedTooDeep, UnexpectedCharacter
 
 from gradcalc.errors import GradcalcSyntaxError
 from gradcalc.grammar import parse
 from gradcalc.grammar import parser as parser_module
-from gradcalc.grammar.lexer import Lexer, NestedTooDeep, UnexpectedCharacter
 
 SOURCES = [
     "x = 1",

@@ -210,7 +210,11 @@ def _lenient(value):
     """In gradcalc's own language, numbers and number lists stand for tensors."""
     from gradcalc.autograd.settings import STATE
 
-    if STATE.lenient and isinstance(value, list | tuple | int | float) and not isinstance(value, bool):
+    if (
+        STATE.lenient
+        and isinstance(value, list | tuple | int | float)
+        and not isinstance(value, bool)
+    ):
         from gradcalc.autograd.ops.constructors import data_array
         from gradcalc.autograd.tensor import Tensor, make_tensor
 

@@ -132,8 +132,14 @@ def _jacobian_of_tensor(y, x, create_graph=False):
         seed = np.zeros(y.array.size, dtype=y.array.dtype)
         seed[k] = 1
         if y.requires_grad:
-            (g,) = grad([y], [x], [make_tensor(seed.reshape(y.array.shape))], retain_graph=True,
-                        create_graph=create_graph, allow_unused=True)
+            (g,) = grad(
+                [y],
+                [x],
+                [make_tensor(seed.reshape(y.array.shape))],
+                retain_graph=True,
+                create_graph=create_graph,
+                allow_unused=True,
+            )
         else:
             g = None
         rows.append(g if g is not None else make_tensor(np.zeros_like(x.array)))

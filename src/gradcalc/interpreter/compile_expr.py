@@ -225,7 +225,9 @@ class ExprCompiler:
                 return lambda env: [p(env) for p in parts]
             return lambda env: kind([p(env) for p in parts])
         parts = [
-            (True, self.expr(e.value, scope)) if type(e).__name__ == "Starred" else (False, self.expr(e, scope))
+            (True, self.expr(e.value, scope))
+            if type(e).__name__ == "Starred"
+            else (False, self.expr(e, scope))
             for e in elements
         ]
 
@@ -435,7 +437,9 @@ class ExprCompiler:
         return guarded(lambda env: value(env)[index(env)], node.span)
 
     def e_Slice(self, node, scope):
-        parts = [None if p is None else self.expr(p, scope) for p in (node.lower, node.upper, node.step)]
+        parts = [
+            None if p is None else self.expr(p, scope) for p in (node.lower, node.upper, node.step)
+        ]
         lower, upper, step = parts
         return lambda env: slice(
             None if lower is None else lower(env),
@@ -490,7 +494,9 @@ class ExprCompiler:
 
             return call_kw
         parts = [
-            (True, self.expr(a.value, scope)) if type(a).__name__ == "Starred" else (False, self.expr(a, scope))
+            (True, self.expr(a.value, scope))
+            if type(a).__name__ == "Starred"
+            else (False, self.expr(a, scope))
             for a in node.args
         ]
         keywords = [(k.arg, self.expr(k.value, scope)) for k in node.keywords]
@@ -720,8 +726,7 @@ def _why_none(node, source: str) -> str:
         if node.attr == "grad_fn":
             owner = source[node.value.span.start : node.value.span.end]
             return (
-                f"{owner} is a leaf (a tensor made directly, not computed): leaves have no "
-                "grad_fn"
+                f"{owner} is a leaf (a tensor made directly, not computed): leaves have no grad_fn"
             )
     return f"the value is None: {text} holds None here"
 
@@ -795,8 +800,10 @@ def _shift(a, b):
 
 
 def _times(a, b):
-    if type(b) is int and isinstance(a, str | list | tuple) or (
-        type(a) is int and isinstance(b, str | list | tuple)
+    if (
+        type(b) is int
+        and isinstance(a, str | list | tuple)
+        or (type(a) is int and isinstance(b, str | list | tuple))
     ):
         n, seq = (b, a) if type(b) is int else (a, b)
         if n > 0 and len(seq) * n > MAX_SEQUENCE:

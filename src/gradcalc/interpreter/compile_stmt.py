@@ -88,6 +88,7 @@ class StmtCompiler(ExprCompiler):
                     env.rt.last_value = value(env)
 
                 return evaluate
+
             def discard(env):
                 value(env)
 
@@ -375,8 +376,12 @@ class StmtCompiler(ExprCompiler):
 
     def s_With(self, node, scope):
         managers = [
-            (self.expr(item.context_expr, scope),
-             None if item.optional_vars is None else self.store_target(item.optional_vars, scope))
+            (
+                self.expr(item.context_expr, scope),
+                None
+                if item.optional_vars is None
+                else self.store_target(item.optional_vars, scope),
+            )
             for item in node.items
         ]
         body = self.body(node.body, scope)
@@ -393,8 +398,7 @@ class StmtCompiler(ExprCompiler):
                 from gradcalc.interpreter.text import type_name
 
                 raise ArgumentError(
-                    f"'{type_name(manager)}' object does not support the context manager "
-                    "protocol",
+                    f"'{type_name(manager)}' object does not support the context manager protocol",
                     span=spans[index],
                 )
             value = enter()

@@ -46,8 +46,20 @@ class Function:
         "span",
     )
 
-    def __init__(self, name, qualname, params, body, closure, globals_, defaults, kw_defaults,
-                 rt, is_lambda, span) -> None:
+    def __init__(
+        self,
+        name,
+        qualname,
+        params,
+        body,
+        closure,
+        globals_,
+        defaults,
+        kw_defaults,
+        rt,
+        is_lambda,
+        span,
+    ) -> None:
         self.name = name
         self.qualname = qualname
         self.params = params

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd.fidelity import power
-
 from gradcalc.autograd.declare import F, op
 from gradcalc.autograd.dtype_rules import boolean, compare, promote, promote_float
+from gradcalc.autograd.fidelity import power
 from gradcalc.errors import EvaluationError
 
 

@@ -60,7 +60,9 @@ def is_floating_point(self):
     return self.array.dtype.kind == "f"
 
 
-@composite("is_contiguous(Tensor self, *, MemoryFormat? memory_format=None) -> bool", function=False)
+@composite(
+    "is_contiguous(Tensor self, *, MemoryFormat? memory_format=None) -> bool", function=False
+)
 def is_contiguous(self, memory_format=None):
     """Whether the elements lie in memory in row-major order, without gaps."""
     return bool(self.array.flags.c_contiguous)
@@ -209,4 +211,3 @@ def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
 
     target = dtype or dtypes.BY_NUMPY[self.array.dtype]
     return leaf(data_array(data, target), requires_grad)
-

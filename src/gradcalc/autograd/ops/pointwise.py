@@ -15,12 +15,10 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd import numerics
-from gradcalc.autograd.fidelity import EXACT_LIMIT, binary, unary
-
-from gradcalc.autograd import dtypes
+from gradcalc.autograd import dtypes, numerics
 from gradcalc.autograd.declare import OPS, F, composite, op
 from gradcalc.autograd.dtype_rules import promote, promote_float, same, to_float
+from gradcalc.autograd.fidelity import EXACT_LIMIT, binary, unary
 from gradcalc.autograd.inplace import apply_inplace
 from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import AutogradError, EvaluationError

@@ -20,14 +20,23 @@ from gradcalc.errors import EvaluationError
 def _shape(size) -> tuple:
     for n in size:
         if n < 0:
-            raise EvaluationError(f"Trying to create tensor with negative dimension {n}: {list(size)}")
+            raise EvaluationError(
+                f"Trying to create tensor with negative dimension {n}: {list(size)}"
+            )
     check_elements(size, "tensor")
     return tuple(size)
 
 
 def _sampler(name: str, draw, doc: str):
-    def make(size, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
-             pin_memory=False):
+    def make(
+        size,
+        generator=None,
+        dtype=None,
+        layout=None,
+        device=None,
+        requires_grad=False,
+        pin_memory=False,
+    ):
         target = dtype or dtypes.DEFAULTS.float
         return leaf(draw(default_generator(), _shape(size), target.np), requires_grad)
 
@@ -61,8 +70,12 @@ def _like(name: str, draw, doc: str):
     )(make)
 
 
-_rand_like = _like("rand_like", lambda g, s, d: g.rand(s, d), "Uniform on [0, 1), shaped like input.")
-_randn_like = _like("randn_like", lambda g, s, d: g.randn(s, d), "Standard normal, shaped like input.")
+_rand_like = _like(
+    "rand_like", lambda g, s, d: g.rand(s, d), "Uniform on [0, 1), shaped like input."
+)
+_randn_like = _like(
+    "randn_like", lambda g, s, d: g.randn(s, d), "Standard normal, shaped like input."
+)
 
 
 def _randint(low, high, size, dtype, requires_grad):
@@ -82,7 +95,11 @@ _RANDINT_TAIL = (
 )
 
 
-@composite(f"randint(int high, int[] size, {_RANDINT_TAIL}", method=False, example="torch.randint(10, (3,))")
+@composite(
+    f"randint(int high, int[] size, {_RANDINT_TAIL}",
+    method=False,
+    example="torch.randint(10, (3,))",
+)
 def randint(high, size, generator=None, dtype=None, layout=None, device=None, requires_grad=False):
     """Integers uniform on ``[0, high)``."""
     return _randint(0, high, size, dtype, requires_grad)
@@ -93,8 +110,9 @@ def randint(high, size, generator=None, dtype=None, layout=None, device=None, re
     method=False,
     example="torch.randint(0, 10, (2, 3))",
 )
-def randint_low(low, high, size, generator=None, dtype=None, layout=None, device=None,
-                requires_grad=False):
+def randint_low(
+    low, high, size, generator=None, dtype=None, layout=None, device=None, requires_grad=False
+):
     """Integers uniform on ``[low, high)``."""
     return _randint(low, high, size, dtype, requires_grad)
 
@@ -154,7 +172,9 @@ def multinomial(self, num_samples, replacement=False, generator=None):
 def dropout(self, p=0.5, training=True, inplace=False):
     """Zeros each element with probability ``p`` and scales the rest by ``1 / (1 - p)``."""
     if p < 0 or p > 1:
-        raise EvaluationError(f"dropout probability has to be between 0 and 1, but got {p}", kind="ValueError")
+        raise EvaluationError(
+            f"dropout probability has to be between 0 and 1, but got {p}", kind="ValueError"
+        )
     if not training:
         return self
     noise = default_generator().dropout_noise(self.array.shape, p, self.array.dtype)
@@ -188,7 +208,10 @@ _NORMAL = _in_place_sampler(
 )
 
 
-@composite("uniform_(Tensor self, float from=0.0, float to=1.0, *, Generator? generator=None) -> Tensor", function=False)
+@composite(
+    "uniform_(Tensor self, float from=0.0, float to=1.0, *, Generator? generator=None) -> Tensor",
+    function=False,
+)
 def uniform_(self, low=0.0, high=1.0, generator=None):
     """Fill in place with uniform samples on ``[from, to)``."""
     from gradcalc.autograd.inplace import check_writable
@@ -197,11 +220,13 @@ def uniform_(self, low=0.0, high=1.0, generator=None):
     return _UNIFORM(self, low, high)
 
 
-@composite("normal_(Tensor self, float mean=0.0, float std=1.0, *, Generator? generator=None) -> Tensor", function=False)
+@composite(
+    "normal_(Tensor self, float mean=0.0, float std=1.0, *, Generator? generator=None) -> Tensor",
+    function=False,
+)
 def normal_(self, mean=0.0, std=1.0, generator=None):
     """Fill in place with normal samples."""
     from gradcalc.autograd.inplace import check_writable
 
     check_writable(self)
     return _NORMAL(self, mean, std)
-
