@@ -11,6 +11,7 @@ from __future__ import annotations
 from gradcalc.autograd import ops as _ops  # noqa: F401  (declares every op)
 from gradcalc.autograd.declare import OPS, Composite
 from gradcalc.autograd.inplace import apply_inplace
+from gradcalc.autograd.schema import call_summary
 from gradcalc.errors import ArgumentError
 
 NAMESPACES = ("torch", "F", "linalg", "special", "autograd")
@@ -38,17 +39,22 @@ class Spelling:
         return self._dispatch((tensor, *args), kwargs, True)
 
     def _dispatch(self, args, kwargs, method: bool):
-        first_error = None
         for declared in self.overloads:
             try:
                 values = declared.schema.bind(args, kwargs, method=method)
-            except ArgumentError as error:
-                first_error = first_error or error
+            except ArgumentError:
                 continue
             if type(declared) is Composite:
                 return declared.fn(*values)
             return declared.apply(values)
-        raise first_error
+        signatures = "\n".join(
+            f" * {declared.schema.described(method)}" for declared in self.overloads
+        )
+        raise ArgumentError(
+            f"{self.name}() received an invalid combination of arguments - got "
+            f"{call_summary(args, kwargs, method)}, but expected one of:\n{signatures}\n",
+            hint=f"see help({self.name}) for the forms it takes",
+        )
 
     @property
     def doc(self) -> str:
@@ -59,20 +65,39 @@ class Spelling:
 
 
 class InplaceSpelling:
-    """``x.exp_()``: the op applied in place (``inplace.py``)."""
+    """``x.exp_()``: the op applied in place (``inplace.py``); overloads tried in order."""
 
-    __slots__ = ("name", "op")
+    __slots__ = ("name", "ops")
 
     def __init__(self, name: str, op) -> None:
         self.name = name
-        self.op = op
+        self.ops = [op]
+
+    @property
+    def op(self):
+        return self.ops[0]
+
+    def _bound(self, args, kwargs, method: bool):
+        if len(self.ops) == 1:
+            return self.ops[0], self.ops[0].schema.bind(args, kwargs, method=method)
+        for op in self.ops:
+            try:
+                return op, op.schema.bind(args, kwargs, method=method)
+            except ArgumentError:
+                continue
+        raise ArgumentError(
+            f"{self.name}() received an invalid combination of arguments - got "
+            f"{call_summary(args, kwargs, method)}"
+        )
 
     def call_method(self, tensor, *args, **kwargs):
-        return apply_inplace(self.op, self.op.schema.bind((tensor, *args), kwargs, method=True))
+        op, values = self._bound((tensor, *args), kwargs, True)
+        return apply_inplace(op, values)
 
     def __call__(self, *args, **kwargs):
         """``torch.exp_(x)``: the in-place method as a function."""
-        return apply_inplace(self.op, self.op.schema.bind(args, kwargs))
+        op, values = self._bound(args, kwargs, False)
+        return apply_inplace(op, values)
 
     @property
     def doc(self) -> str:
@@ -114,15 +139,22 @@ def _build() -> None:
         if not inplace:
             continue
         name = declared.schema.display
-        inplace_name = inplace if isinstance(inplace, str) else f"{name}_"
-        spelling = InplaceSpelling(inplace_name, declared)
-        if inplace_name in METHODS:
-            if isinstance(METHODS[inplace_name], InplaceSpelling):
-                raise RuntimeError(f"in-place method {inplace_name!r} declared twice")
+        if isinstance(inplace, str):
+            names = [inplace]
         else:
-            METHODS[inplace_name] = spelling
-        if declared.function and "torch" in declared.namespaces:
-            FUNCTIONS["torch"].setdefault(inplace_name, spelling)
+            names = [f"{n}_" for n in (name, *declared.aliases)]
+        for inplace_name in names:
+            existing = METHODS.get(inplace_name)
+            if isinstance(existing, InplaceSpelling):
+                if declared in existing.ops:
+                    raise RuntimeError(f"in-place method {inplace_name!r} declared twice")
+                existing.ops.append(declared)  # another overload of the same in-place name
+                continue
+            if existing is not None:
+                continue  # a declared function of that name (a composite) wins
+            spelling = METHODS[inplace_name] = InplaceSpelling(inplace_name, declared)
+            if declared.function and "torch" in declared.namespaces:
+                FUNCTIONS["torch"].setdefault(inplace_name, spelling)
 
 
 _build()

@@ -74,7 +74,8 @@ class Schema:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        head, _, rest = text.partition("(")
+        text_in = text.split("->")[0]
+        head, _, rest = text_in.partition("(")
         self.name = head.strip()  # unique, with PyTorch's overload name: "max.dim"
         self.display = self.name.split(".")[0]  # what calls spell and messages say: "max"
         inner = rest.rsplit(")", 1)[0]
@@ -111,8 +112,12 @@ class Schema:
         """The values in parameter order, checked and coerced (defaults filled in)."""
         values = list(self.defaults)
         positional = self.positional
-        if self.varargs is not None and len(args) > len(positional):
-            first = self.varargs
+        first = self.varargs
+        if first is not None and (
+            len(args) > len(positional)
+            or (len(args) == first + 1 and type(args[first]).__name__ == "Tensor")
+            and self.params[first].kind == "Tensor[]"
+        ):
             args = (*args[:first], tuple(args[first:]))
         if len(args) > len(positional):
             count = len(positional) - (1 if method else 0)
@@ -160,6 +165,8 @@ class Schema:
             return coerce(value)
         except _Mismatch as bad:
             where = f" (position {position - (1 if method else 0)})" if position else ""
+            if bad.element:
+                raise ArgumentError(f"{self.display}(): {bad.element}") from None
             if bad.detail:
                 raise ArgumentError(
                     f"{self.display}(): argument '{param.public_name}' failed to unpack the object "
@@ -171,6 +178,32 @@ class Schema:
             ) from None
 
 
+    def described(self, method: bool = False) -> str:
+        """``(Tensor input, tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None)``."""
+        parts = []
+        star = False
+        for p in self.params:
+            if method and p.name == "self":
+                continue
+            if p.keyword_only and not star:
+                parts.append("*")
+                star = True
+            text = f"{_KIND_TEXT.get(p.kind, p.kind)} {p.public_name}"
+            if p.has_default:
+                text += f" = {p.default!r}" if p.default is not None else " = None"
+            parts.append(text)
+        return "(" + ", ".join(parts) + ")"
+
+
+def call_summary(args: tuple, kwargs: dict, method: bool = False) -> str:
+    """``(Tensor, str)`` or ``(dim=str, )``: what a call was given, as PyTorch says it."""
+    parts = [type_name(a) for a in (args[1:] if method else args)]
+    parts += [f"{k}={type_name(v)}" for k, v in kwargs.items()]
+    if kwargs or method and not parts:
+        return "(" + ", ".join(parts) + ", )"
+    return "(" + ", ".join(parts) + ")"
+
+
 class _Required:
     def __repr__(self) -> str:
         return "<required>"
@@ -180,9 +213,10 @@ _REQUIRED = _Required()
 
 
 class _Mismatch(Exception):
-    def __init__(self, detail: str = "", position: int = 0) -> None:
+    def __init__(self, detail: str = "", position: int = 0, element: str = "") -> None:
         self.detail = detail
         self.position = position
+        self.element = element  # a whole message of its own (a bad element of a list)
 
 
 def type_name(value) -> str:
@@ -250,6 +284,16 @@ def _tensor_list(value):
 
     if isinstance(value, list | tuple) and all(type(v) is Tensor for v in value):
         return tuple(value)
+    if isinstance(value, list | tuple):
+        from gradcalc.autograd.settings import STATE
+
+        if not STATE.lenient:
+            for i, v in enumerate(value):
+                if type(v) is not Tensor:
+                    raise _Mismatch(
+                        element=f"expected Tensor as element {i} in argument 0, but got "
+                        f"{type_name(v)}"
+                    )
     from gradcalc.autograd.settings import STATE
 
     if STATE.lenient and isinstance(value, list | tuple):
