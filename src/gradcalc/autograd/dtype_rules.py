@@ -8,7 +8,7 @@ and the DType of the result. These are PyTorch's rules (``TensorIterator`` promo
 
 from __future__ import annotations
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.dtypes import BOOL, FLOATING, INTEGRAL, result_type
 from gradcalc.errors import EvaluationError
 

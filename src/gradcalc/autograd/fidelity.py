@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import numerics
+import gradcalc.autograd.numerics as numerics
 
 EXACT_LIMIT = 1 << 17
 _FLOAT64 = np.dtype(np.float64)

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd.numerics import sleef
+import gradcalc.autograd.numerics.sleef as sleef
 from gradcalc.autograd.numerics.driver import TORCH_THREADS
 from gradcalc.autograd.numerics.elementwise import with_vector_paths
 from gradcalc.autograd.numerics.libm import erf64, rounded

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd.numerics import elementwise
+import gradcalc.autograd.numerics.elementwise as elementwise
 from gradcalc.autograd.numerics.cascade import cascade_sum
 from gradcalc.autograd.numerics.driver import TORCH_THREADS, reduction_rows, run_reduction
 from gradcalc.autograd.numerics.layout import (

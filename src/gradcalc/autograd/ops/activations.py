@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.inplace import apply_inplace
 from gradcalc.autograd.ops.pointwise import (

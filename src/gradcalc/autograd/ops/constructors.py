@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import composite
 from gradcalc.autograd.settings import check_elements, check_ndim, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor

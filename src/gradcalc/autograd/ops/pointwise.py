@@ -15,7 +15,8 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd import dtypes, numerics
+import gradcalc.autograd.dtypes as dtypes
+import gradcalc.autograd.numerics as numerics
 from gradcalc.autograd.declare import OPS, F, composite, op
 from gradcalc.autograd.dtype_rules import promote, promote_float, same, to_float
 from gradcalc.autograd.fidelity import EXACT_LIMIT, binary, unary
