@@ -132,7 +132,7 @@ class Schema:
             )
         for i, value in enumerate(args):
             values[self.index[positional[i].name]] = self._coerce(
-                positional[i], value, i + 1, method
+                positional[i], value, i + 1, method, convert
             )
         for key, value in kwargs.items():
             i = self.index.get(key)
