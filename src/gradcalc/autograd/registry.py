@@ -44,7 +44,7 @@ class Spelling:
             ):
                 return declared(*args, **kwargs)  # it binds its arguments itself (einsum)
             values = declared.schema.bind(args, kwargs, method, convert)
-            if type(declared) is Composite:
+            if isinstance(declared, Composite):
                 return declared.fn(*values)
             return declared.apply(values)
         for declared in overloads:
@@ -52,7 +52,7 @@ class Spelling:
                 values = declared.schema.bind(args, kwargs, method, convert)
             except ArgumentError:
                 continue
-            if type(declared) is Composite:
+            if isinstance(declared, Composite):
                 return declared.fn(*values)
             return declared.apply(values)
         signatures = "\n".join(
