@@ -4,8 +4,12 @@ from gradcalc.autograd.ops import (  # noqa: F401
     arithmetic,
     constructors,
     copies,
+    extremes,
     indexing,
+    moments,
+    norms,
     pointwise,
     reductions,
+    sorting,
     views,
 )

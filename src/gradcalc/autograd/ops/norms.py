@@ -1,0 +1,202 @@
+"""Vector norms: ``torch.linalg.vector_norm``, ``torch.norm``/``x.norm()``, ``torch.dist``.
+
+``x.norm()`` is ``linalg.vector_norm`` in PyTorch 2.x (its node is
+LinalgVectorNormBackward0): ``p`` a number, ``inf``/``-inf``, ``0`` (a count) or ``'fro'``
+(2); ``'nuc'`` and other strings go to ``linalg.matrix_norm``. The derivative is PyTorch's
+norm_backward (torch/csrc/autograd/FunctionsManual.cpp at
+https://github.com/pytorch/pytorch): for ``inf`` the gradient is shared by the elements of
+largest magnitude; at a zero norm it is 0; for ``p = 0`` there is none.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from gradcalc.autograd import dtypes
+from gradcalc.autograd.declare import F, composite, op
+from gradcalc.autograd.ops.reductions import all_dims, unreduce
+from gradcalc.errors import EvaluationError
+
+
+def _norm_dtype(op, values):
+    x = dtypes.BY_NUMPY[values[0].array.dtype]
+    if x.category != dtypes.FLOATING:
+        raise EvaluationError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+            f"{x.kind_name}",
+            hint="convert first: x.float()",
+        )
+    given = values[op.schema.index["dtype"]] if "dtype" in op.schema.index else None
+    if given is None:
+        return None, x
+    if given.category != dtypes.FLOATING:
+        raise EvaluationError(
+            "linalg.vector_norm: dtype should be floating point or complex, but got "
+            f"{given.kind_name}"
+        )
+    return given.np, given
+
+
+def _ord_text(ord) -> str:
+    return ("-inf" if ord < 0 else "inf") if math.isinf(ord) else str(ord)
+
+
+def vector_norm_of(x: np.ndarray, ord, dim, keepdim: bool) -> np.ndarray:
+    """The ``ord``-norm of ``x`` over ``dim`` (None or (): every element)."""
+    dims = all_dims(dim) if x.ndim else None
+    a = np.abs(x)
+    if math.isinf(ord):
+        if dims is None and x.size == 0:
+            raise EvaluationError(
+                f"linalg.vector_norm cannot compute the {_ord_text(ord)} norm on an empty "
+                "tensor because the operation does not have an identity"
+            )
+        for d in dims or ():
+            if x.shape[d] == 0:
+                raise EvaluationError(
+                    f"linalg.vector_norm cannot compute the {_ord_text(ord)} norm on the "
+                    f"dimension {d}because this dimension is empty and the operation does not "
+                    "have an identity"
+                )
+        pick = np.max if ord > 0 else np.min
+        return pick(a, axis=dims, keepdims=keepdim)
+    with np.errstate(all="ignore"):
+        if ord == 2:
+            return np.sqrt(np.sum(a * a, axis=dims, keepdims=keepdim))
+        if ord == 1:
+            return np.sum(a, axis=dims, keepdims=keepdim)
+        if ord == 0:
+            return np.sum(a != 0, axis=dims, keepdims=keepdim).astype(x.dtype)
+        return np.sum(a**ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
+
+
+def norm_backward(grad, self, ord, result, shape, dim, keepdim):
+    """PyTorch's norm_backward: the derivative of the ``ord``-norm of ``self`` over ``dim``."""
+    ord = 2.0 if ord is None else float(ord)
+    if ord == 0:
+        return None
+    dims = all_dims(dim) if len(shape) else None
+    g = unreduce(grad, shape, dims, keepdim)
+    norm = unreduce(result, shape, dims, keepdim)
+    with np.errstate(all="ignore"):
+        if ord == 1:
+            return F.sign(self) * g
+        if ord == 2:
+            return g * F.where(norm == 0, 0.0, self / norm)
+        if math.isinf(ord):
+            size = F.abs(self)
+            mask = (size == norm) | (size != size)
+            return F.sign(self) * ((g / F.sum(mask, dims, True)) * mask)
+        if ord < 1:
+            scaled = F.sign(self) * F.where(self == 0, 0.0, F.abs(self) ** (ord - 1))
+            return scaled * g * norm ** (1 - ord)
+        if ord < 2:
+            scaled = F.sign(self) * F.abs(self) ** (ord - 1)
+        else:
+            scaled = self * F.abs(self) ** (ord - 2)
+        return scaled * F.where(norm == 0, 0.0, g / norm ** (ord - 1))
+
+
+@op(
+    "vector_norm(Tensor self, Scalar ord=2, Dim[]? dim=None, bool keepdim=False, *, "
+    "ScalarType? dtype=None) -> Tensor",
+    "LinalgVectorNormBackward0",
+    dtype=_norm_dtype,
+    namespaces=("linalg",),
+    method=False,
+    grads={
+        "self": lambda grad, self, ord, result, self_shape, dim, keepdim: norm_backward(
+            grad, self, ord, result, self_shape, dim, keepdim
+        )
+    },
+    example="torch.linalg.vector_norm(x)",
+)
+def vector_norm(self, ord=2, dim=None, keepdim=False, dtype=None):
+    """The vector ``ord``-norm over ``dim`` (every element by default)."""
+    return vector_norm_of(self, ord, dim, keepdim)
+
+
+@op(
+    "norm.ScalarOpt_dim(Tensor self, Scalar? p, Dim[] dim, bool keepdim=False) -> Tensor",
+    "NormBackward1",
+    dtype=_norm_dtype,
+    method=False,
+    function=False,
+    grads={
+        "self": lambda grad, self, p, result, self_shape, dim, keepdim: norm_backward(
+            grad, self, p, result, self_shape, dim, keepdim
+        )
+    },
+)
+def norm_dim(self, p, dim, keepdim=False):
+    """``at::norm(self, p, dim)``: the vector norm ATen's own composites call."""
+    return vector_norm_of(self, 2 if p is None else p, dim, keepdim)
+
+
+def _matrix_norm(self, p, dims, keepdim, dtype):
+    if p not in ("fro", "nuc"):
+        raise EvaluationError(f"linalg.matrix_norm: Order {p} not supported.")
+    if len(dims) != 2:
+        raise EvaluationError(
+            f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}"
+        )
+    matrix_norm = getattr(F, "matrix_norm", None)
+    if matrix_norm is None:
+        raise EvaluationError(
+            f"torch.norm(p='{p}') needs linalg.matrix_norm, which gradcalc does not have yet",
+            kind="NotImplementedError",
+        )
+    return matrix_norm(self, p, dims, keepdim, dtype=dtype)
+
+
+@composite(
+    "norm(Tensor self, Any p='fro', Any dim=None, bool keepdim=False, *, "
+    "ScalarType? dtype=None) -> Tensor",
+    example="x.norm()",
+)
+def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+    """The vector ``p``-norm over ``dim`` (``'fro'``: 2, as ``linalg.vector_norm``)."""
+    dims = None if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+    if isinstance(p, str):
+        if p == "fro" and (dims is None or len(dims) <= 2):
+            return F.vector_norm(self, 2, dims, keepdim, dtype=dtype)
+        if dims is None:
+            dims = tuple(range(len(self.shape)))
+        return _matrix_norm(self, p, dims, keepdim, dtype)
+    return F.vector_norm(self, 2 if p is None else p, dims, keepdim, dtype=dtype)
+
+
+def _dist_dtype(op, values):
+    d = dtypes.result_type(values[0], values[1])
+    if d.category != dtypes.FLOATING:
+        raise EvaluationError(
+            f"norm(): input dtype should be either floating point or complex. Got {d.kind_name} "
+            "instead."
+        )
+    return d.np, d
+
+
+@op(
+    "dist(Tensor self, Tensor other, Scalar p=2) -> Tensor",
+    "DistBackward0",
+    dtype=_dist_dtype,
+    broadcast=True,
+    grads={
+        "self": lambda grad, self, other, p, result: norm_backward(
+            grad, self - other, p, result, (), None, False
+        ),
+        "other": lambda grad, self, other, p, result: _negated(
+            norm_backward(grad, self - other, p, result, (), None, False)
+        ),
+    },
+    example="torch.dist(x, y)",
+)
+def dist(self, other, p=2):
+    """The ``p``-norm of ``self - other``."""
+    return vector_norm_of(np.asarray(self - other), p, None, False)
+
+
+def _negated(value):
+    return None if value is None else -value
