@@ -65,13 +65,23 @@ def sort(self, dim=-1, descending=False):
 sort_returns = with_return_type(sort, "sort", example="torch.sort(x)")
 
 
-@composite(
+@op(
     "sort.stable(Tensor self, *, bool? stable, Dim dim=-1, bool descending=False) "
-    "-> Tensor values, Tensor indices"
+    "-> Tensor values, Tensor indices",
+    "SortBackward1",
+    outputs=2,
+    method=False,
+    function=False,
+    grads={
+        "self": lambda grads, result, self_shape, dim: _selected(grads, result, self_shape, dim)
+    },
 )
 def sort_stable(self, stable=None, dim=-1, descending=False):
-    """``sort`` (always stable on the CPU)."""
-    return sort_returns.fn(self, dim, descending)
+    """``sort`` with ``stable=``: the CPU sort is stable either way."""
+    return sort.forward(self, dim, descending)
+
+
+sort_stable_returns = with_return_type(sort_stable, "sort")
 
 
 @op(
