@@ -6,6 +6,7 @@ from gradcalc.autograd.ops import (  # noqa: F401
     copies,
     extremes,
     indexing,
+    losses,
     moments,
     norms,
     pointwise,
