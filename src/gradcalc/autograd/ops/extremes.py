@@ -137,7 +137,8 @@ def spread_to_extremes(grad, self, result, self_shape, dims, keepdim):
     result matches nothing, so the gradient is NaN, as in PyTorch's amax)."""
     g = unreduce(grad, self_shape, dims, keepdim)
     mask = unreduce(result, self_shape, dims, keepdim) == self
-    return g / F.sum(mask, dims, True) * mask
+    with np.errstate(all="ignore"):
+        return g / F.sum(mask, dims, True) * mask
 
 
 def _a_extreme(name: str, pick, node: str, doc: str):

@@ -280,10 +280,14 @@ def huber_loss(self, target, reduction="mean", delta=1.0, weight=None):
 # ---- binary cross entropy ----------------------------------------------------------------
 
 
+# ATen's EPSILON is a float: 1e-12 rounded to float32, then widened.
+_BCE_EPSILON = float(np.float32(1e-12))
+
+
 def _bce_self_grad(grad, self, target, weight, reduction):
     with np.errstate(all="ignore"):
         g = _scale(grad, reduction, data(self).size) * (self - target)
-        g = g / F.clamp((1 - self) * self, 1e-12, None)
+        g = g / F.clamp((1 - self) * self, _BCE_EPSILON, None)
     return g if weight is None else g * weight
 
 

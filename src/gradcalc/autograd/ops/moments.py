@@ -59,9 +59,9 @@ def variance(x: np.ndarray, dim, correction, keepdim: bool, name: str) -> np.nda
 def _var_grad(grad, self, self_shape, dim, correction, keepdim):
     dims = _dims(self_shape, dim)
     g = unreduce(grad, self_shape, dims, keepdim)
-    with np.errstate(divide="ignore"):
+    with np.errstate(all="ignore"):  # N - correction <= 0 gives inf or NaN, as in PyTorch
         factor = np.float64(2.0) / np.float64(count(self_shape, dims) - _correction(correction))
-    return g * factor * (self - F.mean(self, dims, True))
+        return g * factor * (self - F.mean(self, dims, True))
 
 
 def _std_grad(grad, self, result, self_shape, dim, correction, keepdim):

@@ -138,7 +138,8 @@ def evenly_distribute(grad, self, result):
     """``grad`` shared equally by the elements equal to ``result`` (for a NaN result: by
     the NaNs), as PyTorch's evenly_distribute_backward (``max()``, ``median()``)."""
     mask = (self != self) if np.isnan(data(result)) else (self == result)
-    return F.where(mask, grad / F.sum(mask), 0.0)
+    with np.errstate(all="ignore"):
+        return F.where(mask, grad / F.sum(mask), 0.0)
 
 
 # ---- sum, mean, prod ----------------------------------------------------------------------
@@ -295,7 +296,8 @@ def nanmean(self, dim=None, keepdim=False, dtype=None):
 def _logsumexp_grad(grad, self, result, self_shape, dim, keepdim):
     dims = all_dims(dim)
     g = unreduce(grad, self_shape, dims, keepdim)
-    return g * F.exp(self - unreduce(result, self_shape, dims, keepdim))
+    with np.errstate(all="ignore"):  # inf - inf where the input has infinities: NaN, as in PyTorch
+        return g * F.exp(self - unreduce(result, self_shape, dims, keepdim))
 
 
 @op(
