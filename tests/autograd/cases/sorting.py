@@ -7,6 +7,8 @@ differences do not apply there.
 
 X = {"x": "2x5"}
 TIES = {"x": "int:4x9:3"}
+# Over 16 elements PyTorch's default sort (std::sort) no longer keeps equal ones in order.
+LONG_TIES = {"x": "int:3x40:4"}
 
 CASES = [
     ("sort", "x.sort().values", X),
@@ -16,7 +18,13 @@ CASES = [
     ("sort_0d", "x.sort().values", {"x": ""}),
     ("sort_ties", "x.sort(1).indices", TIES),
     ("sort_ties_descending", "x.sort(1, descending=True).indices", TIES),
+    ("sort_long_ties", "x.sort(1).indices", LONG_TIES),
+    ("sort_long_ties_descending", "torch.sort(x, descending=True)[1]", LONG_TIES),
+    ("sort_long_ties_stable", "x.sort(stable=True).indices", LONG_TIES),
+    ("sort_long_ties_float", "(x * 0.5 + y * 0).sort(1)[1]", {**LONG_TIES, "y": "3x40"}),
     ("argsort", "x.argsort()", X),
+    ("argsort_long_ties", "x.argsort(dim=1)", LONG_TIES),
+    ("argsort_long_ties_stable", "torch.argsort(x, stable=True, descending=True)", LONG_TIES),
     ("argsort_descending", "torch.argsort(x, 0, True)", X),
     ("argsort_stable", "x.argsort(stable=True, dim=0)", X),
     ("argsort_ties", "x.argsort(descending=True)", TIES),
@@ -44,6 +52,7 @@ CASES = [
     ("mode", "x.mode(1).values", X),
     ("mode_ties", "x.mode(1).indices", TIES),
     ("mode_values", "x.mode(0).values", TIES),
+    ("mode_long_rows", "x.mode(1).indices", LONG_TIES),
     ("unique", "torch.unique(x)", TIES),
     ("unique_inverse", "torch.unique(x, return_inverse=True)[1]", TIES),
     ("unique_counts", "x.unique(return_counts=True)[1]", TIES),

@@ -792,7 +792,9 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-08):
         )
     x1 = x1 if dtype_of(x1).category == dtypes.FLOATING else F._to_copy(x1, common)
     x2 = x2 if dtype_of(x2).category == dtypes.FLOATING else F._to_copy(x2, common)
-    x1, x2 = _broadcast_pair(x1, x2)
+    if tuple(x1.shape) != tuple(x2.shape):  # ATen's expand_outplace expands both
+        shape = broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+        x1, x2 = F.expand(x1, shape), F.expand(x2, shape)
     # Each vector is divided by its norm first (stabler); the norms are clamped in place,
     # outside the graph, as ATen does.
     n1 = F.clone(F.vector_norm(x1, 2, (dim,), True))

@@ -1,9 +1,12 @@
-"""The selection algorithms behind PyTorch's CPU ``topk`` and ``kthvalue``, step for step.
+"""The sorting and selection algorithms behind PyTorch's CPU ``sort``, ``mode``, ``topk`` and
+``kthvalue``, step for step.
 
 Which of several equal values ``topk`` returns, and in which order ``topk(sorted=False)``
 lists its picks, are not defined by any rule: they are whatever the algorithm leaves in
 place. To show exactly what PyTorch shows, these are the same algorithms:
 
+- ``sort`` (``stable=False``, aten/src/ATen/native/cpu/SortingKernel.cpp) and ``mode``
+  run ``std::sort``: stable up to 16 elements (insertion sort), not beyond;
 - ``topk`` (aten/src/ATen/native/TopKImpl.h) runs libstdc++'s ``std::partial_sort`` when
   ``k * 64 <= n``, else ``std::nth_element`` and then ``std::sort`` of the first ``k - 1``
   (GCC's bits/stl_algo.h and bits/stl_heap.h: introselect, introsort with a threshold of
@@ -213,6 +216,30 @@ def topk_positions(row: list, k: int, largest: bool, sorted_: bool) -> list:
         if sorted_:
             stl.sort(0, k - 1)
     return [i for _, i in items[:k]]
+
+
+def sort_positions(row: list, descending: bool) -> list:
+    """The order PyTorch's CPU ``sort`` (``stable=False``: ``std::sort``) gives one slice."""
+    items = [(v, i) for i, v in enumerate(row)]
+    _Stl(items, _greater if descending else _less).sort(0, len(items))
+    return [i for _, i in items]
+
+
+def mode_of(row: list) -> tuple:
+    """(value, index) of PyTorch's CPU ``mode`` of one slice: ``std::sort`` by value (plain
+    ``<``), then the longest run of equal values, the first such run on a tie, and the
+    index of the run's last element."""
+    items = [(v, i) for i, v in enumerate(row)]
+    _Stl(items, lambda a, b: a < b).sort(0, len(items))
+    best = (0, 0)
+    longest = run = 0
+    for k, (value, index) in enumerate(items):
+        run += 1
+        if k == len(items) - 1 or value != items[k + 1][0]:
+            if run > longest:
+                best, longest = (value, index), run
+            run = 0
+    return best
 
 
 # ---- PyTorch's quickselect (kthvalue) -------------------------------------------------

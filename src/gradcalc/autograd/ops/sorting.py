@@ -18,7 +18,12 @@ from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.dtype_rules import int64
 from gradcalc.autograd.ops.extremes import check_dim_not_empty, with_return_type
 from gradcalc.autograd.ops.reductions import data, evenly_distribute, to_selected
-from gradcalc.autograd.ops.selection import kth_position, topk_positions
+from gradcalc.autograd.ops.selection import (
+    kth_position,
+    mode_of,
+    sort_positions,
+    topk_positions,
+)
 from gradcalc.errors import EvaluationError
 
 
@@ -35,6 +40,23 @@ def stable_order(x: np.ndarray, dim: int, descending: bool = False) -> np.ndarra
     n = x.shape[dim]
     found = np.argsort(np.flip(x, dim), axis=dim, kind="stable")
     return n - 1 - np.flip(found, dim)
+
+
+def torch_order(x: np.ndarray, dim: int, descending: bool, stable: bool) -> np.ndarray:
+    """The indices PyTorch's CPU sort gives: stable when asked, else ``std::sort``'s order,
+    which differs from a stable one only for equal values in slices of over 16."""
+    order = stable_order(x, dim, descending)
+    if stable or x.shape[dim] <= 16:
+        return order
+    rows = _last_axis(x.astype(np.float64) if x.dtype.kind == "b" else x, dim)
+    tied = _rows_with_ties(rows)
+    if np.any(tied):
+        flat_rows = rows.reshape(-1, rows.shape[-1])
+        flat_order = np.ascontiguousarray(_last_axis(order, dim)).reshape(flat_rows.shape)
+        for i in np.flatnonzero(tied.reshape(-1)):
+            flat_order[i] = sort_positions(flat_rows[i].tolist(), descending)
+        order = np.moveaxis(flat_order.reshape(rows.shape), -1, dim)
+    return order
 
 
 def _selected(grads, result, self_shape, dim):
@@ -55,11 +77,15 @@ def _selected(grads, result, self_shape, dim):
     },
 )
 def sort(self, dim=-1, descending=False):
-    """The elements sorted along ``dim`` and where each came from (stable)."""
-    if self.ndim == 0:
-        return self.copy(), np.zeros((), np.int64)
-    order = stable_order(self, dim, descending)
-    return np.take_along_axis(self, order, dim), order
+    """The elements sorted along ``dim`` and where each came from."""
+    return _sorted(self, dim, descending, False)
+
+
+def _sorted(x, dim, descending, stable):
+    if x.ndim == 0:
+        return x.copy(), np.zeros((), np.int64)
+    order = torch_order(x, dim, descending, stable)
+    return np.take_along_axis(x, order, dim), order
 
 
 sort_returns = with_return_type(sort, "sort", example="torch.sort(x)")
@@ -77,8 +103,8 @@ sort_returns = with_return_type(sort, "sort", example="torch.sort(x)")
     },
 )
 def sort_stable(self, stable=None, dim=-1, descending=False):
-    """``sort`` with ``stable=``: the CPU sort is stable either way."""
-    return sort.forward(self, dim, descending)
+    """``sort``; ``stable=True`` keeps equal elements in their order."""
+    return _sorted(self, dim, descending, bool(stable))
 
 
 sort_stable_returns = with_return_type(sort_stable, "sort")
@@ -90,16 +116,17 @@ sort_stable_returns = with_return_type(sort_stable, "sort")
     example="torch.argsort(x)",
 )
 def argsort(self, dim=-1, descending=False):
-    """Indices that sort ``self`` along ``dim`` (stable)."""
-    if self.ndim == 0:
-        return np.zeros((), np.int64)
-    return stable_order(self, dim, descending)
+    """Indices that sort ``self`` along ``dim``."""
+    return _sorted(self, dim, descending, False)[1]
 
 
-@composite("argsort.stable(Tensor self, *, bool stable, Dim dim=-1, bool descending=False)")
+@op(
+    "argsort.stable(Tensor self, *, bool stable, Dim dim=-1, bool descending=False) -> Tensor",
+    dtype=int64,
+)
 def argsort_stable(self, stable, dim=-1, descending=False):
-    """``argsort`` (always stable on the CPU)."""
-    return F.argsort(self, dim, descending)
+    """``argsort``; ``stable=True`` keeps equal elements in their order."""
+    return _sorted(self, dim, descending, stable)[1]
 
 
 @composite("msort(Tensor self) -> Tensor", example="torch.msort(x)")
@@ -111,14 +138,17 @@ def msort(self):
 # ---- topk, kthvalue -------------------------------------------------------------------
 
 
-def _has_ties(rows: np.ndarray) -> bool:
-    """Whether some slice (last axis) holds a value twice (NaNs count as equal)."""
+def _rows_with_ties(rows: np.ndarray) -> np.ndarray:
+    """For each slice (last axis), whether it holds a value twice (NaNs count as equal)."""
     if rows.shape[-1] < 2:
-        return False
+        return np.zeros(rows.shape[:-1], dtype=bool)
     s = np.sort(rows, axis=-1)
-    return bool(
-        np.any((s[..., 1:] == s[..., :-1]) | (np.isnan(s[..., 1:]) & np.isnan(s[..., :-1])))
-    )
+    same = (s[..., 1:] == s[..., :-1]) | (np.isnan(s[..., 1:]) & np.isnan(s[..., :-1]))
+    return np.any(same, axis=-1)
+
+
+def _has_ties(rows: np.ndarray) -> bool:
+    return bool(np.any(_rows_with_ties(rows)))
 
 
 @op(
@@ -290,7 +320,7 @@ nanmedian_dim, nanmedian_dim_returns = _median_dim(
 )
 def mode(self, dim=-1, keepdim=False):
     """The most frequent value along ``dim`` (the smallest of equally frequent ones) and
-    its last index."""
+    an index of it (PyTorch's: the last in its sort order)."""
     if self.ndim == 0:
         return self.copy(), np.zeros((), np.int64)
     check_dim_not_empty("mode", self, (dim,))
@@ -299,10 +329,7 @@ def mode(self, dim=-1, keepdim=False):
     values = np.empty(flat.shape[0], dtype=self.dtype)
     index = np.empty(flat.shape[0], dtype=np.int64)
     for i, row in enumerate(flat):
-        found, counts = np.unique(row, return_counts=True)
-        value = found[np.argmax(counts)]  # np.unique sorts: the first of the most frequent
-        values[i] = value
-        index[i] = np.flatnonzero(row == value)[-1]
+        values[i], index[i] = mode_of(row.tolist())
     values = values.reshape(rows.shape[:-1] + (1,))
     index = index.reshape(rows.shape[:-1] + (1,))
     if keepdim:
