@@ -176,6 +176,31 @@ CASES = [
         "reduction dim with the 'dim' argument.",
     ),
     ("amin_empty_dim", "e.amin(0)", IE, "amin(): Expected reduction dim 0 to have non-zero size."),
+    # amax and vector_norm name the dim as written; the others normalise it
+    (
+        "amax_empty_negative_dim",
+        "e.amax(-2)",
+        IE,
+        "amax(): Expected reduction dim -2 to have non-zero size.",
+    ),
+    (
+        "amin_empty_dims",
+        "e.amin((1, -2))",
+        IE,
+        "amin(): Expected reduction dim -2 to have non-zero size.",
+    ),
+    (
+        "max_empty_negative_dim",
+        "e.max(-2)",
+        IE,
+        "max(): Expected reduction dim 0 to have non-zero size.",
+    ),
+    (
+        "kthvalue_empty_dim",
+        "e.kthvalue(1, -2)",
+        IE,
+        "kthvalue(): Expected reduction dim 0 to have non-zero size.",
+    ),
     (
         "argmax_empty",
         "e.argmax()",
@@ -227,6 +252,26 @@ CASES = [
         RE,
         "linalg.vector_norm cannot compute the -inf norm on the dimension 1because this "
         "dimension is empty and the operation does not have an identity",
+    ),
+    (
+        "norm_inf_empty_negative_dim",
+        f"e.norm({INF}, -2)",
+        RE,
+        "linalg.vector_norm cannot compute the inf norm on the dimension -2because this "
+        "dimension is empty and the operation does not have an identity",
+    ),
+    (
+        "logsumexp_no_dims",
+        "x.logsumexp(())",
+        RE,
+        "output with shape [] doesn't match the broadcast shape [1, 1]",
+    ),
+    (
+        "dist_p0_backward_other",
+        "torch.dist(torch.ones(4), v, 0).backward()",
+        RE,
+        "Expected a proper Tensor but got None (or an undefined Tensor in C++) for argument "
+        "#0 'self'",
     ),
     # k out of range
     (

@@ -91,6 +91,10 @@ CASES = [
     ("norm_p0_no_grad", "x.norm(0)", [1.0, 0.0, 2.0]),
     ("zero_std", "x.std()", [1.0, 1.0, 1.0]),
     ("single_var", "x.var()", [2.0]),
+    ("var_no_dims", "x.var(())", TIED),  # PyTorch's derivative takes N = 1 for dim=()
+    ("std_no_dims_correction", "x.std((), correction=0)", TIED),
+    ("var_too_much_correction", "x.var(correction=9)", TIED),
+    ("var_dim_too_much_correction", "x.var(1, correction=5)", TIED),
     ("logsumexp_minus_inf", "x.logsumexp(0)", [-INF, -INF]),
     ("logsumexp_inf", "x.logsumexp(0)", [INF, 1.0]),
     ("softmax_minus_inf", "x.softmax(0)", [0.0, -INF]),

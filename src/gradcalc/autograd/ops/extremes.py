@@ -24,6 +24,7 @@ from gradcalc.autograd.ops.reductions import (
     to_selected,
     unreduce,
 )
+from gradcalc.autograd.schema import normalize_dims
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.autograd.values import return_type
 from gradcalc.errors import EvaluationError, IndexOutOfRange
@@ -142,23 +143,27 @@ def spread_to_extremes(grad, self, result, self_shape, dims, keepdim):
 
 
 def _a_extreme(name: str, pick, node: str, doc: str):
+    # ``dim`` stays as given (int[], not Dim[]): PyTorch's messages name the dim as written.
     def forward(self, dim=(), keepdim=False):
-        dims = all_dims(dim) if self.ndim else None
+        dims = all_dims(normalize_dims(dim, self.ndim)) if self.ndim else None
         if dims is None:
             check_not_empty(name, self)
-        else:
-            check_dim_not_empty(name, self, dims)
+        for d in dim if dims else ():
+            if self.shape[d % self.ndim] == 0:
+                raise IndexOutOfRange(
+                    f"{name}(): Expected reduction dim {d} to have non-zero size."
+                )
         return pick(self, axis=dims, keepdims=keepdim)
+
+    def grad(grad, self, result, self_shape, dim, keepdim):
+        dims = all_dims(normalize_dims(dim, len(self_shape))) if self_shape else None
+        return spread_to_extremes(grad, self, result, self_shape, dims, keepdim)
 
     forward.__doc__ = doc
     return op(
-        f"{name}(Tensor self, Dim[] dim=[], bool keepdim=False) -> Tensor",
+        f"{name}(Tensor self, int[] dim=[], bool keepdim=False) -> Tensor",
         node,
-        grads={
-            "self": lambda grad, self, result, self_shape, dim, keepdim: spread_to_extremes(
-                grad, self, result, self_shape, all_dims(dim), keepdim
-            )
-        },
+        grads={"self": grad},
         example=f"torch.{name}(x, 0)",
     )(forward)
 

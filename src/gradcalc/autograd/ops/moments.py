@@ -10,6 +10,8 @@ https://github.com/pytorch/pytorch).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from gradcalc.autograd import dtypes
@@ -57,11 +59,18 @@ def variance(x: np.ndarray, dim, correction, keepdim: bool, name: str) -> np.nda
 
 
 def _var_grad(grad, self, self_shape, dim, correction, keepdim):
-    dims = _dims(self_shape, dim)
-    g = unreduce(grad, self_shape, dims, keepdim)
-    with np.errstate(all="ignore"):  # N - correction <= 0 gives inf or NaN, as in PyTorch
-        factor = np.float64(2.0) / np.float64(count(self_shape, dims) - _correction(correction))
-        return g * factor * (self - F.mean(self, dims, True))
+    """PyTorch's var_backward, as it is: with dims given, N is the product of their sizes,
+    which is 1 for an empty list of dims (whose forward reduces every dim)."""
+    c = _correction(correction)
+    with np.errstate(all="ignore"):
+        if not self_shape or dim is None:
+            dof = count(self_shape, None) - c
+            if dof <= 0:  # 2 / 0: NaN where self is its mean (inf * 0), else inf
+                return grad * F.where(self == F.mean(self), np.nan, np.inf)
+            return grad * (2.0 / dof) * (self - F.mean(self))
+        g = unreduce(grad, self_shape, dim, keepdim)
+        factor = np.float64(2.0) / np.float64(math.prod(self_shape[d] for d in dim) - c)
+        return g * factor * (self - F.mean(self, dim, True))
 
 
 def _std_grad(grad, self, result, self_shape, dim, correction, keepdim):

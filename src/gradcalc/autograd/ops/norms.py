@@ -17,6 +17,7 @@ import numpy as np
 from gradcalc.autograd import dtypes
 from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.ops.reductions import all_dims, unreduce
+from gradcalc.autograd.schema import normalize_dims
 from gradcalc.errors import EvaluationError
 
 
@@ -43,8 +44,9 @@ def _ord_text(ord) -> str:
     return ("-inf" if ord < 0 else "inf") if math.isinf(ord) else str(ord)
 
 
-def vector_norm_of(x: np.ndarray, ord, dim, keepdim: bool) -> np.ndarray:
-    """The ``ord``-norm of ``x`` over ``dim`` (None or (): every element)."""
+def vector_norm_of(x: np.ndarray, ord, dim, keepdim: bool, given=None) -> np.ndarray:
+    """The ``ord``-norm of ``x`` over ``dim`` (None or (): every element); ``given``: the
+    dims as the caller wrote them, for the messages."""
     dims = all_dims(dim) if x.ndim else None
     a = np.abs(x)
     if math.isinf(ord):
@@ -53,8 +55,8 @@ def vector_norm_of(x: np.ndarray, ord, dim, keepdim: bool) -> np.ndarray:
                 f"linalg.vector_norm cannot compute the {_ord_text(ord)} norm on an empty "
                 "tensor because the operation does not have an identity"
             )
-        for d in dims or ():
-            if x.shape[d] == 0:
+        for d in (given or dims) if dims else ():
+            if x.shape[d % x.ndim] == 0:
                 raise EvaluationError(
                     f"linalg.vector_norm cannot compute the {_ord_text(ord)} norm on the "
                     f"dimension {d}because this dimension is empty and the operation does not "
@@ -77,7 +79,7 @@ def norm_backward(grad, self, ord, result, shape, dim, keepdim):
     ord = 2.0 if ord is None else float(ord)
     if ord == 0:
         return None
-    dims = all_dims(dim) if len(shape) else None
+    dims = all_dims(normalize_dims(dim, len(shape))) if len(shape) and dim is not None else None
     g = unreduce(grad, shape, dims, keepdim)
     norm = unreduce(result, shape, dims, keepdim)
     with np.errstate(all="ignore"):
@@ -100,7 +102,7 @@ def norm_backward(grad, self, ord, result, shape, dim, keepdim):
 
 
 @op(
-    "vector_norm(Tensor self, Scalar ord=2, Dim[]? dim=None, bool keepdim=False, *, "
+    "vector_norm(Tensor self, Scalar ord=2, int[]? dim=None, bool keepdim=False, *, "
     "ScalarType? dtype=None) -> Tensor",
     "LinalgVectorNormBackward0",
     dtype=_norm_dtype,
@@ -115,7 +117,9 @@ def norm_backward(grad, self, ord, result, shape, dim, keepdim):
 )
 def vector_norm(self, ord=2, dim=None, keepdim=False, dtype=None):
     """The vector ``ord``-norm over ``dim`` (every element by default)."""
-    return vector_norm_of(self, ord, dim, keepdim)
+    # dim is int[] (kept as written, for the messages), normalised here.
+    dims = None if dim is None else normalize_dims(dim, self.ndim)
+    return vector_norm_of(self, ord, dims, keepdim, given=dim)
 
 
 @op(
@@ -188,7 +192,7 @@ def _dist_dtype(op, values):
             grad, self - other, p, result, (), None, False
         ),
         "other": lambda grad, self, other, p, result: _negated(
-            norm_backward(grad, self - other, p, result, (), None, False)
+            norm_backward(grad, self - other, p, result, (), None, False), p
         ),
     },
     example="torch.dist(x, y)",
@@ -198,5 +202,10 @@ def dist(self, other, p=2):
     return vector_norm_of(np.asarray(self - other), p, None, False)
 
 
-def _negated(value):
-    return None if value is None else -value
+def _negated(value, p):
+    if value is None:  # p = 0: PyTorch negates an undefined gradient and fails
+        raise EvaluationError(
+            "Expected a proper Tensor but got None (or an undefined Tensor in C++) for "
+            "argument #0 'self'"
+        )
+    return -value

@@ -309,6 +309,11 @@ def _logsumexp_grad(grad, self, result, self_shape, dim, keepdim):
 )
 def logsumexp(self, dim, keepdim=False):
     """``log(sum(exp(self), dim))``, computed without overflow."""
+    if dim == () and self.size and self.ndim and not keepdim:  # PyTorch's own failure
+        raise EvaluationError(
+            "output with shape [] doesn't match the broadcast shape "
+            f"[{', '.join(['1'] * self.ndim)}]"
+        )
     dims = all_dims(dim) if self.ndim else None
     if self.size:
         top = np.max(self, axis=dims, keepdims=True)

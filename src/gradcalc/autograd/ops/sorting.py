@@ -216,6 +216,7 @@ def _kth_index(rows: np.ndarray, k: int) -> np.ndarray:
 def kthvalue(self, k, dim=-1, keepdim=False):
     """The ``k``-th smallest element along ``dim`` (``k`` from 1) and its index."""
     size = self.shape[dim] if self.ndim else 1
+    check_dim_not_empty("kthvalue", self, (dim,))
     if not 0 < k <= size:
         raise EvaluationError(f"kthvalue(): selected number k out of range for dimension {dim}")
     if self.ndim == 0:
