@@ -103,6 +103,13 @@ CASES = [
         "F.binary_cross_entropy(x, torch.tensor([1.0, 0.0], dtype=x.dtype))",
         [0.0, 1.0],
     ),
+    ("ce_all_ignored", "F.cross_entropy(x, torch.tensor([1, 1]), ignore_index=1)", TIED),
+    ("nll_all_ignored_1d", "F.nll_loss(x, torch.tensor(0), ignore_index=0)", [0.3, 0.2]),
+    (
+        "ce_smoothing_all_ignored",
+        "F.cross_entropy(x, torch.tensor([1, 1]), ignore_index=1, label_smoothing=0.2)",
+        TIED,
+    ),
     ("max_other_tensor", "torch.max(x, torch.tensor(2.0, dtype=x.dtype))", TIED),
     ("max_other_method", "x.max(x.detach() * 0 + 2)", TIED),
     ("sort_stable_node", "torch.sort(x, stable=True, dim=1)", TIED),

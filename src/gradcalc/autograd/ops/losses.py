@@ -488,9 +488,9 @@ def _nll_grad(class_dim_of):
         safe, w = _class_picks(
             self_shape, t, None if weight is None else data(weight), ignore_index, class_dim
         )
-        if reduction == "mean":
+        if reduction == "mean":  # ignored targets get no gradient, not 0 / 0
             with np.errstate(all="ignore"):
-                w = w / np.sum(w)
+                w = np.where(t == ignore_index, 0.0, w / np.sum(w))
         picks = np.zeros(self_shape, dtype=data(grad).dtype)
         np.put_along_axis(
             picks, np.expand_dims(safe, class_dim), np.expand_dims(-w, class_dim), class_dim
