@@ -91,9 +91,11 @@ def _with_mean_grad(first, grads, self_shape, dim, keepdim):
 def _declare(name: str, outputs: int, node: str, forward, grad, message: str, doc: str):
     """The ``correction`` op, then the ``dim``/``unbiased`` and ``unbiased`` spellings."""
     returns = "Tensor, Tensor" if outputs == 2 else "Tensor"
+    method = outputs == 1  # var_mean and std_mean are no Tensor methods
     forward.__doc__ = doc
     dim_form = composite(
-        f"{name}.dim(Tensor self, Dim[]? dim, bool unbiased=True, bool keepdim=False) -> {returns}"
+        f"{name}.dim(Tensor self, Dim[]? dim, bool unbiased=True, bool keepdim=False) -> {returns}",
+        method=method,
     )(
         lambda self, dim, unbiased=True, keepdim=False: correction_form.raw(
             self, dim, correction=int(unbiased), keepdim=keepdim
@@ -104,13 +106,14 @@ def _declare(name: str, outputs: int, node: str, forward, grad, message: str, do
         f"bool keepdim=False) -> {returns}",
         node,
         outputs=outputs,
+        method=method,
         dtype=_floating_only(message),
         grads={"self": grad},
         example=f"torch.{name}(x)",
     )(forward)
-    unbiased_form = composite(f"{name}(Tensor self, bool unbiased=True) -> {returns}")(
-        lambda self, unbiased=True: correction_form.raw(self, None, correction=int(unbiased))
-    )
+    unbiased_form = composite(
+        f"{name}(Tensor self, bool unbiased=True) -> {returns}", method=method
+    )(lambda self, unbiased=True: correction_form.raw(self, None, correction=int(unbiased)))
     for form in (dim_form, unbiased_form):
         form.doc = doc
     return dim_form, correction_form, unbiased_form

@@ -304,6 +304,7 @@ def _logsumexp_grad(grad, self, result, self_shape, dim, keepdim):
     "logsumexp(Tensor self, Dim[] dim, bool keepdim=False) -> Tensor",
     "LogsumexpBackward0",
     dtype=to_float,
+    namespaces=("torch", "special"),
     grads={"self": _logsumexp_grad},
     example="torch.logsumexp(x, 0)",
 )
@@ -488,7 +489,9 @@ def _implicit_dim(name: str, ndim: int) -> int:
 
 
 @composite(
-    "softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor", example="x.softmax(0)"
+    "softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor",
+    namespaces=("torch", "special"),
+    example="x.softmax(0)",
 )
 def softmax(self, dim, dtype=None):
     """``exp(self) / sum(exp(self), dim)``: each slice along ``dim`` becomes probabilities."""
@@ -511,6 +514,7 @@ def softmax_functional(self, dim=None, _stacklevel=3, dtype=None):
 
 @composite(
     "log_softmax(Tensor self, int dim, ScalarType? dtype=None) -> Tensor",
+    namespaces=("torch", "special"),
     example="x.log_softmax(0)",
 )
 def log_softmax(self, dim, dtype=None):
