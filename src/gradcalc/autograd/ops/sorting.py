@@ -329,8 +329,13 @@ def mode(self, dim=-1, keepdim=False):
     flat = rows.reshape(-1, rows.shape[-1])
     values = np.empty(flat.shape[0], dtype=self.dtype)
     index = np.empty(flat.shape[0], dtype=np.int64)
-    for i, row in enumerate(flat):
-        values[i], index[i] = mode_of(row.tolist())
+    # A slice of distinct numbers has its smallest as mode; others run PyTorch's algorithm.
+    values[:] = np.min(flat, axis=-1)
+    index[:] = np.argmin(flat, axis=-1)
+    floats = flat.astype(np.float64) if flat.dtype.kind == "b" else flat
+    special = _rows_with_ties(floats) | np.any(floats != floats, axis=-1)
+    for i in np.flatnonzero(special):
+        values[i], index[i] = mode_of(flat[i].tolist())
     values = values.reshape(rows.shape[:-1] + (1,))
     index = index.reshape(rows.shape[:-1] + (1,))
     if keepdim:
