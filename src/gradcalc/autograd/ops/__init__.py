@@ -2,6 +2,7 @@
 
 from gradcalc.autograd.ops import (  # noqa: F401
     arithmetic,
+    classification,
     constructors,
     copies,
     extremes,

@@ -1,4 +1,6 @@
-"""Vector norms: ``torch.linalg.vector_norm``, ``torch.norm``/``x.norm()``, ``torch.dist``.
+"""Vector norms: ``torch.linalg.vector_norm``, ``torch.norm``/``x.norm()``, ``torch.dist``,
+and what ATen builds from them (Distance.cpp, functional.py): ``cosine_similarity``,
+``normalize``, ``pairwise_distance``.
 
 ``x.norm()`` is ``linalg.vector_norm`` in PyTorch 2.x (its node is
 LinalgVectorNormBackward0): ``p`` a number, ``inf``/``-inf``, ``0`` (a count) or ``'fro'``
@@ -15,9 +17,12 @@ import math
 import numpy as np
 
 from gradcalc.autograd import dtypes
-from gradcalc.autograd.declare import F, composite, op
-from gradcalc.autograd.ops.reductions import all_dims, unreduce
+from gradcalc.autograd.broadcast import broadcast_shapes
+from gradcalc.autograd.declare import OPS, F, composite, op
+from gradcalc.autograd.ops import standins  # noqa: F401  (declares the F._standin_* ops)
+from gradcalc.autograd.ops.reductions import all_dims, dtype_of, unreduce
 from gradcalc.autograd.schema import normalize_dims
+from gradcalc.autograd.settings import grad_mode
 from gradcalc.errors import EvaluationError
 
 
@@ -209,3 +214,62 @@ def _negated(value, p):
             "argument #0 'self'"
         )
     return -value
+
+
+# ---- similarities and distances --------------------------------------------------------
+
+
+@composite(
+    "cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor",
+    namespaces=("torch", "F"),
+    method=False,
+    example="F.cosine_similarity(x, y)",
+)
+def cosine_similarity(x1, x2, dim=1, eps=1e-08):
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim``."""
+    common = dtypes.result_type(x1, x2)
+    if common.category != dtypes.FLOATING:
+        raise EvaluationError(
+            f"expected common dtype to be floating point, yet common dtype is {common.kind_name}"
+        )
+    x1 = x1 if dtype_of(x1).category == dtypes.FLOATING else F._to_copy(x1, common)
+    x2 = x2 if dtype_of(x2).category == dtypes.FLOATING else F._to_copy(x2, common)
+    if tuple(x1.shape) != tuple(x2.shape):  # ATen's expand_outplace expands both
+        shape = broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+        x1, x2 = F.expand(x1, shape), F.expand(x2, shape)
+    # Each vector is divided by its norm first (stabler); the norms are clamped in place,
+    # outside the graph, as ATen does.
+    n1 = F.clone(F.vector_norm(x1, 2, (dim,), True))
+    n2 = F.clone(F.vector_norm(x2, 2, (dim,), True))
+    from gradcalc.autograd.inplace import apply_inplace
+
+    with grad_mode(False):
+        apply_inplace(OPS["clamp"], [n1, eps, None])
+        apply_inplace(OPS["clamp"], [n2, eps, None])
+    return F.sum((x1 / n1) * (x2 / n2), (dim,))
+
+
+@composite(
+    "normalize(Tensor self, float p=2.0, int dim=1, float eps=1e-12, Any out=None) -> Tensor",
+    example="F.normalize(x, dim=0)",
+    namespaces=("F",),
+    method=False,
+)
+def normalize(self, p=2.0, dim=1, eps=1e-12, out=None):
+    """``input`` divided by its ``p``-norm along ``dim`` (at least ``eps``)."""
+    denominator = F._standin_clamp_min(F.norm(self, p, dim, True), eps)
+    return self / F.expand_as(denominator, self)
+
+
+@composite(
+    "pairwise_distance(Tensor x1, Tensor x2, float p=2.0, float eps=1e-06, "
+    "bool keepdim=False) -> Tensor",
+    namespaces=("torch", "F"),
+    method=False,
+    example="F.pairwise_distance(x, y)",
+)
+def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
+    """The ``p``-norm of ``x1 - x2 + eps`` along the last dim."""
+    innermost = max(len(x1.shape), len(x2.shape)) - 1
+    shifted = F._standin_add_scalar(x1 - x2, eps)
+    return F.norm_ScalarOpt_dim(shifted, p, (innermost,), keepdim)
