@@ -51,3 +51,47 @@ def binary(name: str, a, b, fast):
     ):
         return getattr(numerics, name)(a, b)
     return fast(a, b)
+
+
+def _reduction_exact(x: np.ndarray) -> bool:
+    """Float32 (and float16) always replay PyTorch; float64 up to ``EXACT_LIMIT`` elements."""
+    return x.dtype.kind == "f" and x.size > 0 and (x.dtype != _FLOAT64 or x.size <= EXACT_LIMIT)
+
+
+def total(x: np.ndarray, dim, keepdim: bool) -> np.ndarray:
+    """``torch.sum``: PyTorch's cascade order on floats, numpy's otherwise."""
+    if _reduction_exact(x):
+        return np.asarray(numerics.reduce_sum(x, dim, keepdim))
+    return np.sum(x, axis=dim, keepdims=keepdim)
+
+
+def average(x: np.ndarray, dim, keepdim: bool) -> np.ndarray:
+    """``torch.mean`` (the sum divided by the count in the tensor's dtype)."""
+    if _reduction_exact(x):
+        return np.asarray(numerics.reduce_mean(x, dim, keepdim))
+    return np.mean(x, axis=dim, keepdims=keepdim)
+
+
+def product(x: np.ndarray, dim, keepdim: bool) -> np.ndarray:
+    if _reduction_exact(x):
+        return np.asarray(numerics.reduce_prod(x, dim, keepdim))
+    return np.prod(x, axis=dim, keepdims=keepdim)
+
+
+def running_total(x: np.ndarray, dim: int) -> np.ndarray:
+    if _reduction_exact(x):
+        return np.asarray(numerics.cumulative_sum(x, dim))
+    return np.cumsum(x, axis=dim)
+
+
+def softmax(x: np.ndarray, dim: int, log: bool) -> np.ndarray | None:
+    """PyTorch's softmax/log_softmax kernels, or None (the caller's numpy way)."""
+    if x.dtype == np.float32 and _reduction_exact(x) and x.ndim:
+        return np.asarray((numerics.log_softmax if log else numerics.softmax)(x, dim))
+    return None
+
+
+def log_sum_exp(x: np.ndarray, dim, keepdim: bool) -> np.ndarray | None:
+    if _reduction_exact(x) and x.ndim:
+        return np.asarray(numerics.logsumexp(x, dim, keepdim))
+    return None
