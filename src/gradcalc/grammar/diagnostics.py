@@ -127,14 +127,20 @@ def unexpected_token(token, end_loc: tuple, at_end: bool, replay: Replay, text: 
     kind = token.type
     history = replay.history
     previous = history[-1] if history else None
-    brackets = _open_brackets(history)
+    brackets = open_brackets(history)
     expected = replay.accepts
     made_up = kind == "$END" or (kind in LINE_ENDS and (not token.value or at_end))
     loc = end_loc if made_up and (kind == "$END" or not token.value) else _loc(token)
     if kind in LINE_ENDS and not (made_up and loc is end_loc):
         loc = _point(loc)
     what = _describe_token(token, loc is end_loc)
-    needs_more = at_end and _unfinished(previous, brackets, expected, text)
+    last_line_blank = not text[text.rfind("\n") + 1 :].strip()
+    needs_more = at_end and (
+        _unfinished(previous, brackets, expected, text)
+        # ``try:`` and its block, waiting for ``except``: as in Python's REPL, an empty line
+        # ends a compound statement.
+        or (bool(expected & {"EXCEPT", "FINALLY"}) and not last_line_blank)
+    )
 
     if kind == "_INDENT":
         return make_error(
@@ -144,7 +150,7 @@ def unexpected_token(token, end_loc: tuple, at_end: bool, replay: Replay, text: 
         )
     if "_INDENT" in expected:
         header = _header(history)
-        needs_more = at_end and bool(text[text.rfind("\n") + 1 :].strip())
+        needs_more = at_end and not last_line_blank
         line = header.line if header is not None else loc[0]
         return make_error(
             f"expected an indented block after {HEADERS.get(header.type, 'the header')} on "
@@ -164,7 +170,7 @@ def unexpected_token(token, end_loc: tuple, at_end: bool, replay: Replay, text: 
             f"add the missing '{CLOSER_OF[OPENERS[innermost.type]]}'",
             True,
         )
-    wanted = describe_expected(expected, replay.terminal_text, bool(brackets))
+    wanted = describe_expected(expected, replay.terminal_text)
     if "COLON" in expected and kind in LINE_ENDS and _header(history, include_last=True):
         header = _header(history, include_last=True)
         keyword = KEYWORD_TEXT[header.type]
@@ -202,7 +208,7 @@ def _header(history: list, include_last: bool = False):
     return first if first is not None and first.type in HEADERS else None
 
 
-def _open_brackets(history: list) -> list:
+def open_brackets(history: list) -> list:
     open_brackets: list = []
     for token in history:
         if token.type in OPENERS:
@@ -231,10 +237,12 @@ def _describe_token(token, at_text_end: bool) -> str:
     return f"'{value}'"
 
 
-def describe_expected(expected: set[str], terminal_text: dict[str, str], in_brackets: bool):
+def describe_expected(expected: set[str], terminal_text: dict[str, str]) -> str:
     """Summarise what the parser could have taken: "an expression", "an operator", ')'..."""
     if "NAME" in expected and ("PASS" in expected or "DEF" in expected):
         return "a statement"
+    if "DEF" in expected:  # after a decorator
+        return "'def', 'class' or another decorator"
     parts: list[str] = []
     wants_value = {"NAME", "NUMBER"} <= expected
     if wants_value:
@@ -247,11 +255,11 @@ def describe_expected(expected: set[str], terminal_text: dict[str, str], in_brac
     for kind in LISTED:
         if kind not in expected:
             continue
-        if wants_operator and kind in IMPLIED_BY_OPERATOR:
+        if wants_operator and (kind in IMPLIED_BY_OPERATOR or kind in BINARY_OPERATORS):
             continue
         if wants_value and kind in ("LPAR", "LSQB"):
             continue  # an expression may start with a bracket; no need to say so
-        if kind in ("COMMA", "COLON", "EQUAL") and not in_brackets and wants_operator:
+        if kind in ("COMMA", "COLON", "EQUAL") and "_NEWLINE" in expected and wants_operator:
             continue  # a, b = ... / x: int = ... / x = ... after a statement's first value
         text = KEYWORD_TEXT.get(kind) or terminal_text.get(kind, kind)
         parts.append(f"'{text}'")
@@ -295,6 +303,13 @@ def _hint(token, previous, brackets, expected, history, loc) -> str | None:
             return f"Missing parentheses in call to '{word}'. Did you mean {word}(...)?"
         if word == "match" and previous is line_start:
             return "the match statement is not in gradcalc's language: use if/elif/else"
+    if kind in ("ELSE", "ELIF", "EXCEPT", "FINALLY"):
+        return (
+            f"'{value}' continues the block of an if, for, while or try above it, at the same "
+            "indentation"
+        )
+    if "DEF" in expected and "NAME" not in expected:
+        return "a decorator goes on the line right above a def or a class"
     if kind in KEYWORD_TEXT and "NAME" in expected:
         return f"'{value}' is a Python keyword: it cannot be used as a name"
     if kind in VALUES and prev_kind == "NUMBER" and previous.end_pos == token.start_pos:
@@ -312,11 +327,9 @@ def _hint(token, previous, brackets, expected, history, loc) -> str | None:
         return "to compare two values use '=='"
     if kind in LINE_ENDS and "ELSE" in expected and prev_kind != "COLON":
         return "a conditional expression needs an else: a if condition else b"
-    if kind in ("ELSE", "ELIF", "EXCEPT", "FINALLY"):
-        return (
-            f"'{value}' continues the block of an if, for, while or try above it, at the same "
-            "indentation"
-        )
+    if kind in ("AMPERSAND", "VBAR") and prev_kind == kind:
+        word = "and" if kind == "AMPERSAND" else "or"
+        return f"write '{word}' for a logical {word}: '{value}' is a bitwise operator"
     if kind in LINE_ENDS and prev_kind in BINARY_OPERATORS | {"TILDE"}:
         return f"the '{previous.value}' at {_where(_loc(previous), loc)} needs a value after it"
     return None

@@ -17,8 +17,9 @@ from gradcalc.errors import GradcalcSyntaxError, Span
 from gradcalc.grammar import ast
 from gradcalc.grammar.literals import decode_escapes, split_prefix
 
-ParseField = Callable[[str, tuple], ast.expr]
-"""``(expression text, (line, column, offset) of the '{' before it) -> expression``."""
+ParseField = Callable[[str, tuple, str], ast.expr]
+"""``(expression text, (line, column, offset) of the '{' before it, the character that ends
+it: '}', '!', ':' or '=') -> expression``."""
 
 _CLOSING = {"(": ")", "[": "]", "{": "}"}
 _SPACE = " \t\f\n\r"
@@ -134,7 +135,9 @@ class _Splitter:
                 f"put an expression between the braces, as in {_EXAMPLE}; write '{{{{' for "
                 "a literal '{'",
             )
-        expression = self.parse_field(text[opening + 1 : expr_end], self.position(opening))
+        expression = self.parse_field(
+            text[opening + 1 : expr_end], self.position(opening), terminator
+        )
         depth = expression._depth
         pos = expr_end
         if terminator == "=":

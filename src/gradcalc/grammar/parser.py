@@ -168,10 +168,10 @@ def _prepared(source: str) -> tuple[str, bool]:
     return text, bom
 
 
-def _context(text: str, max_depth: int, origin, bom: bool = False) -> ParseContext:
+def _context(text: str, max_depth: int, origin, bom=False, closer=None) -> ParseContext:
     from gradcalc.grammar.blocks import ParseContext
 
-    return ParseContext(text, max_depth, origin, bom)
+    return ParseContext(text, max_depth, origin, bom, closer)
 
 
 def _parse_text(text: str, start: str, context: ParseContext):
@@ -206,15 +206,15 @@ def _parse_part(text: str, origin: tuple[int, int, int], max_depth: int, bom: bo
     return _parse_text(text, "start", _context(text, max_depth, origin, bom)).body
 
 
-def _parse_field(text: str, brace: tuple[int, int, int]) -> ast.expr:
+def _parse_field(text: str, brace: tuple[int, int, int], closer: str) -> ast.expr:
     """The expression of an f-string field, ``text``, whose ``{`` is at ``brace`` (line,
     column, offset in the source). It is parsed in parentheses, as Python does (line ends
     are free, ``{a, b}`` is a tuple): the ``(`` stands where the ``{`` is, the ``)`` where
-    the ``}``, ``!``, ``:`` or ``=`` that ends the expression is."""
+    the ``closer`` (``}``, ``!``, ``:`` or ``=``) that ends the expression is."""
     line, column, offset = brace
     padded = f"({text})"
     builder = _parser().options.transformer
-    context = _context(padded, builder.max_depth, (line - 1, column - 1, offset))
+    context = _context(padded, builder.max_depth, (line - 1, column - 1, offset), False, closer)
     try:
         return _parse_text(padded, "field_input", context)
     except GradcalcSyntaxError as error:
@@ -235,14 +235,27 @@ def _syntax_error(lark, text: str, start: str, context, error) -> GradcalcSyntax
         offset = context.origin[2] if context.origin else 0
         return diagnostics.unexpected_character(text, error.pos_in_stream, span, offset)
     token = error.token
+    if error.token_history is not None and context.origin is not None:
+        # Lark's contextual lexer made this token itself, to report it (a keyword where the
+        # parser cannot take one): it never went through the postlex, which moves tokens.
+        _move_token(token, context.origin)
     replay = _replay(lark, text, start, context, token)
     end = _moved(context.origin, _end_position(text))
     end_loc = (end[0], end[1], end[0], end[1], end[2], end[2])
     # Nothing but blanks after it: more input could still complete the program.
-    relative_end = token.end_pos - (context.origin[2] if context.origin else 0)
     at_end = token.type == "$END" or (
-        token.type in diagnostics.LINE_ENDS and not text[relative_end:].strip(" \t\f\r\n")
+        token.type in diagnostics.LINE_ENDS
+        and not text[token.end_pos - (context.origin[2] if context.origin else 0) :].strip()
     )
+    if context.closer is not None:
+        # In an f-string field, the ')' that closes the field's own '(' is its '}' (or '!',
+        # ':', '='), the only one a user sees.
+        opener = context.origin[2]
+        innermost = diagnostics.open_brackets(replay.history)[-1:]
+        if innermost and innermost[0].start_pos == opener:
+            replay.terminal_text["RPAR"] = context.closer
+            if token.type == "RPAR" and token.end_pos == opener + len(text):
+                token = token.update(value=context.closer)
     return diagnostics.unexpected_token(token, end_loc, at_end, replay, text)
 
 
@@ -256,7 +269,7 @@ def _replay(lark, text: str, start: str, context, bad):
     from gradcalc.grammar.diagnostics import Replay
 
     history: list = []
-    replay_context = _context(text, context.max_depth, context.origin, context.bom)
+    replay_context = _context(text, context.max_depth, context.origin, context.bom, context.closer)
     cursor = lark.parse_interactive(text, start)
     with _lock:
         lark.options.postlex.contexts.append(replay_context)
@@ -271,6 +284,13 @@ def _replay(lark, text: str, start: str, context, bad):
             lark.options.postlex.contexts.pop()
     terminal_text = {t.name: t.pattern.value for t in lark.terminals if t.pattern.type == "str"}
     return Replay(cursor.accepts(), history, terminal_text)
+
+
+def _move_token(token, origin: tuple[int, int, int]) -> None:
+    from gradcalc.grammar.blocks import move
+
+    for _ in move(iter([token]), *origin):
+        pass
 
 
 def _end_position(text: str) -> tuple[int, int, int]:
