@@ -326,8 +326,7 @@ class ExpressionRules:
         return self._node(ast.IfExp, joined(body._loc, orelse._loc), test, body, orelse)
 
     def named_expr(self, children):
-        name, value = children
-        target = _Name(name.value, token_loc(name))
+        target, value = children
         check_named_target(target)
         return self._node(ast.NamedExpr, joined(target._loc, value._loc), target, value)
 

@@ -102,7 +102,12 @@ class _Splitter:
             pieces.append(text[chunk:pos])
             self._add_text(parts, pieces, text_start, pos)
             if nesting > _MAX_SPEC_NESTING:
-                raise self.error("f-string: expressions nested too deeply", pos)
+                raise self.error(
+                    "f-string: expressions nested too deeply",
+                    pos,
+                    hint="a format spec may hold {fields}, but theirs may not: compute the "
+                    "inner spec first, as in spec = f'{w}.{p}f'",
+                )
             pos = self._field(pos, nesting, parts)
             text_start = chunk = pos
         pieces.append(text[chunk:pos])
