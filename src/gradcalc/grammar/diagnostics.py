@@ -189,7 +189,7 @@ def _unfinished(previous, brackets: list, expected: set[str], text: str) -> bool
         return True
     if previous is not None and previous.type in CONTINUED_BY:
         return True
-    return "IMPORT" in expected  # from torch
+    return "IMPORT" in expected or "DEF" in expected  # from torch / a decorator
 
 
 def _header(history: list, include_last: bool = False):
@@ -327,6 +327,8 @@ def _hint(token, previous, brackets, expected, history, loc) -> str | None:
         return "to compare two values use '=='"
     if kind in LINE_ENDS and "ELSE" in expected and prev_kind != "COLON":
         return "a conditional expression needs an else: a if condition else b"
+    if kind == "COLONEQUAL":
+        return "':=' works inside an expression, as in (y := f(x)); as a statement, write y = f(x)"
     if kind in ("AMPERSAND", "VBAR") and prev_kind == kind:
         word = "and" if kind == "AMPERSAND" else "or"
         return f"write '{word}' for a logical {word}: '{value}' is a bitwise operator"

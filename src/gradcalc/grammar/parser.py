@@ -242,10 +242,12 @@ def _syntax_error(lark, text: str, start: str, context, error) -> GradcalcSyntax
     replay = _replay(lark, text, start, context, token)
     end = _moved(context.origin, _end_position(text))
     end_loc = (end[0], end[1], end[0], end[1], end[2], end[2])
-    # Nothing but blanks after it: more input could still complete the program.
+    # Nothing but blanks (and line continuations) after it: more input could complete it.
     at_end = token.type == "$END" or (
         token.type in diagnostics.LINE_ENDS
-        and not text[token.end_pos - (context.origin[2] if context.origin else 0) :].strip()
+        and not text[token.end_pos - (context.origin[2] if context.origin else 0) :].strip(
+            " \t\f\r\n\\"
+        )
     )
     if context.closer is not None:
         # In an f-string field, the ')' that closes the field's own '(' is its '}' (or '!',
