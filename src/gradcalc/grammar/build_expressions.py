@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lark import Token
 
-from gradcalc.grammar import ast
+import gradcalc.grammar.ast as ast
 from gradcalc.grammar.blocks import too_deep
 from gradcalc.grammar.checks import (
     call_arguments,

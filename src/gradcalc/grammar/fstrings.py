@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import gradcalc.grammar.ast as ast
 from gradcalc.errors import GradcalcSyntaxError, Span
-from gradcalc.grammar import ast
 from gradcalc.grammar.literals import decode_escapes, split_prefix
 
 ParseField = Callable[[str, tuple, str], ast.expr]

@@ -24,7 +24,11 @@ _PREFIXED = {
     "o": ("octal", re.compile(r"0[oO](?:_?[0-7])+"), "01234567"),
     "b": ("binary", re.compile(r"0[bB](?:_?[01])+"), "01"),
 }
-_PREFIXED_EXAMPLE = {"x": "0xff (digits 0-9, a-f)", "o": "0o17 (digits 0-7)", "b": "0b101 (digits 0, 1)"}
+_PREFIXED_EXAMPLE = {
+    "x": "0xff (digits 0-9, a-f)",
+    "o": "0o17 (digits 0-7)",
+    "b": "0b101 (digits 0, 1)",
+}
 _LEADING_ZEROS = re.compile(r"0[0-9_]*[1-9][0-9_]*")
 MAX_INT_DIGITS = 4300
 """Python's own limit on the digits of an int converted from text."""

@@ -20,8 +20,8 @@ import re
 import threading
 from typing import TYPE_CHECKING
 
+import gradcalc.grammar.ast as ast
 from gradcalc.errors import GradcalcError, GradcalcSyntaxError
-from gradcalc.grammar import ast
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -227,7 +227,7 @@ def _parse_field(text: str, brace: tuple[int, int, int], closer: str) -> ast.exp
 def _syntax_error(lark, text: str, start: str, context, error) -> GradcalcSyntaxError:
     from lark.exceptions import UnexpectedCharacters
 
-    from gradcalc.grammar import diagnostics
+    import gradcalc.grammar.diagnostics as diagnostics
 
     if isinstance(error, UnexpectedCharacters):
         loc = _moved(context.origin, (error.line, error.column, error.pos_in_stream))

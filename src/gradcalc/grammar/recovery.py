@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import gradcalc.grammar.ast as ast
 from gradcalc.errors import GradcalcSyntaxError
-from gradcalc.grammar import ast
 
 ParsePart = Callable[..., list]
 """``(text, origin, max_depth, bom=False) -> statements``, raising ``GradcalcSyntaxError``."""
