@@ -54,6 +54,7 @@ CASES = [
     ("x[0)", "unexpected ')' — expected an operator, ']', ',' or ':'", (1, 4), ")", "close it with ']' first"),
     ("x.", "unexpected end of input — expected a name", (1, 3), "", None),
     ("x.1", "unexpected number 1 — expected a name", (1, 3), "1", None),
+    ("x = 1.2.3", "unexpected number 3 — expected a name", (1, 9), "3", "one decimal point"),
     ("x.if", "unexpected keyword 'if' — expected a name", (1, 3), "if", "keyword"),
     ("def if(): pass", "unexpected keyword 'if' — expected a name", (1, 5), "if", "keyword"),
     ("import", "unexpected end of input — expected a name", (1, 7), "", None),

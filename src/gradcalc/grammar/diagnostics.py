@@ -312,6 +312,14 @@ def _hint(token, previous, brackets, expected, history, loc) -> str | None:
         return "a decorator goes on the line right above a def or a class"
     if kind in KEYWORD_TEXT and "NAME" in expected:
         return f"'{value}' is a Python keyword: it cannot be used as a name"
+    if (
+        kind == "NUMBER"
+        and prev_kind == "DOT"
+        and len(history) > 1
+        and history[-2].type == "NUMBER"
+        and history[-2].end_pos == previous.start_pos == token.start_pos - 1
+    ):
+        return "a number has one decimal point at most, as in 1.25"
     if kind in VALUES and prev_kind == "NUMBER" and previous.end_pos == token.start_pos:
         return f"a number cannot run into a name: write {previous.value} * {value} to multiply"
     if kind in VALUES and expected & BINARY_OPERATORS and "NAME" not in expected:
