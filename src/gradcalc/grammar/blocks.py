@@ -74,6 +74,13 @@ class Blocks(Indenter):
         super().__init__()
         self.contexts: list[ParseContext] = []
 
+    @property
+    def always_accept(self):
+        # Lark's contextual lexer tries only the terminals the parser's state accepts, plus
+        # these. A name is tried everywhere, so that `andy` is one name even where only the
+        # keyword `and` could come (the grammar's keywords are plain strings).
+        return (NEWLINE, "NAME")
+
     def process(self, stream):
         context = self.contexts[-1]
         if context.origin is not None:

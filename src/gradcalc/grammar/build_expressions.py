@@ -21,16 +21,14 @@ from gradcalc.grammar.checks import (
     token_loc,
 )
 from gradcalc.grammar.fstrings import fstring_parts
-from gradcalc.grammar.literals import bytes_error, number_value, string_value
+from gradcalc.grammar.literals import bytes_error, number_value, string_kind, string_value
 
 _CONSTANTS = {"None": None, "True": True, "False": False, "...": Ellipsis}
-_COMPARISONS = frozenset(
-    {"LESSTHAN", "MORETHAN", "EQEQUAL", "NOTEQUAL", "LESSEQUAL", "MOREEQUAL", "IN", "NOT", "IS"}
-)
+_COMPARISONS = frozenset({"COMPARISON", "IN", "NOT", "IS"})
 # Python's binary operators from loosest to tightest (the reference's 6.17), `**` apart.
 _PRECEDENCE = {
-    "VBAR": 1, "CIRCUMFLEX": 2, "AMPERSAND": 3, "LEFTSHIFT": 4, "RIGHTSHIFT": 4, "PLUS": 5,
-    "MINUS": 5, "STAR": 6, "SLASH": 6, "DOUBLESLASH": 6, "PERCENT": 6, "AT": 6,
+    "|": 1, "^": 2, "&": 3, "<<": 4, ">>": 4, "+": 5, "-": 5, "*": 6, "/": 6, "//": 6, "%": 6,
+    "@": 6,
 }  # fmt: skip
 
 _BinOp = ast.BinOp
@@ -87,19 +85,19 @@ class ExpressionRules:
     def strings(self, tokens):
         first, last = tokens[0], tokens[-1]
         loc = joined(token_loc(first), token_loc(last))
-        if len(tokens) == 1 and first.type == "STRING":
+        kinds = [string_kind(token.value) for token in tokens]
+        if len(tokens) == 1 and kinds[0] == "str":
             return _Constant(string_value(first.value, loc), first.value, loc)
         parts: list = []
-        for token in tokens:
-            kind = token.type
-            if kind == "STRING":
+        for token, kind in zip(tokens, kinds):
+            if kind == "str":
                 text_loc = token_loc(token)
                 parts.append(_Constant(string_value(token.value, text_loc), None, text_loc))
-            elif kind == "FSTRING":
+            elif kind == "f-string":
                 parts.extend(fstring_parts(token.value, token_loc(token), self.parse_field))
             else:
                 raise bytes_error(token_loc(token))
-        if all(token.type == "STRING" for token in tokens):  # "a" "b": one string
+        if "f-string" not in kinds:  # "a" "b": one string
             text = " ".join(token.value for token in tokens)
             return _Constant("".join(part.value for part in parts), text, loc)
         return self._node(ast.JoinedStr, loc, _merge_texts(parts))
@@ -288,8 +286,8 @@ class ExpressionRules:
         operators: list = []
         for index in range(1, len(items), 2):
             op = items[index]
-            precedence = _PRECEDENCE[op.type]
-            while operators and _PRECEDENCE[operators[-1].type] >= precedence:
+            precedence = _PRECEDENCE[op.value]
+            while operators and _PRECEDENCE[operators[-1].value] >= precedence:
                 right = operands.pop()
                 operands[-1] = self._binary(operands[-1], operators.pop(), right)
             operators.append(op)

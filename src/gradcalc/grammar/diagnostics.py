@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from gradcalc.errors import GradcalcSyntaxError, Span
+from gradcalc.grammar.literals import string_kind
 
 OPENERS = {"LPAR": "(", "LSQB": "[", "LBRACE": "{"}
 CLOSERS = {"RPAR": ")", "RSQB": "]", "RBRACE": "}"}
@@ -33,11 +34,10 @@ KEYWORD_TEXT = {
     "NOT": "not", "OR": "or", "PASS": "pass", "RAISE": "raise", "RETURN": "return",
     "TRY": "try", "WHILE": "while", "WITH": "with",
 }  # fmt: skip
-VALUES = {"NAME", "NUMBER", "STRING", "FSTRING", "BYTES", "ELLIPSIS", "NONE", "TRUE", "FALSE"}
+VALUES = {"NAME", "NUMBER", "STRING", "ELLIPSIS", "NONE", "TRUE", "FALSE"}
 BINARY_OPERATORS = {
-    "PLUS", "MINUS", "STAR", "SLASH", "DOUBLESLASH", "PERCENT", "AT", "POW", "VBAR",
-    "AMPERSAND", "CIRCUMFLEX", "LEFTSHIFT", "RIGHTSHIFT", "LESSTHAN", "MORETHAN", "EQEQUAL",
-    "NOTEQUAL", "LESSEQUAL", "MOREEQUAL", "AND", "OR", "IN", "IS", "NOT",
+    "BINARY_OPERATOR", "COMPARISON", "PLUS", "MINUS", "STAR", "SLASH", "AT", "POW", "AND",
+    "OR", "IN", "IS", "NOT",
 }  # fmt: skip
 # After these a line is unfinished: the REPL asks for another rather than show an error.
 CONTINUED_BY = BINARY_OPERATORS | {"TILDE", "DOT", "IMPORT", "FROM", "AS", "LAMBDA"}
@@ -120,10 +120,12 @@ def _opened(token, here: tuple) -> str:
 # ---- tokens the parser did not expect ------------------------------------------------------
 
 
-def unexpected_token(token, end_loc: tuple, at_end: bool, replay: Replay, text: str):
+def unexpected_token(
+    token, end_loc: tuple, at_end: bool, replay: Replay, text: str, offset: int = 0
+):
     """The error for ``token``, which the parser could not take. ``end_loc`` is the position
-    of the end of the text; ``at_end`` tells that nothing but line ends and block ends came
-    after it."""
+    of the end of the text, whose first character is at ``offset`` in the source; ``at_end``
+    tells that nothing but line ends and block ends came after it."""
     kind = token.type
     history = replay.history
     previous = history[-1] if history else None
@@ -142,6 +144,9 @@ def unexpected_token(token, end_loc: tuple, at_end: bool, replay: Replay, text: 
         or (bool(expected & {"EXCEPT", "FINALLY"}) and not last_line_blank)
     )
 
+    word = _word_at(text, token.start_pos - offset) if kind in KEYWORD_TEXT else ""
+    if word in UNSUPPORTED:  # `async` starts with the keyword `as`
+        return unsupported(word, _loc(token))
     if kind == "_INDENT":
         return make_error(
             "unexpected indent",
@@ -230,10 +235,10 @@ def _describe_token(token, at_text_end: bool) -> str:
         return f"keyword '{value}'"
     if kind == "NUMBER":
         return f"number {value}"
-    if kind in ("STRING", "FSTRING", "BYTES"):
+    if kind == "STRING":
         shown = value if len(value) <= 30 else value[:27] + "..."
         shown = shown.replace("\n", "\\n")
-        return {"STRING": "string", "FSTRING": "f-string", "BYTES": "bytes"}[kind] + " " + shown
+        return {"str": "string"}.get(string_kind(value), string_kind(value)) + " " + shown
     return f"'{value}'"
 
 
@@ -337,8 +342,8 @@ def _hint(token, previous, brackets, expected, history, loc) -> str | None:
         return "a conditional expression needs an else: a if condition else b"
     if kind == "COLONEQUAL":
         return "':=' works inside an expression, as in (y := f(x)); as a statement, write y = f(x)"
-    if kind in ("AMPERSAND", "VBAR") and prev_kind == kind:
-        word = "and" if kind == "AMPERSAND" else "or"
+    if value in ("&", "|") and prev_kind == kind and previous.value == value:
+        word = "and" if value == "&" else "or"
         return f"write '{word}' for a logical {word}: '{value}' is a bitwise operator"
     if kind in LINE_ENDS and prev_kind in BINARY_OPERATORS | {"TILDE"}:
         return f"the '{previous.value}' at {_where(_loc(previous), loc)} needs a value after it"
@@ -355,21 +360,14 @@ def _line_start(history: list):
 # ---- text that is no token at all ----------------------------------------------------------
 
 
-def unexpected_character(text: str, pos: int, loc: tuple, offset: int) -> GradcalcSyntaxError:
+def unexpected_character(text: str, pos: int, loc: tuple) -> GradcalcSyntaxError:
     """The error for ``text[pos]``, where no token starts; ``loc`` is its position in the
-    whole source and ``offset`` that of ``text[0]``."""
+    whole source."""
     char = text[pos]
     line_end = text.find("\n", pos)
     rest = text[pos : line_end if line_end >= 0 else len(text)].rstrip("\r")
     if char in "'\"":
         return _unterminated(text, pos, loc, rest)
-    word_end = pos
-    while word_end < len(text) and (text[word_end].isascii() and text[word_end].isalnum()):
-        word_end += 1
-    word = text[pos:word_end]
-    if word in UNSUPPORTED:
-        span = (loc[0], loc[1], loc[0], loc[1] + len(word), loc[4], loc[4] + len(word))
-        return make_error(f"'{word}' is not supported in gradcalc", span, UNSUPPORTED[word])
     if char == "\\":
         return make_error(
             "unexpected character after line continuation character",
@@ -377,6 +375,9 @@ def unexpected_character(text: str, pos: int, loc: tuple, offset: int) -> Gradca
             "'\\' continues a line only at its very end; inside brackets line ends are free",
             pos == len(text) - 1 or not text[pos + 1 :].strip(" \t\f"),
         )
+    word = _word_at(text, pos)
+    if word in UNSUPPORTED:  # `yield`, `await`: no token starts with them
+        return unsupported(word, loc)
     if not char.isprintable() or char in "\u2028\u2029\x85":
         code = f"U+{ord(char):04X}"
         return make_error(
@@ -400,6 +401,19 @@ def unexpected_character(text: str, pos: int, loc: tuple, offset: int) -> Gradca
         "`": "write repr(x) for the text of a value",
     }
     return make_error(f"unexpected character '{char}'", loc, hints.get(char))
+
+
+def _word_at(text: str, pos: int) -> str:
+    end = pos
+    while end < len(text) and text[end].isascii() and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return text[pos:end]
+
+
+def unsupported(word: str, loc: tuple) -> GradcalcSyntaxError:
+    """The error for ``async``, ``await`` or ``yield`` at ``loc``."""
+    span = (loc[0], loc[1], loc[0], loc[1] + len(word), loc[4], loc[4] + len(word))
+    return make_error(f"'{word}' is not supported in gradcalc", span, UNSUPPORTED[word])
 
 
 def _unterminated(text: str, pos: int, loc: tuple, rest: str) -> GradcalcSyntaxError:

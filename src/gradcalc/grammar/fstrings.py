@@ -1,6 +1,6 @@
 """Split an f-string token into text and ``{expression!conversion:format_spec}`` fields.
 
-The lexer hands an f-string over as one ``FSTRING`` token, as Python 3.11's tokenizer does;
+The lexer hands an f-string over as one ``STRING`` token, as Python 3.11's tokenizer does;
 this module finds its fields by Python 3.11's rules (``{{``/``}}`` escapes, brackets and
 quoted strings inside a field, ``!=``/``==``/``<=``/``>=`` that do not end one, ``{x=}``,
 replacement fields inside a format spec one level deep) and has each field's expression

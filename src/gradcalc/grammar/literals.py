@@ -85,6 +85,16 @@ _ESCAPE = re.compile(
 _HEX_LENGTH = {"x": 2, "u": 4, "U": 8}
 
 
+def string_kind(token_text: str) -> str:
+    """ "str", "f-string" or "bytes", from a string literal's prefix."""
+    if token_text[0] in "'\"":
+        return "str"
+    prefix = token_text[: 2 if token_text[1] not in "'\"" else 1].lower()
+    if "f" in prefix:
+        return "f-string"
+    return "bytes" if "b" in prefix else "str"
+
+
 def split_prefix(token_text: str) -> tuple[str, str, str]:
     """(prefix, quote, body) of a string literal's text: ``rb'''ab'''`` gives ``rb``,
     ``'''`` and ``ab``."""

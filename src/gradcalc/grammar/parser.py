@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import threading
-from typing import TYPE_CHECKING
 
 import gradcalc.grammar.ast as ast
 from gradcalc.errors import GradcalcError, GradcalcSyntaxError
 
+TYPE_CHECKING = False  # typing's own constant, without importing typing (start-up time)
 if TYPE_CHECKING:
     from lark import Lark
 
@@ -42,7 +41,6 @@ Depth counts real nesting, what an evaluator recurses into: brackets, operands, 
 attribute and index chains, blocks. A flat left-associative chain (``x + x + ... + x``) is
 one level however long, since the evaluator folds it in a loop."""
 
-_LONE_CARRIAGE_RETURN = re.compile(r"\r(?!\n)")
 _COMPOUND = (ast.If, ast.For, ast.While, ast.With, ast.Try, ast.FunctionDef, ast.ClassDef)
 
 # One parse at a time: the postlex and the builder hold the settings of the parse under way
@@ -114,19 +112,13 @@ def build_parser(*, cache: bool = True, **options) -> Lark:
     cache_file = _cache_file(grammar) if cache else None
     if cache_file is None:
         return Lark(grammar, **options)
-    if os.path.exists(cache_file):
-        try:
-            return Lark(grammar, cache=cache_file, **options)
-        except Exception:  # noqa: BLE001 - an unusable cache must never stop a parse
-            pass
-    # Written under another name and renamed, so another process never reads half a file.
-    partial = f"{cache_file}.{os.getpid()}.{threading.get_ident()}"
     try:
-        parser = Lark(grammar, cache=partial, **options)
-        os.replace(partial, cache_file)
+        # Lark writes the file itself when it has none to read (its own hash, which covers
+        # the path, tells it whether one is usable); a half-written or unreadable file is
+        # ignored and the tables built again.
+        return Lark(grammar, cache=cache_file, **options)
     except OSError:
         return Lark(grammar, **options)
-    return parser
 
 
 def _cache_file(grammar: str) -> str | None:
@@ -161,7 +153,11 @@ def _parser() -> Lark:
 def _prepared(source: str) -> tuple[str, bool]:
     """The text lark reads: a lone ``\\r`` made a ``\\n`` (lark counts lines at ``\\n``) and a
     byte order mark at the start made a space; neither changes an offset."""
-    text = _LONE_CARRIAGE_RETURN.sub("\n", source) if "\r" in source else source
+    text = source
+    if "\r" in source:
+        import re
+
+        text = re.sub(r"\r(?!\n)", "\n", source)
     bom = text.startswith("\ufeff")
     if bom:
         text = " " + text[1:]
@@ -232,8 +228,7 @@ def _syntax_error(lark, text: str, start: str, context, error) -> GradcalcSyntax
     if isinstance(error, UnexpectedCharacters):
         loc = _moved(context.origin, (error.line, error.column, error.pos_in_stream))
         span = (loc[0], loc[1], loc[0], loc[1] + 1, loc[2], loc[2] + 1)
-        offset = context.origin[2] if context.origin else 0
-        return diagnostics.unexpected_character(text, error.pos_in_stream, span, offset)
+        return diagnostics.unexpected_character(text, error.pos_in_stream, span)
     token = error.token
     if error.token_history is not None and context.origin is not None:
         # Lark's contextual lexer made this token itself, to report it (a keyword where the
@@ -258,7 +253,8 @@ def _syntax_error(lark, text: str, start: str, context, error) -> GradcalcSyntax
             replay.terminal_text["RPAR"] = context.closer
             if token.type == "RPAR" and token.end_pos == opener + len(text):
                 token = token.update(value=context.closer)
-    return diagnostics.unexpected_token(token, end_loc, at_end, replay, text)
+    offset = context.origin[2] if context.origin else 0
+    return diagnostics.unexpected_token(token, end_loc, at_end, replay, text, offset)
 
 
 def _replay(lark, text: str, start: str, context, bad):
