@@ -81,3 +81,20 @@ def test_bench_workloads_parse_their_scripts():
     names = [workload["name"] for workload in bench_parse.workloads()]
     assert names[0] == "parse 10,000-line script"
     bench_parse.workloads()[0]["fn"]()  # asserts the statement count itself
+
+
+def test_a_parse_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    from gradcalc.grammar import parse
+
+    script = "".join(f"x{i} = [[{i}, 2], [3, 4]] * (y - {i})\n" for i in range(2_000))
+    assert gc.isenabled()
+    assert len(parse(script).body) == 2_000
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse(script)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
