@@ -122,6 +122,7 @@ def test_to_dict_gives_json_friendly_fields():
     error = checked_error("2 x")
     assert error.to_dict() == {
         "type": "SyntaxError",
+        "category": "syntax",
         "message": "unexpected name 'x' — expected an operator or the end of the statement",
         "line": 1,
         "column": 3,
