@@ -20,6 +20,8 @@ import math
 import numpy as np
 
 import gradcalc.autograd.fidelity as fidelity
+import gradcalc.autograd.numerics.reductions as exact
+import gradcalc.autograd.numerics.softmax as exact_softmax
 from gradcalc.autograd import dtypes
 from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.dtype_rules import accumulate, floating_only, int64, to_float
@@ -42,6 +44,22 @@ def like(reference, array: np.ndarray):
 def all_dims(dim):
     """``dim`` as numpy's axis: PyTorch reads an empty list of dims as every dim."""
     return dim if dim else None
+
+
+def _numpy_sum(x, dim, keepdim):
+    return np.sum(x, axis=dim, keepdims=keepdim)
+
+
+def _numpy_mean(x, dim, keepdim):
+    return np.mean(x, axis=dim, keepdims=keepdim)
+
+
+def _numpy_prod(x, dim, keepdim):
+    return np.prod(x, axis=dim, keepdims=keepdim)
+
+
+def _numpy_running_sum(x, dim):
+    return np.add.accumulate(x, axis=dim)
 
 
 def unreduce(grad, shape: tuple, dim, keepdim: bool):
@@ -163,7 +181,9 @@ def _sum_node(self, dim=None, keepdim=False, dtype=None):
 )
 def sum(self, dim=None, keepdim=False, dtype=None):
     """Sum of the elements, over ``dim`` or all of them."""
-    return fidelity.total(self, all_dims(dim) if self.ndim else None, keepdim)
+    return fidelity.reduction(
+        exact.reduce_sum, _numpy_sum, self, all_dims(dim) if self.ndim else None, keepdim
+    )
 
 
 def _mean_node(self, dim=None, keepdim=False, dtype=None):
@@ -188,7 +208,7 @@ def mean(self, dim=None, keepdim=False, dtype=None):
     axis = all_dims(dim) if self.ndim else None
     n = count(self.shape, axis)
     if n:
-        return fidelity.average(self, axis, keepdim)
+        return fidelity.reduction(exact.reduce_mean, _numpy_mean, self, axis, keepdim)
     return np.full_like(np.sum(self, axis=axis, keepdims=keepdim), np.nan)
 
 
@@ -236,7 +256,7 @@ def _prod_grad(grad, self, result, self_shape, dim, keepdim):
 )
 def prod(self, dtype=None):
     """Product of all the elements."""
-    return fidelity.product(self, None, False)
+    return fidelity.reduction(exact.reduce_prod, _numpy_prod, self, None, False)
 
 
 @op(
@@ -250,7 +270,7 @@ def prod_dim(self, dim, keepdim=False, dtype=None):
     """Product of the elements along ``dim``."""
     if self.ndim == 0:
         return self.copy()
-    return fidelity.product(self, dim, keepdim)
+    return fidelity.reduction(exact.reduce_prod, _numpy_prod, self, dim, keepdim)
 
 
 # ---- sums that skip NaN ---------------------------------------------------------------------
@@ -317,9 +337,8 @@ def logsumexp(self, dim, keepdim=False):
             f"[{', '.join(['1'] * self.ndim)}]"
         )
     dims = all_dims(dim) if self.ndim else None
-    exact = fidelity.log_sum_exp(self, dims, keepdim) if self.size else None
-    if exact is not None:
-        return exact
+    if self.ndim and fidelity.reduction_exact(self):
+        return np.asarray(exact.logsumexp(self, dims, keepdim))
     if self.size:
         top = np.max(self, axis=dims, keepdims=True)
         top = np.where(np.abs(top) == np.inf, 0, top).astype(self.dtype)
@@ -343,7 +362,9 @@ def logsumexp(self, dim, keepdim=False):
 )
 def cumsum(self, dim, dtype=None):
     """Running sums along ``dim``. Integers and bools accumulate in int64."""
-    return fidelity.running_total(self, dim) if self.ndim else self.copy()
+    if not self.ndim:
+        return self.copy()
+    return fidelity.reduction(exact.cumulative_sum, _numpy_running_sum, self, dim)
 
 
 def _cumprod_grad(grad, self, result, dim):
@@ -450,9 +471,8 @@ def _softmax(self, dim, half_to_float=False):
     _check_floating("softmax", self, dim)
     if self.size == 0:
         return self.copy()
-    exact = fidelity.softmax(self, dim, log=False)
-    if exact is not None:
-        return exact
+    if self.dtype == np.float32 and self.ndim and fidelity.reduction_exact(self):
+        return np.asarray(exact_softmax.softmax(self, dim))
     x = self.reshape(1) if self.ndim == 0 else self
     with np.errstate(invalid="ignore"):
         e = np.exp(_shifted(x, dim))
@@ -470,9 +490,8 @@ def _log_softmax(self, dim, half_to_float=False):
     _check_floating("log_softmax", self, dim)
     if self.size == 0:
         return self.copy()
-    exact = fidelity.softmax(self, dim, log=True)
-    if exact is not None:
-        return exact
+    if self.dtype == np.float32 and self.ndim and fidelity.reduction_exact(self):
+        return np.asarray(exact_softmax.log_softmax(self, dim))
     x = self.reshape(1) if self.ndim == 0 else self
     with np.errstate(invalid="ignore", divide="ignore"):
         shifted = _shifted(x, dim)
