@@ -247,8 +247,8 @@ def render(entries, outputs: dict) -> str:
         "",
         "Every function, Tensor method and operator gradcalc declares, one section per family "
         f"(a module of `src/gradcalc/autograd/ops/`): {len(spellings)} spellings of "
-        f"{len(entries)} declarations. `help(torch.exp)` and the REPL's `:help exp` show the "
-        "same entries.",
+        f"{len(entries)} declarations. `gradcalc.autograd.describe.describe(name)` gives the "
+        "same entries as text, for `help(torch.exp)` and the REPL's `:help exp`.",
         "",
         "Each example ran in gradcalc after this preamble and printed what is shown under it; "
         "`tests/test_ops_index.py` checks every output against PyTorch 2.13's.",
@@ -261,8 +261,8 @@ def render(entries, outputs: dict) -> str:
         "(an int, negative counting from the end), `Dim[]` one or several, `NewDim` a position "
         "for a new dimension, `Tensor|Scalar` a tensor or a Python number, `Any` any value, "
         "`?` may be None, and parameters after `*` are keyword-only. The node is the "
-        "`grad_fn` PyTorch records (and gradcalc shows); ops without one are compositions of "
-        "other ops, or not differentiable.",
+        "`grad_fn` PyTorch records (and gradcalc shows); ops listed without one are compositions "
+        "of other ops (their example shows the nodes they record) or not differentiable.",
         "",
         "## Families",
         "",

@@ -12,6 +12,7 @@ examples.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 from pathlib import Path
@@ -188,9 +189,10 @@ def _check_against(torch_outputs: dict, outputs: dict) -> None:
 
 def test_outputs_match_the_stored_pytorch_outputs(built, maker):
     _, _, outputs = built
-    stored = maker.read_torch_outputs()
-    assert stored, f"{maker.TORCH_OUTPUTS} is missing"
-    _check_against(stored, outputs)
+    store = json.loads(maker.TORCH_OUTPUTS.read_text(encoding="utf-8"))
+    assert store["preamble"] == maker.PREAMBLE, "the preamble changed: run --torch again"
+    assert store["torch"].startswith("2.13")
+    _check_against(store["outputs"], outputs)
 
 
 @pytest.mark.torch
