@@ -191,7 +191,7 @@ def nll_loss_nd(self, target, weight, reduction: str, ignore_index: int):
 @composite(
     "nll_loss.functional(Tensor self, Tensor target, Tensor? weight=None, bool? size_average=None, "
     "int ignore_index=-100, bool? reduce=None, str reduction='mean') -> Tensor",
-    example="F.nll_loss(F.log_softmax(x, 1), y)",
+    example="F.nll_loss(F.log_softmax(B, 1), idx)",
     **ONLY_F,
 )
 def nll_loss(
@@ -280,7 +280,7 @@ def _label_smoothing(self, target, weight, reduction, ignore_index, label_smooth
     "cross_entropy(Tensor self, Tensor target, Tensor? weight=None, bool? size_average=None, "
     "int ignore_index=-100, bool? reduce=None, str reduction='mean', "
     "float label_smoothing=0.0) -> Tensor",
-    example="F.cross_entropy(x, y)",
+    example="F.cross_entropy(B, idx)",
     **ONLY_F,
 )
 def cross_entropy(
@@ -317,7 +317,7 @@ def cross_entropy(
 @op(
     "one_hot(Tensor self, int num_classes=-1) -> Tensor",
     dtype=int64,
-    example="F.one_hot(y, 3)",
+    example="F.one_hot(idx, 3)",
     **ONLY_F,
 )
 def one_hot(self, num_classes=-1):

@@ -88,7 +88,9 @@ def _other(name: str, elementwise: str):
         return getattr(F, elementwise)(self, other)
 
     forward.__doc__ = f"``torch.{elementwise}(self, other)``."
-    return composite(f"{name}.other(Tensor self, Tensor other) -> Tensor")(forward)
+    return composite(
+        f"{name}.other(Tensor self, Tensor other) -> Tensor", example=f"torch.{name}(x, y)"
+    )(forward)
 
 
 def _along_dim(name: str, arg, node: str, doc: str):
@@ -115,7 +117,7 @@ def _along_dim(name: str, arg, node: str, doc: str):
             )
         },
     )(forward)
-    return declared, with_return_type(declared, name, example=f"torch.{name}(x, dim=0)")
+    return declared, with_return_type(declared, name, example=f"torch.{name}(B, dim=1)")
 
 
 max_all = _whole("max", np.max, "MaxBackward1", "The largest element (NaN if there is one).")
@@ -164,7 +166,7 @@ def _a_extreme(name: str, pick, node: str, doc: str):
         f"{name}(Tensor self, int[] dim=[], bool keepdim=False) -> Tensor",
         node,
         grads={"self": grad},
-        example=f"torch.{name}(x, 0)",
+        example=f"torch.{name}(B, 1)",
     )(forward)
 
 
@@ -231,7 +233,7 @@ def _arg(name: str, arg, doc: str):
     return op(
         f"{name}(Tensor self, Dim? dim=None, bool keepdim=False) -> Tensor",
         dtype=int64,
-        example=f"torch.{name}(x)",
+        example=f"torch.{name}(B, dim=1)",
     )(forward)
 
 

@@ -328,7 +328,7 @@ def binary_cross_entropy_op(self, target, weight=None, reduction="mean"):
 @composite(
     "binary_cross_entropy.functional(Tensor self, Tensor target, Tensor? weight=None, "
     "bool? size_average=None, bool? reduce=None, str reduction='mean') -> Tensor",
-    example="F.binary_cross_entropy(torch.sigmoid(x), y)",
+    example="F.binary_cross_entropy(p, mask.float())",
     **ONLY_F,
 )
 def binary_cross_entropy(
@@ -424,7 +424,7 @@ def binary_cross_entropy_with_logits_op(
     "binary_cross_entropy_with_logits.functional(Tensor self, Tensor target, Tensor? weight=None, "
     "bool? size_average=None, bool? reduce=None, str reduction='mean', "
     "Tensor? pos_weight=None) -> Tensor",
-    example="F.binary_cross_entropy_with_logits(x, y)",
+    example="F.binary_cross_entropy_with_logits(x, mask.float())",
     **ONLY_F,
 )
 def binary_cross_entropy_with_logits(
@@ -459,7 +459,7 @@ def binary_cross_entropy_with_logits(
 @composite(
     "kl_div(Tensor self, Tensor target, bool? size_average=None, bool? reduce=None, "
     "str reduction='mean', bool log_target=False) -> Tensor",
-    example="F.kl_div(F.log_softmax(x, 1), y, reduction='batchmean')",
+    example="F.kl_div(F.log_softmax(B, 1), torch.full((2, 3), 1 / 3), reduction='batchmean')",
     **ONLY_F,
 )
 def kl_div(self, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -492,7 +492,7 @@ def kl_div(self, target, size_average=None, reduce=None, reduction="mean", log_t
 @composite(
     "margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0, "
     "bool? size_average=None, bool? reduce=None, str reduction='mean') -> Tensor",
-    example="F.margin_ranking_loss(x, y, t)",
+    example="F.margin_ranking_loss(x, y, torch.tensor([1.0, -1.0, 1.0, -1.0]))",
     **ONLY_F,
 )
 def margin_ranking_loss(

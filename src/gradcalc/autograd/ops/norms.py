@@ -223,7 +223,7 @@ def _negated(value, p):
     "cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor",
     namespaces=("torch", "F"),
     method=False,
-    example="F.cosine_similarity(x, y)",
+    example="F.cosine_similarity(B, torch.ones(2, 3))",
 )
 def cosine_similarity(x1, x2, dim=1, eps=1e-08):
     """Cosine of the angle between ``x1`` and ``x2`` along ``dim``."""
@@ -251,7 +251,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-08):
 
 @composite(
     "normalize(Tensor self, float p=2.0, int dim=1, float eps=1e-12, Any out=None) -> Tensor",
-    example="F.normalize(x, dim=0)",
+    example="F.normalize(B)",
     namespaces=("F",),
     method=False,
 )
@@ -266,7 +266,7 @@ def normalize(self, p=2.0, dim=1, eps=1e-12, out=None):
     "bool keepdim=False) -> Tensor",
     namespaces=("torch", "F"),
     method=False,
-    example="F.pairwise_distance(x, y)",
+    example="F.pairwise_distance(B, torch.ones(2, 3))",
 )
 def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
     """The ``p``-norm of ``x1 - x2 + eps`` along the last dim."""

@@ -106,7 +106,7 @@ ceil = _rounding("ceil", "CeilBackward0", np.ceil, "Round up; the gradient is 0.
 trunc = _rounding(
     "trunc", "TruncBackward0", np.trunc, "Round toward zero; the gradient is 0.", aliases=("fix",)
 )
-fix_ = inplace_alias(trunc, "fix_")
+fix_ = inplace_alias(trunc, "fix_", example="x.clone().fix_()")
 
 
 def _round_node(self, decimals=None):
@@ -119,7 +119,7 @@ def _round_node(self, decimals=None):
     inplace=True,
     namespaces=("torch", "special"),
     grads=_ZERO_GRAD,
-    example="torch.round(x, decimals=2)",
+    example="torch.round(x / 3, decimals=2)",
 )
 def round(self, decimals=None):
     """Round half to even, to ``decimals`` places (negative: tens, hundreds...)."""
@@ -331,7 +331,7 @@ def clamp(self, min=None, max=None):
     return out.astype(self.dtype, copy=False) if out is not self else out.copy()
 
 
-clip_ = inplace_alias(clamp, "clip_")
+clip_ = inplace_alias(clamp, "clip_", example="x.clone().clip_(-1, 1)")
 
 
 def _one_sided_node(name: str):
@@ -474,7 +474,7 @@ def _masked_fill_node(self, mask, value):
         "self": lambda grad, mask: F.where(mask, 0.0, grad),
         "value": lambda grad, mask: F.sum(F.where(mask, grad, 0.0)),
     },
-    example="x.masked_fill(x < 0, 0.0)",
+    example="x.masked_fill(mask, 0.0)",
 )
 def masked_fill(self, mask, value):
     """``value`` where ``mask`` is True, else ``self`` (the mask broadcasts)."""
@@ -492,7 +492,7 @@ def masked_fill(self, mask, value):
     "NanToNumBackward0",
     inplace=True,
     grads={"self": lambda grad, self: grad * F.isfinite(self)},
-    example="torch.nan_to_num(x)",
+    example="torch.nan_to_num(torch.log(x))",
 )
 def nan_to_num(self, nan=None, posinf=None, neginf=None):
     """nan -> 0 (or ``nan``), ±inf -> the dtype's largest finite values (or those given)."""
@@ -501,7 +501,7 @@ def nan_to_num(self, nan=None, posinf=None, neginf=None):
     return np.nan_to_num(self, nan=0.0 if nan is None else nan, posinf=posinf, neginf=neginf)
 
 
-def _test(name: str, predicate, integers: bool, doc: str):
+def _test(name: str, predicate, integers: bool, doc: str, example: str):
     def forward(self):
         if self.dtype.kind != "f":
             return np.full(self.shape, integers)
@@ -509,11 +509,38 @@ def _test(name: str, predicate, integers: bool, doc: str):
 
     forward.__doc__ = doc
     forward.__name__ = name
-    return op(f"{name}(Tensor self) -> Tensor", dtype=boolean, example=f"torch.{name}(x)")(forward)
+    return op(f"{name}(Tensor self) -> Tensor", dtype=boolean, example=example)(forward)
 
 
-isnan = _test("isnan", np.isnan, False, "True where the element is nan.")
-isinf = _test("isinf", np.isinf, False, "True where the element is inf or -inf.")
-isfinite = _test("isfinite", np.isfinite, True, "True where the element is neither inf nor nan.")
-isposinf = _test("isposinf", np.isposinf, False, "True where the element is inf.")
-isneginf = _test("isneginf", np.isneginf, False, "True where the element is -inf.")
+_SPECIAL_VALUES = "torch.tensor([1.0, 0.0, -0.0, float('nan')])"
+isnan = _test(
+    "isnan", np.isnan, False, "True where the element is nan.", "torch.isnan(torch.log(x))"
+)
+isinf = _test(
+    "isinf",
+    np.isinf,
+    False,
+    "True where the element is inf or -inf.",
+    f"torch.isinf(1 / {_SPECIAL_VALUES})",
+)
+isfinite = _test(
+    "isfinite",
+    np.isfinite,
+    True,
+    "True where the element is neither inf nor nan.",
+    f"torch.isfinite(1 / {_SPECIAL_VALUES})",
+)
+isposinf = _test(
+    "isposinf",
+    np.isposinf,
+    False,
+    "True where the element is inf.",
+    f"torch.isposinf(1 / {_SPECIAL_VALUES})",
+)
+isneginf = _test(
+    "isneginf",
+    np.isneginf,
+    False,
+    "True where the element is -inf.",
+    f"torch.isneginf(1 / {_SPECIAL_VALUES})",
+)

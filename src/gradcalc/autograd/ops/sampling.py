@@ -145,7 +145,10 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_gr
     return leaf(g.normal(_shape(size or ()), float(mean), float(std), target.np), requires_grad)
 
 
-@composite("bernoulli(Tensor self, float? p=None, *, Generator? generator=None) -> Tensor")
+@composite(
+    "bernoulli(Tensor self, float? p=None, *, Generator? generator=None) -> Tensor",
+    example="torch.bernoulli(p)",
+)
 def bernoulli(self, p=None, generator=None):
     """1 with probability ``self`` (or ``p``), else 0."""
     g = default_generator()
@@ -156,7 +159,8 @@ def bernoulli(self, p=None, generator=None):
 
 @composite(
     "multinomial(Tensor self, int num_samples, bool replacement=False, *, "
-    "Generator? generator=None) -> Tensor"
+    "Generator? generator=None) -> Tensor",
+    example="torch.multinomial(p, 2)",
 )
 def multinomial(self, num_samples, replacement=False, generator=None):
     """Indices drawn with the probabilities in ``self`` (rows for 2-D)."""
@@ -211,6 +215,7 @@ _NORMAL = _in_place_sampler(
 @composite(
     "uniform_(Tensor self, float from=0.0, float to=1.0, *, Generator? generator=None) -> Tensor",
     function=False,
+    example="torch.empty(3).uniform_(-1, 1)",
 )
 def uniform_(self, low=0.0, high=1.0, generator=None):
     """Fill in place with uniform samples on ``[from, to)``."""
@@ -223,6 +228,7 @@ def uniform_(self, low=0.0, high=1.0, generator=None):
 @composite(
     "normal_(Tensor self, float mean=0.0, float std=1.0, *, Generator? generator=None) -> Tensor",
     function=False,
+    example="torch.empty(3).normal_(0.0, 2.0)",
 )
 def normal_(self, mean=0.0, std=1.0, generator=None):
     """Fill in place with normal samples."""

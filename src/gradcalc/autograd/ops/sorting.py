@@ -107,7 +107,9 @@ def sort_stable(self, stable=None, dim=-1, descending=False):
     return _sorted(self, dim, descending, bool(stable))
 
 
-sort_stable_returns = with_return_type(sort_stable, "sort")
+sort_stable_returns = with_return_type(
+    sort_stable, "sort", example="torch.sort(torch.tensor([2.0, 1.0, 2.0, 1.0]), stable=True)"
+)
 
 
 @op(
@@ -123,6 +125,7 @@ def argsort(self, dim=-1, descending=False):
 @op(
     "argsort.stable(Tensor self, *, bool stable, Dim dim=-1, bool descending=False) -> Tensor",
     dtype=int64,
+    example="torch.argsort(torch.tensor([2, 1, 2, 1]), stable=True)",
 )
 def argsort_stable(self, stable, dim=-1, descending=False):
     """``argsort``; ``stable=True`` keeps equal elements in their order."""
@@ -251,7 +254,7 @@ def _median_all(name: str, skip_nan: bool, node: str, doc: str):
         f"{name}(Tensor self) -> Tensor",
         node,
         grads={"self": evenly_distribute},
-        example=f"torch.{name}(x)",
+        example=f"torch.{name}(torch.log(x))",
     )(forward)
 
 
@@ -290,7 +293,7 @@ def _median_dim(name: str, skip_nan: bool, node: str, doc: str):
             )
         },
     )(forward)
-    return declared, with_return_type(declared, name, example=f"torch.{name}(x, 0)")
+    return declared, with_return_type(declared, name, example=f"torch.{name}(B, 1)")
 
 
 median_all = _median_all(
@@ -343,7 +346,7 @@ def mode(self, dim=-1, keepdim=False):
     return values[..., 0], index[..., 0]
 
 
-mode_returns = with_return_type(mode, "mode", example="torch.mode(x)")
+mode_returns = with_return_type(mode, "mode", example="torch.mode(torch.tensor([1, 2, 2, 3]))")
 
 
 # ---- unique (no derivative in PyTorch) ----------------------------------------------------
@@ -393,7 +396,7 @@ def unique_dim(self, dim, sorted=True, return_inverse=False, return_counts=False
 @composite(
     "unique(Tensor self, bool sorted=True, bool return_inverse=False, bool return_counts=False, "
     "Dim? dim=None) -> Tensor",
-    example="torch.unique(x)",
+    example="torch.unique(torch.tensor([3, 1, 3, 2, 1]), return_counts=True)",
 )
 def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct elements (sorted); with ``return_inverse``/``return_counts`` also where
