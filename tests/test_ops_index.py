@@ -52,16 +52,7 @@ KNOWN_FAILURES = {"x.clone().index_put_((idx,), torch.tensor([10.0, 20.0]))"}
 
 # ``torch.<op>_`` functions the registry makes for every in-place op in the ``torch``
 # namespace, which PyTorch 2.13 does not have (it has ``torch.exp_`` but no ``torch.add_``).
-EXTRA_SPELLINGS = frozenset(
-    "torch." + name + "_"
-    for name in (
-        "atan2 hypot copysign lerp addcmul addcdiv add sub subtract mul multiply div divide "
-        "true_divide pow remainder eq ne lt le gt ge logical_and logical_or logical_xor "
-        "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not cumsum cumprod triu tril "
-        "scatter scatter_add index_add addmm baddbmm sign sgn fmod floor_divide heaviside "
-        "masked_fill erfinv lgamma digamma"
-    ).split()
-)
+EXTRA_SPELLINGS: frozenset = frozenset()  # spellings gradcalc has and PyTorch lacks
 
 
 def _load_maker():

@@ -162,7 +162,7 @@ def _build() -> None:
             if existing is not None:
                 continue  # a declared function of that name (a composite) wins
             spelling = METHODS[inplace_name] = InplaceSpelling(inplace_name, declared)
-            if declared.function and "torch" in declared.namespaces:
+            if declared.function and "torch" in declared.namespaces and declared.inplace_function:
                 FUNCTIONS["torch"].setdefault(inplace_name, spelling)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 import gradcalc.autograd.fidelity as fidelity
 import gradcalc.autograd.numerics.elementwise as exact_elementwise
-from gradcalc.autograd.declare import F, op
+from gradcalc.autograd.declare import F, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import boolean, compare, promote, promote_float
 from gradcalc.errors import EvaluationError
 
@@ -293,3 +293,28 @@ def bitwise_not(self):
     if self.dtype.kind == "f":
         raise EvaluationError('"bitwise_not_cpu" not implemented for ' + "'Float'")
     return np.invert(self)
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(
+    add,
+    sub,
+    mul,
+    div,
+    pow,
+    remainder,
+    eq,
+    ne,
+    lt,
+    le,
+    gt,
+    ge,
+    logical_and,
+    logical_or,
+    logical_xor,
+    logical_not,
+    bitwise_and,
+    bitwise_or,
+    bitwise_xor,
+    bitwise_not,
+)

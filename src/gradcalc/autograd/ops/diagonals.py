@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 import gradcalc.autograd.dtypes as dtypes
-from gradcalc.autograd.declare import F, composite, op
+from gradcalc.autograd.declare import F, composite, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import from_forward
 from gradcalc.autograd.ops.support import array_of, constant_as, dim_of
 from gradcalc.errors import EvaluationError, ShapeError
@@ -182,3 +182,7 @@ triu = _triangle(
 tril = _triangle(
     "tril", np.tril, "TrilBackward0", "The lower triangle (on and below ``diagonal``); 0 above."
 )
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(triu, tril)

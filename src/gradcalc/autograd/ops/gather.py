@@ -12,7 +12,7 @@ import numpy as np
 
 import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
-from gradcalc.autograd.declare import F, composite, op
+from gradcalc.autograd.declare import F, composite, in_place_methods_only, op
 from gradcalc.autograd.ops.support import array_of, dim_of, shape_text, zeros_as
 from gradcalc.autograd.settings import warn
 from gradcalc.autograd.tensor import Tensor
@@ -338,3 +338,7 @@ def take_along_dim(self, indices, dim=None):
     index_sizes[dim] = self.shape[dim]
     self_shape = broadcast_shapes(tuple(index_sizes), tuple(self.shape))
     return F.gather(F.expand(self, self_shape), dim, F.expand(indices, index_shape))
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(scatter, scatter_add, index_add)

@@ -19,7 +19,7 @@ import gradcalc.autograd.dtypes as dtypes
 import gradcalc.autograd.fidelity as fidelity
 import gradcalc.autograd.numerics.activations as exact_activations
 import gradcalc.autograd.numerics.elementwise as exact_elementwise
-from gradcalc.autograd.declare import OPS, F, composite, op
+from gradcalc.autograd.declare import OPS, F, composite, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import promote, promote_float, same, to_float
 from gradcalc.autograd.fidelity import unary
 from gradcalc.autograd.inplace import apply_inplace
@@ -620,3 +620,7 @@ def addcdiv(self, tensor1, tensor2, value=1):
     """self + value * tensor1 / tensor2."""
     with np.errstate(all="ignore"):
         return self + value * (tensor1 / tensor2)
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(atan2, hypot, copysign, lerp, addcmul, addcdiv)

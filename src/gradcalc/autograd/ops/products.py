@@ -18,7 +18,7 @@ import numpy as np
 
 import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
-from gradcalc.autograd.declare import OPS, Composite, F, composite, op
+from gradcalc.autograd.declare import OPS, Composite, F, composite, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import same
 from gradcalc.autograd.ops.support import dim_of, shape_text
 from gradcalc.autograd.settings import check_elements, check_work, warn
@@ -619,3 +619,7 @@ def kron(self, other):
     check_elements(out_shape, "result of kron()")
     product = F.mul(F._unsafe_view(self, tuple(a_shape)), F._unsafe_view(other, tuple(b_shape)))
     return F._unsafe_view(product, tuple(out_shape))
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(addmm, baddbmm)

@@ -23,7 +23,7 @@ import gradcalc.autograd.fidelity as fidelity
 import gradcalc.autograd.numerics.reductions as exact
 import gradcalc.autograd.numerics.softmax as exact_softmax
 from gradcalc.autograd import dtypes
-from gradcalc.autograd.declare import F, composite, op
+from gradcalc.autograd.declare import F, composite, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import accumulate, floating_only, int64, to_float
 from gradcalc.autograd.tensor import make_tensor
 from gradcalc.errors import EvaluationError
@@ -563,3 +563,7 @@ def log_softmax_functional(self, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _implicit_dim("log_softmax", len(self.shape))
     return F._log_softmax(_cast_for(self, dtype), dim, False)
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(cumsum, cumprod)

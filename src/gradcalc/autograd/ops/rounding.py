@@ -16,7 +16,7 @@ import numpy as np
 
 import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
-from gradcalc.autograd.declare import F, op
+from gradcalc.autograd.declare import F, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import boolean, promote, same
 from gradcalc.autograd.ops.pointwise import (
     NOT_IMPLEMENTED,
@@ -544,3 +544,7 @@ isneginf = _test(
     "True where the element is -inf.",
     f"torch.isneginf(1 / {_SPECIAL_VALUES})",
 )
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(sign, sgn, fmod, floor_divide, heaviside, masked_fill)

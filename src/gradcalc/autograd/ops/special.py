@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd.declare import F, composite, op
+from gradcalc.autograd.declare import F, composite, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import promote_float, to_float
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, EvaluationError
@@ -476,3 +476,7 @@ def xlogy(self, other):
     with np.errstate(all="ignore"):
         out = np.where(np.equal(self, 0), 0, self * np.log(other))
         return np.where(np.isnan(other), np.nan, out).astype(out.dtype, copy=False)
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(erfinv, lgamma, digamma)
