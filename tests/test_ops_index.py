@@ -28,14 +28,6 @@ MAKER_PATH = Path(__file__).resolve().parent.parent / "docs" / "make_ops_index.p
 # Examples whose output differs from PyTorch's because of a bug in an op, each with its
 # reproduction. The tests check that they still differ, so a fix shows up here.
 KNOWN_DIFFERENCES = {
-    "x.clone().index_put_((idx,), torch.tensor([10.0, 20.0]))": (
-        "Tensor.index_put_ with a tuple of index tensors fails with numpy's IndexError "
-        "('only integers, slices ...'); PyTorch writes the values (IndexPutBackward0)"
-    ),
-    "x.clone().fill_(7.0)": (
-        "in-place fill_ records FillBackward0; PyTorch 2.13 records FillBackward2 "
-        "(FillBackward3 for a tensor value)"
-    ),
     "torch.linalg.slogdet(A)": (
         "a plain tuple; PyTorch returns torch.return_types.linalg_slogdet(sign=, logabsdet=)"
     ),
@@ -48,7 +40,7 @@ KNOWN_DIFFERENCES = {
     ),
 }
 # Examples that fail in gradcalc though they are valid PyTorch (also in KNOWN_DIFFERENCES).
-KNOWN_FAILURES = {"x.clone().index_put_((idx,), torch.tensor([10.0, 20.0]))"}
+KNOWN_FAILURES: set = set()
 
 # ``torch.<op>_`` functions the registry makes for every in-place op in the ``torch``
 # namespace, which PyTorch 2.13 does not have (it has ``torch.exp_`` but no ``torch.add_``).

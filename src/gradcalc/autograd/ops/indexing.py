@@ -229,6 +229,7 @@ def _zeros_like_shape(grad, shape):
 )
 def index_put(self, indices, values, accumulate=False):
     """``self`` with ``values`` written (or added) at ``indices``."""
+    indices = tuple(_as_index_array(i) if type(i) is Tensor else i for i in indices)
     _check_bounds(self.shape, indices)
     out = np.array(self, copy=True)
     if accumulate:

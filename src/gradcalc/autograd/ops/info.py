@@ -161,9 +161,13 @@ def zero_like_fill(self):
     return np.zeros_like(self)
 
 
+def _fill_node(self, value):
+    return "FillBackward3" if type(value).__name__ == "Tensor" else "FillBackward2"
+
+
 @op(
     "fill(Tensor self, Tensor|Scalar value) -> Tensor",
-    "FillBackward0",
+    _fill_node,
     method=False,
     function=False,
     inplace="fill_",
