@@ -28,13 +28,6 @@ MAKER_PATH = Path(__file__).resolve().parent.parent / "docs" / "make_ops_index.p
 # Examples whose output differs from PyTorch's because of a bug in an op, each with its
 # reproduction. The tests check that they still differ, so a fix shows up here.
 KNOWN_DIFFERENCES = {
-    "torch.linalg.slogdet(A)": (
-        "a plain tuple; PyTorch returns torch.return_types.linalg_slogdet(sign=, logabsdet=)"
-    ),
-    "torch.linalg.qr(A)": "a plain tuple; PyTorch returns torch.return_types.linalg_qr(Q=, R=)",
-    "torch.linalg.svd(A)": (
-        "a plain tuple; PyTorch returns torch.return_types.linalg_svd(U=, S=, Vh=)"
-    ),
     "torch.bernoulli(p)": (
         "no node: PyTorch records BernoulliBackward0 when the probabilities require grad"
     ),
