@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 import gradcalc.autograd.dtypes as dtypes
-from gradcalc.autograd.declare import F, composite
+from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.ops.constructors import leaf
+from gradcalc.autograd.ops.pointwise import NOT_IMPLEMENTED, no_derivative
 from gradcalc.autograd.random import default_generator, fill_view
 from gradcalc.autograd.settings import check_elements
 from gradcalc.autograd.tensor import Tensor, make_tensor
@@ -145,16 +146,26 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_gr
     return leaf(g.normal(_shape(size or ()), float(mean), float(std), target.np), requires_grad)
 
 
-@composite(
-    "bernoulli(Tensor self, float? p=None, *, Generator? generator=None) -> Tensor",
+@op(
+    "bernoulli(Tensor self, *, Generator? generator=None) -> Tensor",
+    "BernoulliBackward0",
+    grads={"self": lambda grad: np.zeros_like(grad) if type(grad) is np.ndarray else grad * 0},
     example="torch.bernoulli(p)",
 )
-def bernoulli(self, p=None, generator=None):
-    """1 with probability ``self`` (or ``p``), else 0."""
-    g = default_generator()
-    if p is None:
-        return make_tensor(g.bernoulli(self.array))
-    return make_tensor(g.bernoulli_scalar(self.array.shape, p, self.array.dtype))
+def bernoulli(self, generator=None):
+    """1 with probability ``self``, else 0 (its gradient is 0, as PyTorch's)."""
+    return default_generator().bernoulli(self)
+
+
+@op(
+    "bernoulli.p(Tensor self, float p, *, Generator? generator=None) -> Tensor",
+    NOT_IMPLEMENTED,
+    grads={"self": no_derivative("derivative for aten::bernoulli is not implemented")},
+    example="torch.bernoulli(x, 0.5)",
+)
+def bernoulli_p(self, p, generator=None):
+    """1 with probability ``p``, else 0, in ``self``'s shape and dtype."""
+    return default_generator().bernoulli_scalar(self.shape, p, self.dtype)
 
 
 @composite(
