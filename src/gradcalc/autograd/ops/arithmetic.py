@@ -186,24 +186,6 @@ def pow(self, exponent):
         return np.power(self, exponent)
 
 
-@op(
-    "remainder(Tensor self, Tensor|Scalar other) -> Tensor",
-    "RemainderBackward0",
-    dtype=promote,
-    broadcast=True,
-    inplace=True,
-    operators=("__mod__",),
-    grads={
-        "self": lambda grad: grad,
-        "other": lambda grad, self, other: -grad * F.floor(self / other),
-    },
-    example="torch.remainder(x, 2)",
-)
-def remainder(self, other):
-    """Python's ``%``: the result has the sign of ``other``."""
-    return np.remainder(self, other)
-
-
 def _compare(name: str, ufunc, dunder: str, doc: str):
     def forward(self, other):
         return ufunc(self, other)
@@ -302,7 +284,6 @@ in_place_methods_only(
     mul,
     div,
     pow,
-    remainder,
     eq,
     ne,
     lt,

@@ -195,6 +195,51 @@ def fmod(self, other):
         return np.fmod(self, other)
 
 
+def _remainder_node(self, other):
+    return "RemainderBackward1" if type(other) is Tensor else "RemainderBackward0"
+
+
+@op(
+    "remainder(Tensor self, Tensor|Scalar other) -> Tensor",
+    _remainder_node,
+    dtype=promote,
+    broadcast=True,
+    inplace=True,
+    operators=("__mod__",),
+    grads={
+        "self": lambda grad: grad,
+        "other": lambda grad, self, other: -grad * F.floor(self / other),
+    },
+    example="torch.remainder(x, 2)",
+)
+def remainder(self, other):
+    """Python's ``%``: the result has the sign of ``other``."""
+    _refuse_bools("remainder_cpu", self, other)
+    _refuse_integer_zero(other, np.result_type(self, other).kind)
+    with np.errstate(all="ignore"):
+        if np.result_type(self, other).kind != "f":
+            return np.remainder(self, other)
+        # PyTorch's kernel: fmod, moved by one divisor when the signs differ, so an exact
+        # multiple gives +0 where numpy's remainder gives -0 for a negative divisor.
+        mod = np.fmod(self, other)
+        shift = (mod != 0) & ((np.asarray(other) < 0) != (mod < 0))
+        return np.where(shift, mod + other, mod)
+
+
+@op(
+    "remainder.Scalar_Tensor(Scalar self, Tensor other) -> Tensor",
+    NOT_IMPLEMENTED,
+    dtype=promote,
+    broadcast=True,
+    method=False,
+    grads={"other": no_derivative("derivative for aten::remainder is not implemented")},
+    example="torch.remainder(3, x)",
+)
+def remainder_scalar_tensor(self, other):
+    """``number % tensor``; as in PyTorch, backward through it fails."""
+    return remainder.forward(self, other)
+
+
 _FLOOR_DIVIDE = no_derivative("derivative for aten::floor_divide is not implemented")
 
 
@@ -547,4 +592,4 @@ isneginf = _test(
 
 
 # PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
-in_place_methods_only(sign, sgn, fmod, floor_divide, heaviside, masked_fill)
+in_place_methods_only(sign, sgn, fmod, remainder, floor_divide, heaviside, masked_fill)
