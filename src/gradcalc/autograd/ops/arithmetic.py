@@ -120,6 +120,49 @@ def div(self, other, rounding_mode=None):
     )
 
 
+# The Scalar overloads PyTorch's C++ code calls (its losses write ``x * 0.9``, which in C++
+# is ``mul.Scalar``, node MulBackward1, where Python's ``x * 0.9`` records MulBackward0).
+# No spelling reaches them: the ops here that copy those C++ bodies call F.mul_Scalar.
+_INTERNAL = {"method": False, "function": False}
+
+
+@op(
+    "add.Scalar(Tensor self, Scalar other) -> Tensor",
+    "AddBackward1",
+    dtype=promote,
+    grads={"self": lambda grad: grad},
+    **_INTERNAL,
+)
+def add_scalar(self, other):
+    """``self + other`` for a number ``other``."""
+    return np.add(self, other)
+
+
+@op(
+    "mul.Scalar(Tensor self, Scalar other) -> Tensor",
+    "MulBackward1",
+    dtype=promote,
+    grads={"self": lambda grad, other: grad * other},
+    **_INTERNAL,
+)
+def mul_scalar(self, other):
+    """``self * other`` for a number ``other``."""
+    return np.multiply(self, other)
+
+
+@op(
+    "div.Scalar(Tensor self, Scalar other) -> Tensor",
+    "DivBackward1",
+    dtype=promote_float,
+    grads={"self": lambda grad, other: grad / other},
+    **_INTERNAL,
+)
+def div_scalar(self, other):
+    """``self / other`` for a number ``other``."""
+    with np.errstate(all="ignore"):
+        return np.true_divide(self, other)
+
+
 @op(
     "neg(Tensor self) -> Tensor",
     "NegBackward0",

@@ -19,7 +19,6 @@ from gradcalc.autograd import dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
 from gradcalc.autograd.declare import OPS, F, composite, op
 from gradcalc.autograd.dtype_rules import promote, same
-from gradcalc.autograd.ops import standins  # noqa: F401  (declares the F._standin_* ops)
 from gradcalc.autograd.ops.reductions import data, dtype_of
 from gradcalc.autograd.settings import STATE, warn
 from gradcalc.autograd.values import Size
@@ -482,7 +481,7 @@ def kl_div(self, target, size_average=None, reduce=None, reduction="mean", log_t
     if log_target:
         loss = F.exp(target) * (target - self)
     else:
-        loss = F._standin_xlogy(target, target) - target * self
+        loss = F.xlogy(target, target) - target * self
     reduced = reduce_loss(loss, enum)
     if reduction == "batchmean" and len(self.shape) != 0:
         reduced = reduced / self.shape[0]
@@ -506,5 +505,5 @@ def margin_ranking_loss(
             f"input1: {Size(input1.shape)!r}, input2: {Size(input2.shape)!r}, target: "
             f"{Size(target.shape)!r} "
         )
-    unclamped = F._standin_add_scalar(-target * (input1 - input2), margin)
-    return reduce_loss(F._standin_clamp_min(unclamped, 0), reduction)
+    unclamped = F.add_Scalar(-target * (input1 - input2), margin)
+    return reduce_loss(F.clamp_min(unclamped, 0), reduction)
