@@ -27,6 +27,11 @@ LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place op
 VIEW_OF_LEAF_ERROR = (
     "a view of a leaf Variable that requires grad is being used in an in-place operation."
 )
+INFERENCE_INPLACE = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+    "clone to get a normal tensor before doing inplace update.See "
+    "https://github.com/pytorch/rfcs/pull/17 for more details."
+)
 _HINT = (
     "change a leaf's values inside 'with torch.no_grad():' (as an SGD step does), or "
     "compute into a new tensor: y = x * 2"
@@ -35,6 +40,8 @@ _HINT = (
 
 def check_writable(t: Tensor) -> None:
     """PyTorch's refusals before an in-place change of ``t``."""
+    if t._inference and not STATE.inference:
+        raise AutogradError(INFERENCE_INPLACE, hint="clone() the tensor first")
     if STATE.grad_enabled:
         if t.grad_fn is None and t._requires_grad:
             raise AutogradError(LEAF_ERROR, hint=_HINT)
