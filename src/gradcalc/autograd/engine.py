@@ -15,6 +15,7 @@ from heapq import heappop, heappush
 import numpy as np
 
 from gradcalc.autograd.accumulate import accumulate_into
+from gradcalc.autograd.anomaly import nan_error
 from gradcalc.autograd.declare import F
 from gradcalc.autograd.dtypes import BOOL, BY_NUMPY
 from gradcalc.autograd.node import AccumulateGrad
@@ -380,17 +381,12 @@ def sum_to(g, shape: tuple, node=None, index: int = 0):
 
 
 def _check_nan(node, outputs) -> None:
-    """Anomaly mode: PyTorch's error for a node whose gradient has a NaN."""
     for i, r in enumerate(outputs):
         if r is None:
             continue
         a = r.array if type(r) is Tensor else np.asarray(r)
         if a.dtype.kind == "f" and np.isnan(a).any():
-            raise AutogradError(
-                f"Function '{node.short_name()}' returned nan values in its {i}th output.",
-                hint="a derivative is undefined here (0/0, inf*0, sqrt or log of a negative): "
-                "look at the inputs of that operation",
-            )
+            raise nan_error(node, i)
 
 
 # ---- entry points ----------------------------------------------------------------------------
