@@ -250,13 +250,14 @@ def _node_post_hooks(node, outputs: list, grads: list) -> list:
 
 
 def _run_tensor_hooks(hooks: dict, g):
-    """``register_hook`` functions in order; a Tensor one returns replaces the gradient."""
-    if g is None:
-        return g
+    """``register_hook`` functions in order; a Tensor one returns replaces the gradient. As
+    in PyTorch they also run, with None, for an output of a node that got no gradient."""
     for hook in list(hooks.values()):
-        given = _as_tensor(g)
+        given = None if g is None else _as_tensor(g)
         replaced = hook(given)
         if replaced is not None:
+            if given is None:
+                raise AutogradError("can't replace a None gradient with a non-None value")
             _check_hook_result(hook, given, replaced)
             g = _like(replaced, g)
     return g

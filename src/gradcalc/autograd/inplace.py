@@ -86,7 +86,7 @@ def write_result(t: Tensor, result: Tensor) -> Tensor:
     bump_version(t)
     if node is not None:
         node.adopt_result(t)
-        _rebase(t, node)
+        rebase_history(t, node)
     return t
 
 
@@ -95,7 +95,9 @@ def bump_version(t: Tensor) -> None:
     version_box(t)[0] += 1
 
 
-def _rebase(t: Tensor, node) -> None:
+def rebase_history(t: Tensor, node) -> None:
+    """``t`` was changed in place by ``node``: it (or its base, through CopySlices) now
+    gets its gradient through that node, and every live view is re-derived."""
     base = t._base
     if base is None:
         t.grad_fn = node

@@ -55,7 +55,7 @@ class OpNode(Node):
                 boxes = tuple((box, box[0]) for box in map(version_box, results))
                 continue
             value = values[op.schema.index[name]]
-            _check_savable(value)
+            check_savable(value)
             saved[name] = value
             if track and type(value) is Tensor:
                 if versions is None:
@@ -186,7 +186,7 @@ class OpNode(Node):
         raise KeyError(kind)
 
 
-def _check_savable(value) -> None:
+def check_savable(value) -> None:
     """PyTorch keeps inference tensors out of graphs (they have no version counter)."""
     if type(value) is Tensor:
         inference = value._inference
