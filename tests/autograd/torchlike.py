@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import types
 
-from gradcalc.autograd import Tensor, api, dtypes, settings, transforms
+from gradcalc.autograd import Tensor, api, dtypes, random, settings, transforms
 from gradcalc.autograd import functional as _functional
 from gradcalc.autograd import torch as _ops
 from gradcalc.autograd.custom_function import apply_function
@@ -82,3 +82,4 @@ torch.func = _module(
     vmap=transforms.vmap,
 )
 torch.nn = _module("torch.nn", functional=_module("torch.nn.functional", **vars(_functional)))
+torch.manual_seed = random.manual_seed
