@@ -747,3 +747,20 @@ def conversion_of_many_elements(torch):
 @S.case
 def numpy_of_a_tensor_that_requires_grad(torch):
     torch.ones(2, requires_grad=True).numpy()
+
+
+@S.case(needs=("matmul", "mse_loss"))
+def mlp_training_step(torch):
+    # the old test_torch_parity.py MLP: tanh hidden layer, mean squared error, one SGD step
+    g = [[0.1 * ((i * 7 + j * 3) % 11 - 5) for j in range(4)] for i in range(6)]
+    x = torch.tensor([row[:3] for row in g], dtype=torch.float64)
+    target = torch.tensor([row[3:] for row in g], dtype=torch.float64)
+    w1 = torch.tensor(g[:3], dtype=torch.float64, requires_grad=True)
+    b1 = torch.tensor(g[4], dtype=torch.float64, requires_grad=True)
+    w2 = torch.tensor([row[:1] for row in g[:4]], dtype=torch.float64, requires_grad=True)
+    loss = torch.nn.functional.mse_loss(torch.tanh(x @ w1 + b1) @ w2, target)
+    loss.backward()
+    with torch.no_grad():
+        for p in (w1, b1, w2):
+            p -= 0.1 * p.grad
+    return loss, loss.grad_fn, w1.grad, b1.grad, w2.grad, w1
