@@ -92,7 +92,7 @@ def grad(
     outs = _tensors(outputs, "outputs")
     wanted = _tensors(inputs, "inputs")
     if not wanted:
-        raise AutogradError("grad requires non-empty inputs.")
+        raise AutogradError("`inputs` argument to `grad()` cannot be empty.")
     grads = _grad_outputs(grad_outputs, len(outs))
     if allow_unused is None:
         allow_unused = materialize_grads
@@ -101,6 +101,7 @@ def grad(
             "Expected allow_unused to be True or not passed when materialize_grads=True, but "
             "got: allow_unused=False."
         )
+    roots = engine.backward_roots(outs, grads, bool(create_graph))  # checks outputs first
     for t in wanted:
         if not t._requires_grad:
             raise AutogradError("One of the differentiated Tensors does not require grad")
@@ -108,7 +109,6 @@ def grad(
         retain_graph = create_graph
     edges = [t._edge() for t in wanted]
     capture = dict.fromkeys(edges)
-    roots = engine.backward_roots(outs, grads, bool(create_graph))
     observer = STATE.observer
     if observer is not None:
         observer.on_backward(outs, grads, accumulate=False)
@@ -123,7 +123,8 @@ def grad(
             if materialize_grads:
                 import numpy as np
 
-                results.append(make_tensor(np.zeros_like(t.array)))
+                # as PyTorch: zeros that require grad under create_graph
+                results.append(make_tensor(np.zeros_like(t.array), bool(create_graph)))
                 continue
             if not allow_unused:
                 raise AutogradError(

@@ -18,6 +18,12 @@ from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import ArgumentError, AutogradError
 
 
+def _version(t) -> int:
+    """A saved tensor's version (inference tensors, saved only in inference mode, have
+    none)."""
+    return 0 if t is None or t._inference else t._version
+
+
 class FunctionCtx:
     """``ctx``: what forward leaves for backward. Other attributes may be set freely."""
 
@@ -41,11 +47,12 @@ class FunctionCtx:
                     f"save_for_backward can only save variables, but argument {i} is of type "
                     f"{type(t).__name__}"
                 )
-        for t in tensors:
-            if t is not None:
-                check_savable(t)
+        if STATE.grad_enabled:  # a node will keep them
+            for t in tensors:
+                if t is not None:
+                    check_savable(t)
         self._saved = tensors
-        self._saved_versions = tuple(t._version if t is not None else 0 for t in tensors)
+        self._saved_versions = tuple(_version(t) for t in tensors)
 
     @property
     def saved_tensors(self) -> tuple:
@@ -53,7 +60,7 @@ class FunctionCtx:
             raise freed_error()
         saved = self._saved or ()
         for t, version in zip(saved, self._saved_versions):
-            if t is not None and t._version != version:
+            if t is not None and _version(t) != version:
                 producer = t.grad_fn.name() if t.grad_fn is not None else None
                 raise modified_error(t.array, t._version, version, producer)
         return tuple(saved)

@@ -155,12 +155,13 @@ def _run_node(node, grads: list, create_graph: bool, record: bool, watch, shared
     if type(node) is AccumulateGrad:
         g = grads[0]
         if g is not None:
-            if type(g) is _ndarray and (record or id(g) in shared):
-                g = g.copy()
-            accumulate_into(node.variable, g, create_graph)
+            is_array = type(g) is _ndarray
+            if is_array and record:
+                g = g.copy()  # node.output_grad keeps the original
+            accumulate_into(node.variable, g, create_graph, is_array and id(g) in shared)
             if node.post_accumulate:
                 for hook in list(node.post_accumulate.values()):
-                    hook(node.variable)
+                    _check_post_accumulate(hook, node.variable, hook(node.variable))
         if node._post_hooks:
             _node_post_hooks(node, [], grads)
         if watch is not None and g is not None:
@@ -261,6 +262,14 @@ def _run_tensor_hooks(hooks: dict, g):
             _check_hook_result(hook, given, replaced)
             g = _like(replaced, g)
     return g
+
+
+def _check_post_accumulate(hook, tensor: Tensor, returned) -> None:
+    """Such a hook returns None (or the tensor it was given, as PyTorch lets pass)."""
+    if returned is None or returned is tensor:
+        return
+    _check_hook_result(hook, tensor, returned)
+    raise AutogradError("Tensor post accumulate grad hooks should return None.")
 
 
 def _hook_name(hook) -> str:

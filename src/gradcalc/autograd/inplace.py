@@ -100,18 +100,27 @@ def rebase_history(t: Tensor, node) -> None:
     gets its gradient through that node, and every live view is re-derived."""
     base = t._base
     if base is None:
-        t.grad_fn = node
-        t._requires_grad = True
-        t._output_nr = 0
+        _set_history(t, node)
         _rederive_views(t, skip=None)
         return
     base_edge = base._edge() if base._requires_grad else (None, 0)
     base_meta = (base.array.shape, base.array.dtype)
-    copy = CopySlices(base_edge, base_meta, t._view_fn, node)
-    base.grad_fn = copy
-    base._requires_grad = True
-    base._output_nr = 0
+    _set_history(base, CopySlices(base_edge, base_meta, t._view_fn, node))
     _rederive_views(base, skip=None)
+
+
+def _set_history(t: Tensor, node) -> None:
+    """``t`` now comes out of ``node``; ``retain_grad()`` follows it, as in PyTorch (the
+    tensor hooks registered before stay with the old node: they see the old value's
+    gradient)."""
+    old = t.grad_fn
+    if t._retains_grad and old is not None and old._retained:
+        old._retained.pop(t._output_nr, None)
+    t.grad_fn = node
+    t._requires_grad = True
+    t._output_nr = 0
+    if t._retains_grad:
+        node.retain(0, t)
 
 
 def _rederive_views(base: Tensor, skip) -> None:
@@ -127,9 +136,7 @@ def _rederive_views(base: Tensor, skip) -> None:
         alive.append(ref)
         if w is skip:
             continue
-        w.grad_fn = AsStridedNode(base, w._view_fn)
-        w._requires_grad = True
-        w._output_nr = 0
+        _set_history(w, AsStridedNode(base, w._view_fn))
     base._views = alive
 
 

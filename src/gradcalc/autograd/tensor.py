@@ -210,6 +210,8 @@ class Tensor:
 
     @property
     def _version(self) -> int:
+        if self._inference:
+            raise AutogradError("Inference tensors do not track version counter.")
         vc = self._vc
         return 0 if vc is None else vc[0]
 

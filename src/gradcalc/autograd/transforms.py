@@ -15,46 +15,71 @@ import numpy as np
 from gradcalc.autograd.api import grad as autograd_grad
 from gradcalc.autograd.declare import F
 from gradcalc.autograd.jacobians import hessian, hvp, jacobian, jvp, vhp, vjp
+from gradcalc.autograd.pytree import flatten, tree_map, unflatten
 from gradcalc.autograd.settings import grad_mode
 from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import AutogradError, ValueDomainError
 
 
-def _argnums_tuple(argnums) -> tuple[tuple, bool]:
-    if isinstance(argnums, int) and not isinstance(argnums, bool):
-        return (argnums,), False
-    if isinstance(argnums, tuple):
-        if not argnums:
-            raise AutogradError("argnums must be non-empty")
-        if len(set(argnums)) != len(argnums):
-            raise AutogradError(f"argnums elements must be unique, got {argnums}")
-        return argnums, True
-    raise AutogradError(
-        f"argnums must be int or Tuple[int, ...], got: <class '{type(argnums).__name__}'>"
-    )
+def _argnums(argnums, n: int):
+    """``argnums`` checked and wrapped against ``n`` positional arguments, as torch.func."""
+    if isinstance(argnums, bool) or not isinstance(argnums, int | tuple):
+        raise AutogradError(
+            f"argnums must be int or Tuple[int, ...], got: <class '{type(argnums).__name__}'>"
+        )
+    wrapped = tuple(_argnum(a, n) for a in argnums) if isinstance(argnums, tuple) else None
+    if wrapped is None:
+        return _argnum(argnums, n)
+    if not wrapped:
+        raise AutogradError("argnums must be non-empty")
+    if len(set(wrapped)) != len(wrapped):
+        raise AutogradError(f"argnums elements must be unique, got {wrapped}")
+    return wrapped
+
+
+def _argnum(argnum, n: int) -> int:
+    if isinstance(argnum, bool) or not isinstance(argnum, int):
+        raise AutogradError(f"argnum must be int, got: <class '{type(argnum).__name__}'>")
+    if -n <= argnum < n:
+        return argnum % n
+    raise AutogradError(f"Got argnum={argnum}, but only {n} positional inputs")
 
 
 def _detached(value):
-    if type(value) is Tensor:
-        return make_tensor(value.array)
-    if isinstance(value, tuple | list):
-        return type(value)(_detached(v) for v in value)
-    return value
+    return tree_map(lambda v: make_tensor(v.array) if type(v) is Tensor else v, value)
+
+
+def _differentiable(value, outer: bool):
+    """A leaf to differentiate against (a view keeping the graph when ``outer``)."""
+    if type(value) is not Tensor:
+        raise AutogradError(
+            f"Thing passed to transform API must be Tensor, got <class '{type(value).__name__}'>"
+        )
+    if outer and value._requires_grad:
+        return F.view_as(value, value)
+    return make_tensor(value.array, True)
 
 
 def func_grad_and_value(func, argnums=0, has_aux=False):
-    """``torch.func.grad_and_value``: a function returning (gradient, value)."""
+    """``torch.func.grad_and_value``: a function returning (gradient, value); the
+    differentiated arguments may be tuples, lists and dicts of tensors."""
 
     def wrapper(*args, **kwargs):
-        nums, many = _argnums_tuple(argnums)
+        nums = _argnums(argnums, len(args))
+        chosen = nums if isinstance(nums, tuple) else (nums,)
         args = list(args)
-        outer = any(type(args[i]) is Tensor and args[i]._requires_grad for i in nums)
+        outer = any(
+            type(t) is Tensor and t._requires_grad for i in chosen for t in flatten(args[i])[0]
+        )
         with grad_mode(True):
-            for i in nums:
-                x = args[i]
-                args[i] = (
-                    F.view_as(x, x) if outer and x._requires_grad else make_tensor(x.array, True)
-                )
+            specs = []
+            leaves: list = []
+            for i in chosen:
+                flat, spec = flatten(args[i])
+                flat = [_differentiable(t, outer) for t in flat]
+                args[i] = unflatten(spec, flat)
+                specs.append((spec, len(flat)))
+                leaves.extend(flat)
             output = func(*args, **kwargs)
             aux = None
             if has_aux:
@@ -75,17 +100,19 @@ def func_grad_and_value(func, argnums=0, has_aux=False):
                     f"got tensor with {output.array.ndim} dims. Maybe you wanted to use the vjp "
                     "or jacrev APIs instead?"
                 )
-            grads = autograd_grad(
-                [output], [args[i] for i in nums], create_graph=outer, allow_unused=True
-            )
-        grads = tuple(
-            g if g is not None else make_tensor(np.zeros_like(args[i].array))
-            for g, i in zip(grads, nums)
-        )
+            found = autograd_grad([output], leaves, create_graph=outer, allow_unused=True)
+        grads = [
+            g if g is not None else make_tensor(np.zeros_like(x.array))
+            for g, x in zip(found, leaves)
+        ]
         if not outer:
             grads, output, aux = _detached(grads), _detached(output), _detached(aux)
-        grads = grads if many else grads[0]
-        return (grads, (output, aux)) if has_aux else (grads, output)
+        structured = []
+        for spec, n in specs:
+            structured.append(unflatten(spec, grads[:n]))
+            grads = grads[n:]
+        result = tuple(structured) if isinstance(nums, tuple) else structured[0]
+        return (result, (output, aux)) if has_aux else (result, output)
 
     return wrapper
 
@@ -102,23 +129,59 @@ def func_grad(func, argnums=0, has_aux=False):
 
 
 def func_vjp(func, *primals, has_aux=False):
-    """``torch.func.vjp``: (func(*primals), vjp_fn)."""
+    """``torch.func.vjp``: (func(*primals), vjp_fn); ``vjp_fn(cotangents)`` takes one value
+    shaped as the output (a tensor, or a tuple/dict of them) and returns one gradient per
+    primal, shaped as that primal."""
     with grad_mode(True):
-        leaves = tuple(make_tensor(p.array, True) for p in primals)
-        out = func(*leaves)
+        structured = []
+        leaves: list = []
+        for p in primals:
+            flat, spec = flatten(p)
+            flat = [_differentiable(t, False) for t in flat]
+            structured.append((spec, len(flat)))
+            leaves.extend(flat)
+        rebuilt = []
+        rest = leaves
+        for spec, n in structured:
+            rebuilt.append(unflatten(spec, rest[:n]))
+            rest = rest[n:]
+        out = func(*rebuilt)
     aux = None
     if has_aux:
         out, aux = out
+    outs = flatten(out)[0]
 
-    def vjp_fn(*cotangents):
-        outs = [out] if type(out) is Tensor else list(out)
-        grads = autograd_grad(
-            outs, list(leaves), list(cotangents), retain_graph=True, allow_unused=True
+    def vjp_fn(cotangents, retain_graph=True, create_graph=None):
+        given = flatten(cotangents)[0]
+        if len(given) != len(outs):
+            raise AutogradError(
+                "Expected pytree structure of cotangents to be the same as pytree structure of "
+                "outputs to the function."
+            )
+        pairs = [(o, g) for o, g in zip(outs, given) if o._requires_grad]
+        found = (
+            autograd_grad(
+                [o for o, _ in pairs],
+                leaves,
+                [g for _, g in pairs],
+                retain_graph=retain_graph,
+                create_graph=bool(create_graph),
+                allow_unused=True,
+            )
+            if pairs
+            else (None,) * len(leaves)
         )
-        return tuple(
-            make_tensor(g.array) if g is not None else make_tensor(np.zeros_like(x.array))
-            for g, x in zip(grads, leaves)
-        )
+        grads = [
+            (g if create_graph else make_tensor(g.array))
+            if g is not None
+            else make_tensor(np.zeros_like(x.array))
+            for g, x in zip(found, leaves)
+        ]
+        result = []
+        for spec, n in structured:
+            result.append(unflatten(spec, grads[:n]))
+            grads = grads[n:]
+        return tuple(result)
 
     value = _detached(out)
     return (value, vjp_fn, _detached(aux)) if has_aux else (value, vjp_fn)
@@ -160,7 +223,9 @@ def func_jacrev(func, argnums=0, has_aux=False):
     """``torch.func.jacrev`` (and ``jacfwd``: the same values)."""
 
     def wrapper(*args):
-        nums, many = _argnums_tuple(argnums)
+        wrapped = _argnums(argnums, len(args))
+        many = isinstance(wrapped, tuple)
+        nums = wrapped if many else (wrapped,)
         aux = []
 
         def of_selected(*selected):

@@ -764,3 +764,64 @@ def mlp_training_step(torch):
         for p in (w1, b1, w2):
             p -= 0.1 * p.grad
     return loss, loss.grad_fn, w1.grad, b1.grad, w2.grad, w1
+
+
+@S.case
+def grad_materialized_zeros_keep_create_graph(torch):
+    x = torch.tensor(0.5, requires_grad=True)
+    a = torch.tensor(1.0, requires_grad=True)
+    (dydx,) = torch.autograd.grad(x * a, x, create_graph=True)
+    (none,) = torch.autograd.grad(dydx, x, create_graph=True, allow_unused=True)
+    (zero,) = torch.autograd.grad(dydx, x, create_graph=True, materialize_grads=True)
+    (third,) = torch.autograd.grad(zero, x, materialize_grads=True)
+    return none, zero, third
+
+
+@S.case
+def grad_checks_outputs_before_inputs(torch):
+    x = torch.ones(1)
+    y = x**2
+    return attempt(torch.autograd.grad, x, y), attempt(torch.autograd.grad, y, x)
+
+
+@S.case
+def grad_with_no_inputs(torch):
+    x = torch.ones(1, requires_grad=True)
+    return torch.autograd.grad(x * 2, [])
+
+
+@S.case
+def plain_backward_adds_into_a_grad_that_has_a_graph(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = torch.tensor([3.0, 4.0], requires_grad=True)
+    z = x**2 + y * x + y**2
+    z.backward(torch.ones(2), create_graph=True)
+    first = x.grad
+    grad_sum = 2 * x.grad + y.grad
+    grad_sum.backward(torch.ones(2))
+    return first is x.grad, x.grad, y.grad, x.grad._version
+
+
+@S.case
+def version_of_an_inference_tensor(torch):
+    with torch.inference_mode():
+        x = torch.ones(2)
+    return attempt(lambda: x._version), x.is_inference()
+
+
+@S.case
+def version_of_grad(torch):
+    def version(build):
+        x = torch.ones(3, requires_grad=True)
+        build(x)
+        return x.grad._version
+
+    return (
+        version(lambda x: x.sum().backward()),  # a broadcast gradient is copied
+        version(lambda x: (x * 2).sum().backward()),  # a fresh gradient is kept as it is
+        version(lambda x: ((x * 2).sum().backward(), (x * 2).sum().backward())),
+        version(lambda x: x.backward(torch.ones(3))),  # the caller's seed is copied
+        version(lambda x: x.clone().backward(torch.ones(3))),
+        version(lambda x: (x * x).sum().backward(create_graph=True)),
+        version(lambda x: ((x * x).sum().backward(create_graph=True), (x * x).sum().backward())),
+    )

@@ -334,3 +334,61 @@ def node_hook_replacing_a_none_gradient(torch):
     y = x * 2
     y.grad_fn.register_hook(lambda gi, go: (gi[0], gi[0]))
     y.sum().backward()
+
+
+@S.case
+def post_accumulate_hook_returning_a_value(torch):
+    def returns_grad(t):
+        return t.grad
+
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    x.register_post_accumulate_grad_hook(returns_grad)
+    return attempt(x.sum().backward), x.grad
+
+
+@S.case
+def retain_grad_follows_in_place_changes(torch):
+    a = torch.tensor([1.0], requires_grad=True).clone()
+    a.retain_grad()
+    a.mul_(2)
+    a.sum().backward()
+    b = torch.tensor([1.0], requires_grad=True).clone()
+    b.retain_grad()
+    b.mul_(2)
+    b.mul_(2)
+    b.sum().backward()
+    return a, a.grad, b, b.grad
+
+
+@S.case
+def retain_grad_of_views_changed_in_place(torch):
+    base = torch.tensor([1.0], requires_grad=True).clone()
+    view = base[:]
+    view2 = base[:]
+    view.retain_grad()
+    view2.retain_grad()
+    view.mul_(2)
+    (view + view2).sum().backward()
+    return view.grad, view2.grad
+
+
+@S.case
+def hook_before_an_in_place_change_sees_the_old_value(torch):
+    log = []
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    y.register_hook(lambda g: log.append(("before", g.tolist())))
+    y.mul_(3)
+    y.register_hook(lambda g: log.append(("after", g.tolist())))
+    y.sum().backward()
+    return log, x.grad
+
+
+@S.case
+def post_accumulate_hook_returning_the_tensor(torch):
+    v = torch.tensor([0.0, 0.0, 0.0], requires_grad=True)
+    v.register_post_accumulate_grad_hook(lambda p: p.add_(p.grad, alpha=-0.01))
+    v.backward(torch.tensor([1.0, 2.0, 3.0]))
+    bad = torch.tensor([1.0], requires_grad=True)
+    bad.register_post_accumulate_grad_hook(lambda p: 3)
+    return v, attempt(bad.sum().backward)

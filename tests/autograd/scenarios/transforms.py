@@ -377,3 +377,42 @@ def vmap_over_a_number(torch):
 @S.case(needs=NEEDS)
 def func_jacrev_with_aux(torch):
     return torch.func.jacrev(lambda a: (a * a, a.sum()), has_aux=True)(D(torch, [1.0, 2.0]))
+
+
+@S.case(needs=NEEDS)
+def func_grad_of_nested_arguments(torch):
+    x = D(torch, 2.0)
+
+    def f(a, b):
+        u, v = a
+        return 1 * u + 2 * v + 3 * b["foo"]
+
+    args = ((x, x), {"foo": x})
+    return (
+        torch.func.grad(f)(*args),
+        torch.func.grad(f, argnums=(0,))(*args),
+        torch.func.grad(f, argnums=(0, 1))(*args),
+    )
+
+
+@S.case
+def func_grad_argnums_out_of_range(torch):
+    x, y = D(torch, 1.0), D(torch, 2.0)
+    f = lambda a, b: a * b  # noqa: E731
+    return (
+        attempt(torch.func.grad(f, argnums=-3), x, y),
+        attempt(torch.func.grad(f, argnums=2), x, y),
+        attempt(torch.func.grad(f, argnums=("0",)), x, y),
+        attempt(torch.func.grad(f, argnums=(0, -2)), x, y),
+        torch.func.grad(f, argnums=-1)(x, y),
+    )
+
+
+@S.case
+def func_vjp_of_several_outputs(torch):
+    x = D(torch, [1.0, 2.0])
+    _, fn = torch.func.vjp(lambda a: (a.sin(), a.cos()), x)
+    _, fn2 = torch.func.vjp(lambda a: {"first": a.sin(), "second": a * 2}, x)
+    _, fn3 = torch.func.vjp(lambda a, b: a * b, x, D(torch, [3.0, 4.0]))
+    ones = D(torch, [1.0, 1.0])
+    return fn((ones, ones)), fn2({"first": ones, "second": ones}), fn3(ones)
