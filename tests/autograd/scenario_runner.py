@@ -24,9 +24,10 @@ GROUPS = tuple(sorted(p.stem for p in (HERE / "scenarios").glob("*.py")))
 
 
 class Scenario:
-    __slots__ = ("fn", "name", "needs", "warnings", "xfail")
+    __slots__ = ("fn", "group", "name", "needs", "warnings", "xfail")
 
     def __init__(self, name, fn, xfail=None, needs=(), warnings=False) -> None:
+        self.group = None  # the scenarios file it comes from (set by load_group)
         self.name = name
         self.fn = fn
         self.xfail = xfail  # why gradcalc differs, and where the fix belongs
@@ -55,6 +56,8 @@ def load_group(group: str) -> Scenarios:
     spec = importlib.util.spec_from_file_location(f"core_scenarios_{group}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    for case in module.S:
+        case.group = group
     return module.S
 
 

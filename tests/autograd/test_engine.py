@@ -18,13 +18,13 @@ from gradcalc.autograd.opnode import OpNode
 from gradcalc.autograd.settings import STATE, set_record_output_grads
 from gradcalc.errors import AutogradError
 
-GROUP = "engine"
-CASES = params(GROUP)
+# scenarios/engine.py (backward passes) and scenarios/grad.py (autograd.grad, inputs=)
+CASES = params("engine") + params("grad")
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_scenario_matches_stored_torch(case):
-    check_stored(GROUP, case)
+    check_stored(case.group, case)
 
 
 @pytest.mark.torch
@@ -292,4 +292,25 @@ def test_create_graph_warning_text():
         "make sure to reset the .grad fields of your parameters to None after use to break the "
         "cycle and avoid the leak. (Triggered internally at "
         "/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)"
+    ]
+
+
+def test_anomaly_mode_names_the_node_whose_backward_failed():
+    from gradcalc.autograd.custom_function import apply_function
+    from gradcalc.autograd.settings import detect_anomaly
+
+    def forward(ctx, x):
+        return x * 2
+
+    def backward(ctx, g):
+        raise AutogradError("Some error in backward")
+
+    x = torch.ones(2, requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught, detect_anomaly():
+        warnings.simplefilter("always")
+        y = apply_function("MyFuncBackward", forward, backward, (x,))
+        with pytest.raises(AutogradError, match="^Some error in backward$"):
+            y.sum().backward()
+    assert [str(w.message).splitlines()[0] for w in caught] == [
+        "Error detected in MyFuncBackward. Traceback of forward call that caused the error:"
     ]

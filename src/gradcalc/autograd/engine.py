@@ -19,7 +19,7 @@ from gradcalc.autograd.anomaly import nan_error
 from gradcalc.autograd.declare import F
 from gradcalc.autograd.dtypes import BOOL, BY_NUMPY
 from gradcalc.autograd.node import AccumulateGrad
-from gradcalc.autograd.settings import STATE, grad_mode
+from gradcalc.autograd.settings import STATE, grad_mode, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import ArgumentError, AutogradError
 
@@ -121,7 +121,12 @@ def run_backward(
         if run:
             if node in captured:  # PyTorch captures before the hooks of a node that runs
                 _capture(capture, node, grads)
-            outputs = _run_node(node, grads, create_graph, record, watch, shared)
+            if STATE.anomaly:
+                outputs = _run_node_in_anomaly_mode(
+                    node, grads, create_graph, record, watch, shared
+                )
+            else:
+                outputs = _run_node(node, grads, create_graph, record, watch, shared)
             if not retain_graph:
                 node.release()
         elif node in captured:
@@ -185,6 +190,19 @@ def _run_node(node, grads: list, create_graph: bool, record: bool, watch, shared
     if watch is not None:
         watch(node, grads, outputs)
     return outputs
+
+
+def _run_node_in_anomaly_mode(node, grads, create_graph, record, watch, shared) -> list:
+    """Anomaly mode: PyTorch warns which node failed (and where its forward ran)."""
+    try:
+        return _run_node(node, grads, create_graph, record, watch, shared)
+    except Exception:
+        trace = node.anomaly_trace or ""
+        warn(
+            f"Error detected in {node.short_name()}. Traceback of forward call that caused "
+            f"the error:\n{trace}"
+        )
+        raise
 
 
 def _note_pass_through(outputs, grads, shared: set) -> None:

@@ -258,24 +258,43 @@ def _name(func) -> str:
 
 
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
-    """``torch.func.vmap``: ``func`` over one dimension of its inputs, results stacked."""
+    """``torch.func.vmap``: ``func`` over one dimension of its inputs, results stacked.
 
-    def wrapper(*args):
-        dims = in_dims if isinstance(in_dims, tuple | list) else (in_dims,) * len(args)
-        if len(dims) != len(args):
-            raise ValueDomainError(
-                f"vmap({_name(func)}, in_dims={tuple(dims)}, ...)(<inputs>): in_dims is not "
-                f"compatible with the structure of `inputs`. in_dims has structure "
-                f"{len(dims)} but inputs has structure {len(args)}."
-            )
-        for a, d in zip(args, dims):
-            if d is not None and type(a) is not Tensor:
+    ``in_dims`` is one dim (or None) for every argument, or one per argument, each of which
+    may be nested like its argument (a dict of dims for a dict of tensors); keyword
+    arguments are passed unmapped. gradcalc loops over the mapped dimension and stacks
+    the results along ``out_dims``.
+    """
+
+    def wrapper(*args, **kwargs):
+        if isinstance(in_dims, tuple | list):
+            if len(in_dims) != len(args):
                 raise ValueDomainError(
-                    f"vmap({_name(func)}, in_dims={in_dims}, ...)(<inputs>): Got in_dim={d} for an "
-                    f"input but the input is of type <class '{type(a).__name__}'>. We cannot "
-                    "vmap over non-Tensor arguments, please use None as the respective in_dim"
+                    f"vmap({_name(func)}, in_dims={tuple(in_dims)}, ...)(<inputs>): in_dims is "
+                    "not compatible with the structure of `inputs`. in_dims has structure "
+                    f"{len(in_dims)} but inputs has structure {len(args)}."
                 )
-        sizes = [a.array.shape[d] for a, d in zip(args, dims) if d is not None]
+            per_arg = list(in_dims)
+        else:
+            per_arg = [in_dims] * len(args)
+        leaves, dims, specs = [], [], []
+        for arg, dim in zip(args, per_arg):
+            flat, spec = flatten(arg)
+            flat_dims = (
+                flatten(dim)[0] if isinstance(dim, tuple | list | dict) else [dim] * len(flat)
+            )
+            for leaf, d in zip(flat, flat_dims):
+                if d is not None and type(leaf) is not Tensor:
+                    raise ValueDomainError(
+                        f"vmap({_name(func)}, in_dims={in_dims}, ...)(<inputs>): Got "
+                        f"in_dim={d} for an input but the input is of type "
+                        f"<class '{type(leaf).__name__}'>. We cannot vmap over non-Tensor "
+                        "arguments, please use None as the respective in_dim"
+                    )
+            leaves.extend(flat)
+            dims.extend(flat_dims)
+            specs.append((spec, len(flat)))
+        sizes = [x.array.shape[d] for x, d in zip(leaves, dims) if d is not None]
         if not sizes:
             raise ValueDomainError("vmap: Expected at least one Tensor to vmap over")
         if any(n != sizes[0] for n in sizes):
@@ -285,13 +304,17 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
             )
         results = []
         for k in range(sizes[0]):
-            sliced = [a if d is None else F.select(a, d, k) for a, d in zip(args, dims)]
-            results.append(func(*sliced))
-        if type(results[0]) is Tensor:
-            return F.stack(tuple(results), out_dims)
-        return tuple(
-            F.stack(tuple(r[i] for r in results), out_dims) for i in range(len(results[0]))
-        )
+            sliced = [x if d is None else F.select(x, d, k) for x, d in zip(leaves, dims)]
+            rebuilt = []
+            for spec, n in specs:
+                rebuilt.append(unflatten(spec, sliced[:n]))
+                sliced = sliced[n:]
+            results.append(flatten(func(*rebuilt, **kwargs)))
+        spec = results[0][1]
+        count = len(results[0][0])
+        out = out_dims if isinstance(out_dims, tuple | list) else (out_dims,) * count
+        stacked = [F.stack(tuple(r[0][i] for r in results), out[i]) for i in range(count)]
+        return unflatten(spec, stacked)
 
     return wrapper
 

@@ -416,3 +416,23 @@ def func_vjp_of_several_outputs(torch):
     _, fn3 = torch.func.vjp(lambda a, b: a * b, x, D(torch, [3.0, 4.0]))
     ones = D(torch, [1.0, 1.0])
     return fn((ones, ones)), fn2({"first": ones, "second": ones}), fn3(ones)
+
+
+@S.case(needs=NEEDS)
+def vmap_of_nested_arguments_and_keywords(torch):
+    x, y = D(torch, [[1.0, 2.0], [3.0, 4.0]]), D(torch, [10.0, 20.0])
+    f = lambda d: (d["x"] * d["y"]).sum()  # noqa: E731
+    g = lambda a, scale=4.0: a * scale  # noqa: E731
+    return (
+        torch.func.vmap(f, in_dims=({"x": 0, "y": None},))({"x": x, "y": y}),
+        torch.func.vmap(g)(x, scale=y),
+        torch.func.vmap(lambda a: (a * 2, a.sum()), out_dims=(1, 0))(x),
+    )
+
+
+@S.case(needs=NEEDS)
+def vmap_of_a_vector_jacobian_product(torch):
+    x = D(torch, [1.0, 2.0, 3.0]).requires_grad_()
+    y = x**2
+    rows = torch.eye(3, dtype=torch.float64)
+    return torch.func.vmap(lambda v: torch.autograd.grad(y, x, v, retain_graph=True))(rows)
