@@ -111,7 +111,8 @@ class Op:
         tb = type(b)
         if tb is Tensor:
             y = b.array
-            if x.dtype != y.dtype or (self.to_float and x.dtype.kind != "f"):
+            # Bools take the general path: their dtype rules refuse what PyTorch refuses.
+            if x.dtype != y.dtype or x.dtype.kind == "b" or (self.to_float and x.dtype.kind != "f"):
                 return self.apply(self.schema.bind((a, b), {}))
             if x.shape != y.shape:
                 broadcast_shapes(x.shape, y.shape)
@@ -147,8 +148,9 @@ class Op:
         if self.dim_params:
             _normalize_dims(self, values)
         if self.broadcast:
+            # Every tensor operand, in order, as PyTorch's TensorIterator (where's condition too).
             broadcast_shapes(
-                *[values[i].array.shape for i in self.promoted if type(values[i]) is Tensor]
+                *[values[i].array.shape for i in self.tensor_params if type(values[i]) is Tensor]
             )
         compute, result_dtype = self.dtype_rule(self, values)
         args = list(values)

@@ -16,6 +16,7 @@ from gradcalc.autograd.inplace import apply_inplace
 from gradcalc.autograd.ops.indexing import getitem, setitem
 from gradcalc.autograd.settings import warn
 from gradcalc.autograd.tensor import Tensor
+from gradcalc.errors import EvaluationError
 
 T_WARNING = (
     "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
@@ -70,6 +71,16 @@ def _reverse(name: str):
     return operator
 
 
+def _invert(self):
+    """``~x``: Python's operator refuses float tensors before bitwise_not's kernel does."""
+    if self.array.dtype.kind == "f":
+        raise EvaluationError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors",
+            kind="TypeError",
+        )
+    return F.bitwise_not(self)
+
+
 def _T(self):
     if self.ndim != 2:
         warn(T_WARNING)
@@ -94,6 +105,7 @@ def _install() -> None:
     Tensor.__rfloordiv__ = _reverse("floor_divide")
     Tensor.__rmod__ = _reverse("remainder_Scalar_Tensor")
     Tensor.__pos__ = lambda self: F.positive(self)
+    Tensor.__invert__ = _invert
     Tensor.__getitem__ = getitem
     Tensor.__setitem__ = setitem
     Tensor.__iter__ = lambda self: iter(F.unbind(self, 0))

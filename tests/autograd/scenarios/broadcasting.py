@@ -69,11 +69,7 @@ def mismatched_shapes(torch):
     )
 
 
-@S.case(
-    xfail="declare.py Op.apply: the shape check broadcasts only the promoted inputs (self, "
-    "other); PyTorch broadcasts every tensor operand in order (condition, self, other), so the "
-    "mismatch is reported at dimension 1 of the (2, 3) result"
-)
+@S.case
 def mismatched_shapes_in_where(torch):
     return torch.where(torch.ones(2, 3) > 0, torch.ones(3), torch.ones(4))
 

@@ -9,9 +9,7 @@ table (github.com/pytorch/pytorch, c10/core/ScalarType.cpp) and the old gradcalc
 that checked index and mask results (tests/autograd/test_more_ops.py).
 
 Operand values avoid division by zero and negative integer exponents, whose integer
-semantics are the ops' business, not promotion's. ``_deviation`` and ``UNARY_DEVIATIONS``
-name the op behaviours gradcalc still gets wrong (strict xfails), with the file that has
-to change.
+semantics are the ops' business, not promotion's.
 """
 
 import operator
@@ -76,45 +74,6 @@ def _pairs():
 
 # PyTorch behaviours of the ops themselves that gradcalc's declarations do not have yet:
 # (test of the operands, why, and the file that has to change).
-SUB_BOOL = (
-    "ops/arithmetic.py sub/rsub: PyTorch refuses '-' when either operand is a bool tensor or "
-    "a Python bool ('Subtraction, the `-` operator, with a bool tensor is not supported. If "
-    "you are trying to invert a mask, ...'; '... with two bool tensors ...' when both are)"
-)
-NO_BOOL_KERNEL = (
-    'ops: PyTorch has no bool kernel for {op} (NotImplementedError \'"{kernel}" not '
-    "implemented for 'Bool''), gradcalc computes in int8"
-)
-RMOD = (
-    "methods.py __rmod__ / ops remainder: 'number % tensor' needs PyTorch's "
-    "remainder.Scalar_Tensor overload (gradcalc's remainder takes a Tensor self)"
-)
-NEGATIVE_ZERO = (
-    "ops/pointwise.py remainder: PyTorch computes fmod and adds the divisor only to a nonzero "
-    "result of the other sign, so an exact multiple gets the dividend's sign (-3. % 3 is -0.); "
-    "numpy's remainder gives a zero the divisor's sign"
-)
-
-
-def _deviation(name: str, left, right) -> str | None:
-    both_bool = _dtype(left) == "bool" and _dtype(right) == "bool"
-    if name == "sub" and "bool" in (_dtype(left), _dtype(right)):
-        return SUB_BOOL
-    if name == "pow" and both_bool and isinstance(right, str):  # bool ** True works
-        return NO_BOOL_KERNEL.format(op="pow", kernel="pow")
-    if name == "mod":
-        if both_bool:
-            return NO_BOOL_KERNEL.format(op="remainder", kernel="remainder_cpu")
-        if not isinstance(left, str):
-            return RMOD
-        if _floating(left, right) and any(
-            a % b == 0 and (a < 0) != (b < 0)
-            for a, b in zip(_values(left, "left"), _values(right, "right"))
-        ):
-            return NEGATIVE_ZERO
-    return None
-
-
 def _dtype(spec) -> str:
     if isinstance(spec, str):
         return spec.partition("-")[0]
@@ -144,7 +103,7 @@ def _register_binary() -> None:
     for name, fn in OPERATORS.items():
         for left, right in _pairs():
             S.add(f"{name}/{left}/{right}", _binary(fn, left, right),
-                  xfail=_deviation(name, left, right), needs=NEEDS.get(name, ()))  # fmt: skip
+                  needs=NEEDS.get(name, ()))  # fmt: skip
 
 
 _register_binary()
@@ -215,19 +174,9 @@ def _unary(fn, dtype):
     return scenario
 
 
-UNARY_DEVIATIONS = {
-    ("sigmoid", "float16"): "ops/pointwise.py sigmoid: PyTorch computes float16 in float32 and "
-    "rounds once (0.8809 for sigmoid(2)); numpy computes in float16 (0.8804)",
-    **{
-        ("bitwise_not", d): "methods.py __invert__: PyTorch's '~' on a float tensor is Python's "
-        "TypeError '~ (operator.invert) is only implemented on integer and Boolean-type "
-        "tensors', before bitwise_not's own RuntimeError"
-        for d in ("float16", "float32", "float64")
-    },
-}
 for _name, _fn in UNARY.items():
     for _d in DTYPES:
-        S.add(f"{_name}/{_d}", _unary(_fn, _d), xfail=UNARY_DEVIATIONS.get((_name, _d)))
+        S.add(f"{_name}/{_d}", _unary(_fn, _d))
 
 
 @S.case

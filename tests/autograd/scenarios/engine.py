@@ -264,12 +264,14 @@ def requires_grad_of_integers_is_refused(torch):
     )
 
 
-@S.case(
-    xfail="ops/constructors.py: factory functions with requires_grad=True and an integer dtype "
-    "say 'Only Tensors of floating point and complex dtype can require gradients' (capital O)"
-)
+@S.case
 def factory_requires_grad_of_integers_is_refused(torch):
-    torch.ones(2, dtype=torch.int64, requires_grad=True)
+    return (
+        attempt(torch.ones, 2, dtype=torch.int64, requires_grad=True),
+        attempt(torch.tensor, [1, 2], requires_grad=True),
+        attempt(torch.arange, 3, requires_grad=True),
+        attempt(torch.zeros, 2, dtype=torch.bool, requires_grad=True),
+    )
 
 
 @S.case

@@ -12,7 +12,36 @@ import gradcalc.autograd.fidelity as fidelity
 import gradcalc.autograd.numerics.elementwise as exact_elementwise
 from gradcalc.autograd.declare import F, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import boolean, compare, promote, promote_float
+from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import EvaluationError
+
+
+def _is_bool(value) -> bool:
+    return type(value) is bool or (type(value) is Tensor and value.array.dtype == np.bool_)
+
+
+def _subtraction(op, values):
+    """Promotion, after PyTorch's refusal of bools in ``-`` (``~`` or ``^`` is meant)."""
+    bools = _is_bool(values[0]) + _is_bool(values[1])
+    if bools == 2:
+        raise EvaluationError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead."
+        )
+    if bools:
+        raise EvaluationError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return promote(op, values)
+
+
+def _power(op, values):
+    """Promotion, after PyTorch's refusal of a bool to a bool tensor's power."""
+    # A bool tensor to a Python bool's power is special-cased (x ** True is a copy) in PyTorch.
+    if type(values[1]) is Tensor and _is_bool(values[1]) and _is_bool(values[0]):
+        raise EvaluationError("\"pow\" not implemented for 'Bool'", kind="NotImplementedError")
+    return promote(op, values)
 
 
 @op(
@@ -33,7 +62,7 @@ def add(self, other, alpha=1):
 @op(
     "sub(Tensor self, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor",
     "SubBackward0",
-    dtype=promote,
+    dtype=_subtraction,
     broadcast=True,
     inplace=True,
     aliases=("subtract",),
@@ -43,18 +72,13 @@ def add(self, other, alpha=1):
 )
 def sub(self, other, alpha=1):
     """``self - alpha * other``."""
-    if self.dtype == np.bool_:
-        raise EvaluationError(
-            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
-            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
-        )
     return self - other if alpha == 1 else self - alpha * other
 
 
 @op(
     "rsub(Tensor self, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor",
     "RsubBackward1",
-    dtype=promote,
+    dtype=_subtraction,
     broadcast=True,
     method=False,
     operators=("__rsub__",),
@@ -212,7 +236,7 @@ def _pow_exponent(grad, self, result):
 @op(
     "pow(Tensor|Scalar self, Tensor|Scalar exponent) -> Tensor",
     _pow_node,
-    dtype=promote,
+    dtype=_power,
     broadcast=True,
     inplace=True,
     operators=("__pow__",),
@@ -310,7 +334,7 @@ bitwise_xor = _bitwise("bitwise_xor", np.bitwise_xor, ("__xor__", "__rxor__"))
 @op(
     "bitwise_not(Tensor self) -> Tensor",
     inplace=True,
-    operators=("__invert__",),
+    operators=("__invert__",),  # methods.py adds Python's TypeError for float tensors
     example="torch.bitwise_not(x > 0)",
 )
 def bitwise_not(self):

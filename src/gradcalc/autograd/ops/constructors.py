@@ -15,7 +15,7 @@ import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import composite
 from gradcalc.autograd.settings import check_elements, check_ndim, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor
-from gradcalc.errors import ArgumentError, EvaluationError, ValueDomainError
+from gradcalc.errors import ArgumentError, AutogradError, EvaluationError, ValueDomainError
 
 COPY_CONSTRUCT_WARNING = (
     "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
@@ -104,6 +104,11 @@ def data_array(data, dtype: dtypes.DType | None = None) -> np.ndarray:
 def leaf(array: np.ndarray, requires_grad: bool) -> Tensor:
     t = make_tensor(array)
     if requires_grad:
+        if t.array.dtype.kind != "f":  # the factories' wording; requires_grad_() has its own
+            raise AutogradError(
+                "Only Tensors of floating point and complex dtype can require gradients",
+                hint="make it a float tensor: pass dtype=torch.float32",
+            )
         t.requires_grad = True
     return t
 

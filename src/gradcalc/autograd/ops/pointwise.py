@@ -313,6 +313,8 @@ def tanh(self):
         namespaces=("torch", "F"))  # fmt: skip
 def sigmoid(self):
     """1 / (1 + exp(-x)), computed so that no exp overflows and tiny values stay accurate."""
+    if self.dtype == np.float16:  # PyTorch's half kernel computes in float and rounds once
+        return sigmoid.forward(self.astype(np.float32)).astype(np.float16)
     if fidelity.exact(self):
         return exact_activations.sigmoid(self)
     e = np.exp(-np.abs(self))

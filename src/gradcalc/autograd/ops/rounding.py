@@ -195,6 +195,9 @@ def fmod(self, other):
         return np.fmod(self, other)
 
 
+_NO_REMAINDER_GRAD = no_derivative("derivative for aten::remainder is not implemented")
+
+
 def _remainder_node(self, other):
     return "RemainderBackward1" if type(other) is Tensor else "RemainderBackward0"
 
@@ -227,12 +230,12 @@ def remainder(self, other):
 
 
 @op(
-    "remainder.Scalar_Tensor(Scalar self, Tensor other) -> Tensor",
+    "remainder.Scalar_Tensor(Tensor|Scalar self, Tensor other) -> Tensor",
     NOT_IMPLEMENTED,
     dtype=promote,
     broadcast=True,
     method=False,
-    grads={"other": no_derivative("derivative for aten::remainder is not implemented")},
+    grads={"self": _NO_REMAINDER_GRAD, "other": _NO_REMAINDER_GRAD},
     example="torch.remainder(3, x)",
 )
 def remainder_scalar_tensor(self, other):
