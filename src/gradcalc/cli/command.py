@@ -36,15 +36,15 @@ Examples:
   # a script, with the tables and the tree of its output
   gradcalc -f tutorial.py --summary --tree
   # machine-readable output; one JSON object per line of a batch file
-  gradcalc --json 'x = 3; y = x**2'
+  gradcalc --json 'x = 3.0; y = x**2'
   gradcalc --batch --json -f programs.txt
   # the graph for Graphviz
   gradcalc --graph dot 'x = [1., 2.]; m = sum(exp(x))' | dot -Tsvg > graph.svg
   # run, then continue in the REPL with the same variables
   gradcalc -i 'x = ones(2, 3, requires_grad=True)'
-
-  # untrusted programs: bounded time and work, data only from ./data
-  gradcalc --batch --json --timeout 5 --max-work 1000000000 --allow-read data -f untrusted.txt
+  # untrusted programs: 5 s and 10^9 multiply-adds an operation at most, load() may also
+  # read under ~/datasets (besides the working directory)
+  gradcalc --batch --json --timeout 5 --max-work 1000000000 --allow-read ~/datasets -f progs.txt
 
 Exit codes: 0 success, 1 evaluation error, 2 usage or syntax error, 70 internal error.
 """
