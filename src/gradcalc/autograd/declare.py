@@ -25,7 +25,7 @@ import weakref
 
 import numpy as np
 
-from gradcalc.autograd import dtype_rules
+import gradcalc.autograd.dtype_rules as dtype_rules
 from gradcalc.autograd.broadcast import broadcast_shapes
 from gradcalc.autograd.schema import Schema, normalize_dim, normalize_dims
 from gradcalc.autograd.settings import STATE

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import registry
+import gradcalc.autograd.registry as registry
 from gradcalc.autograd.api import backward
 from gradcalc.autograd.declare import F
 from gradcalc.autograd.inplace import apply_inplace

@@ -8,10 +8,11 @@ declarations claiming the same spelling in the same place fail here, at import.
 
 from __future__ import annotations
 
-from gradcalc.autograd import ops as _ops  # noqa: F401  (declares every op)
 from gradcalc.autograd.declare import OPS, Composite
 from gradcalc.autograd.inplace import apply_inplace
+from gradcalc.autograd.lenient import to_tensor
 from gradcalc.autograd.schema import call_summary
+from gradcalc.autograd.settings import STATE
 from gradcalc.errors import ArgumentError
 
 NAMESPACES = ("torch", "F", "linalg", "special", "autograd")
@@ -27,24 +28,31 @@ class Spelling:
         self.overloads: list = []
 
     def __call__(self, *args, **kwargs):
-        overloads = self.overloads
-        if len(overloads) == 1:
-            return overloads[0](*args, **kwargs)
         return self._dispatch(args, kwargs, False)
 
     def call_method(self, tensor, *args, **kwargs):
-        overloads = self.overloads
-        if len(overloads) == 1:
-            return overloads[0].call_method(tensor, *args, **kwargs)
         return self._dispatch((tensor, *args), kwargs, True)
 
     def _dispatch(self, args, kwargs, method: bool):
-        for declared in self.overloads:
+        convert = to_tensor if STATE.lenient else None
+        overloads = self.overloads
+        if len(overloads) == 1:
+            declared = overloads[0]
+            if (
+                isinstance(declared, Composite)
+                and type(declared).__call__ is not Composite.__call__
+            ):
+                return declared(*args, **kwargs)  # it binds its arguments itself (einsum)
+            values = declared.schema.bind(args, kwargs, method, convert)
+            if isinstance(declared, Composite):
+                return declared.fn(*values)
+            return declared.apply(values)
+        for declared in overloads:
             try:
-                values = declared.schema.bind(args, kwargs, method=method)
+                values = declared.schema.bind(args, kwargs, method, convert)
             except ArgumentError:
                 continue
-            if type(declared) is Composite:
+            if isinstance(declared, Composite):
                 return declared.fn(*values)
             return declared.apply(values)
         signatures = "\n".join(
@@ -78,11 +86,12 @@ class InplaceSpelling:
         return self.ops[0]
 
     def _bound(self, args, kwargs, method: bool):
+        convert = to_tensor if STATE.lenient else None
         if len(self.ops) == 1:
-            return self.ops[0], self.ops[0].schema.bind(args, kwargs, method=method)
+            return self.ops[0], self.ops[0].schema.bind(args, kwargs, method, convert)
         for op in self.ops:
             try:
-                return op, op.schema.bind(args, kwargs, method=method)
+                return op, op.schema.bind(args, kwargs, method, convert)
             except ArgumentError:
                 continue
         raise ArgumentError(

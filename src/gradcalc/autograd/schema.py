@@ -40,6 +40,7 @@ _KIND_TEXT = {
 # Parameters PyTorch also accepts under numpy's names.
 KEYWORD_ALIASES = {"axis": "dim", "keepdims": "keepdim", "input": "self"}
 _IGNORED_KINDS = ("Layout", "Generator", "MemoryFormat")
+_TENSOR_KINDS = ("Tensor", "Tensor|Scalar", "Tensor[]")
 
 
 class Param:
@@ -108,8 +109,11 @@ class Schema:
             else None
         )
 
-    def bind(self, args: tuple, kwargs: dict, method: bool = False) -> list:
-        """The values in parameter order, checked and coerced (defaults filled in)."""
+    def bind(self, args: tuple, kwargs: dict, method: bool = False, convert=None) -> list:
+        """The values in parameter order, checked and coerced (defaults filled in).
+
+        ``convert(value, kind)``: a last chance for a tensor parameter's value (gradcalc's own
+        language passes number lists as tensors); it returns None when it cannot help."""
         values = list(self.defaults)
         positional = self.positional
         first = self.varargs
@@ -128,7 +132,7 @@ class Schema:
             )
         for i, value in enumerate(args):
             values[self.index[positional[i].name]] = self._coerce(
-                positional[i], value, i + 1, method
+                positional[i], value, i + 1, method, convert
             )
         for key, value in kwargs.items():
             i = self.index.get(key)
@@ -145,7 +149,7 @@ class Schema:
                 )
             if values[i] is not _REQUIRED and i < len(args):
                 raise ArgumentError(f"{self.display}() got multiple values for argument '{key}'")
-            values[i] = self._coerce(self.params[i], value, None, method)
+            values[i] = self._coerce(self.params[i], value, None, method, convert)
         for i, value in enumerate(values):
             if value is _REQUIRED:
                 missing = self.params[i].public_name
@@ -154,7 +158,7 @@ class Schema:
                 )
         return values
 
-    def _coerce(self, param: Param, value, position, method: bool):
+    def _coerce(self, param: Param, value, position, method: bool, convert=None):
         if value is None and (param.optional or (param.has_default and param.default is None)):
             return None
         kind = param.kind
@@ -164,6 +168,10 @@ class Schema:
         try:
             return coerce(value)
         except _Mismatch as bad:
+            if convert is not None and kind in _TENSOR_KINDS:
+                found = convert(value, kind)
+                if found is not None:
+                    return found
             where = f" (position {position - (1 if method else 0)})" if position else ""
             if bad.element:
                 raise ArgumentError(f"{self.display}(): {bad.element}") from None
@@ -176,7 +184,6 @@ class Schema:
                 f"{self.display}(): argument '{param.public_name}'{where} must be "
                 f"{_KIND_TEXT.get(kind, kind)}, not {type_name(value)}"
             ) from None
-
 
     def described(self, method: bool = False) -> str:
         """``(Tensor input, tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None)``."""
@@ -237,35 +244,6 @@ def _tensor(value):
 
     if type(value) is Tensor:
         return value
-    return _lenient(value)
-
-
-def _lenient(value):
-    """In gradcalc's own language, numbers and number lists stand for tensors."""
-    from gradcalc.autograd.settings import STATE
-
-    if (
-        STATE.lenient
-        and isinstance(value, list | tuple | int | float)
-        and not isinstance(value, bool)
-    ):
-        from gradcalc.autograd.ops.constructors import data_array
-        from gradcalc.autograd.tensor import Tensor, make_tensor
-
-        if isinstance(value, list | tuple) and any(type(v) is Tensor for v in value):
-            from gradcalc.autograd.declare import F
-
-            return F.stack(tuple(_tensor(v) for v in value), 0)  # keeps their gradients
-
-        try:
-            array = data_array(value)
-        except Exception:  # noqa: BLE001 - not tensor data: the usual type error
-            raise _Mismatch() from None
-        if array.dtype.kind in "iub":
-            from gradcalc.autograd import dtypes
-
-            array = array.astype(dtypes.DEFAULTS.float.np)
-        return make_tensor(array)
     raise _Mismatch()
 
 
@@ -276,7 +254,7 @@ def _tensor_or_scalar(value):
         return value
     if isinstance(value, np.generic) and value.dtype.kind in "biuf":
         return value.item()
-    return _lenient(value)
+    raise _Mismatch()
 
 
 def _tensor_list(value):
@@ -285,19 +263,11 @@ def _tensor_list(value):
     if isinstance(value, list | tuple) and all(type(v) is Tensor for v in value):
         return tuple(value)
     if isinstance(value, list | tuple):
-        from gradcalc.autograd.settings import STATE
-
-        if not STATE.lenient:
-            for i, v in enumerate(value):
-                if type(v) is not Tensor:
-                    raise _Mismatch(
-                        element=f"expected Tensor as element {i} in argument 0, but got "
-                        f"{type_name(v)}"
-                    )
-    from gradcalc.autograd.settings import STATE
-
-    if STATE.lenient and isinstance(value, list | tuple):
-        return tuple(_tensor(v) for v in value)
+        for i, v in enumerate(value):
+            if type(v) is not Tensor:
+                raise _Mismatch(
+                    element=f"expected Tensor as element {i} in argument 0, but got {type_name(v)}"
+                )
     raise _Mismatch()
 
 
@@ -370,7 +340,7 @@ def _str(value):
 
 
 def _dtype(value):
-    from gradcalc.autograd import dtypes
+    import gradcalc.autograd.dtypes as dtypes
 
     try:
         return dtypes.as_dtype(value)

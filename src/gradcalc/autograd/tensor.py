@@ -16,7 +16,7 @@ import weakref
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.settings import STATE
 from gradcalc.errors import ArgumentError, AutogradError, ValueDomainError
 

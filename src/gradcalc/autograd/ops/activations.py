@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.inplace import apply_inplace
 from gradcalc.autograd.ops.pointwise import (
@@ -30,6 +30,7 @@ from gradcalc.autograd.ops.pointwise import (
 )
 from gradcalc.autograd.ops.pointwise import relu as relu_op
 from gradcalc.autograd.ops.pointwise import sigmoid as sigmoid_op
+from gradcalc.autograd.ops.special import normal_cdf
 from gradcalc.errors import AutogradError, EvaluationError, ValueDomainError
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -240,7 +241,7 @@ def _gelu_grad(grad, self, approximate):
         left_derivative = 0.5 * (1 + t)
         right_derivative = (1 - t * t) * _GELU_TANH_BETA * (1 + 3 * _GELU_KAPPA * self * self)
         return grad * (left_derivative + 0.5 * self * right_derivative)
-    cdf = 0.5 * (1 + F.erf(self * _SQRT1_2))
+    cdf = normal_cdf(self)
     pdf = _GELU_PDF * F.exp(self * self * -0.5)
     return grad * (cdf + self * pdf)
 

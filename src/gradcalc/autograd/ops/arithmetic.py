@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
+import gradcalc.autograd.fidelity as fidelity
+import gradcalc.autograd.numerics.elementwise as exact_elementwise
 from gradcalc.autograd.declare import F, op
 from gradcalc.autograd.dtype_rules import boolean, compare, promote, promote_float
-from gradcalc.autograd.fidelity import power
 from gradcalc.errors import EvaluationError
 
 
@@ -177,7 +178,12 @@ def _pow_exponent(grad, self, result):
 )
 def pow(self, exponent):
     """``self ** exponent``; either may be a number."""
-    return power(self, exponent)
+    if isinstance(self, np.ndarray) and (
+        not isinstance(exponent, np.ndarray) or exponent.dtype == self.dtype
+    ):
+        return fidelity.elementwise(exact_elementwise.pow, np.power, self, exponent)
+    with np.errstate(all="ignore"):
+        return np.power(self, exponent)
 
 
 @op(

@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import composite
 from gradcalc.autograd.settings import check_elements, check_ndim, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor
@@ -242,7 +242,27 @@ def linspace(start, end, steps, dtype=None, layout=None, device=None, requires_g
         raise EvaluationError("number of steps must be non-negative")
     check_elements((steps,), "tensor")
     target = dtype or dtypes.DEFAULTS.float
-    return leaf(np.linspace(start, end, steps).astype(target.np), requires_grad)
+    return leaf(_linspace(start, end, steps, target.np), requires_grad)
+
+
+def _linspace(start, end, steps: int, dtype: np.dtype) -> np.ndarray:
+    """PyTorch's CPU linspace: from ``start`` up to the middle, from ``end`` down after it,
+    each element one fused multiply-add (``start + step * i``), in the tensor's dtype."""
+    if dtype.kind != "f" or steps < 2:
+        return np.linspace(start, end, steps).astype(dtype)
+    from gradcalc.autograd.random_mathfun import fma32, fma64
+
+    first = dtype.type(start)
+    last = dtype.type(end)
+    step = dtype.type((last - first) / dtype.type(steps - 1))
+    index = np.arange(steps)
+    half = steps // 2
+    fma = fma32 if dtype == np.float32 else fma64
+    if dtype not in (np.float32, np.float64):
+        return np.linspace(start, end, steps).astype(dtype)
+    lower = fma(step, index[:half].astype(np.float64), first)
+    upper = fma(-step, (steps - 1 - index[half:]).astype(np.float64), last)
+    return np.concatenate([lower, upper]).astype(dtype)
 
 
 @composite(

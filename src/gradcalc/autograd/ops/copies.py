@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.dtype_rules import from_forward
 from gradcalc.autograd.tensor import make_tensor, version_box

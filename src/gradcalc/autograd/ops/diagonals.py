@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.dtype_rules import from_forward
 from gradcalc.autograd.ops.support import array_of, constant_as, dim_of

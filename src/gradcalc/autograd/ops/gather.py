@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
 from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.ops.support import array_of, dim_of, shape_text, zeros_as

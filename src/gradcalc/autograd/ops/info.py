@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import composite, op
 from gradcalc.autograd.dtype_rules import boolean, same
 from gradcalc.autograd.ops.constructors import leaf

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.dtype_rules import same
 from gradcalc.autograd.ops.support import (

@@ -15,10 +15,13 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd import dtypes, numerics
+import gradcalc.autograd.dtypes as dtypes
+import gradcalc.autograd.fidelity as fidelity
+import gradcalc.autograd.numerics.activations as exact_activations
+import gradcalc.autograd.numerics.elementwise as exact_elementwise
 from gradcalc.autograd.declare import OPS, F, composite, op
 from gradcalc.autograd.dtype_rules import promote, promote_float, same, to_float
-from gradcalc.autograd.fidelity import EXACT_LIMIT, binary, unary
+from gradcalc.autograd.fidelity import unary
 from gradcalc.autograd.inplace import apply_inplace
 from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import AutogradError, EvaluationError
@@ -305,8 +308,8 @@ def tanh(self):
         namespaces=("torch", "F"))  # fmt: skip
 def sigmoid(self):
     """1 / (1 + exp(-x)), computed so that no exp overflows and tiny values stay accurate."""
-    if self.dtype.kind == "f" and self.size <= EXACT_LIMIT:
-        return numerics.sigmoid(self)
+    if fidelity.exact(self):
+        return exact_activations.sigmoid(self)
     e = np.exp(-np.abs(self))
     return np.where(self >= 0, 1 / (1 + e), e / (1 + e))
 
@@ -407,7 +410,7 @@ def _atan2_grad_other(grad, self, other):
 )
 def atan2(self, other):
     """The angle of the point (other, self): atan(self / other) in the right quadrant."""
-    return binary("atan2", self, other, np.arctan2)
+    return fidelity.binary(exact_elementwise.atan2, np.arctan2, self, other)
 
 
 arctan2_ = inplace_alias(atan2, "arctan2_")

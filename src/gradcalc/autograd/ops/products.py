@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
 from gradcalc.autograd.declare import OPS, Composite, F, composite, op
 from gradcalc.autograd.dtype_rules import same

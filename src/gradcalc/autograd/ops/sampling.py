@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import F, composite
 from gradcalc.autograd.ops.constructors import leaf
 from gradcalc.autograd.random import default_generator, fill_view

@@ -287,7 +287,7 @@ def _interleave_counts(repeats: np.ndarray) -> np.ndarray:
     if repeats.ndim != 1:
         raise ShapeError("repeat_interleave only accept 1D vector as repeat")
     if repeats.dtype.kind not in "iu":
-        from gradcalc.autograd import dtypes
+        import gradcalc.autograd.dtypes as dtypes
 
         raise EvaluationError(
             '"repeat_interleave_cpu" not implemented for '

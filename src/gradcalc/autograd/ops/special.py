@@ -21,6 +21,14 @@ from gradcalc.autograd.dtype_rules import promote_float, to_float
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, EvaluationError
 
+_SQRT1_2 = math.sqrt(0.5)
+
+
+def normal_cdf(x):
+    """The standard normal CDF of ``x`` (an array, or a tensor inside a derivative)."""
+    return 0.5 * (1 + F.erf(x * _SQRT1_2))
+
+
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _HALF_SQRT_PI = 0.5 * math.sqrt(math.pi)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import OPS, F, composite
 from gradcalc.autograd.ops.support import MultiOutput, dim_of, fill_missing, shape_text
 from gradcalc.autograd.tensor import Tensor
