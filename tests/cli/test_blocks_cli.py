@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pytest
 from rich.console import Console
 
 from gradcalc.cli.formatting import format_value
@@ -23,7 +22,6 @@ with torch.no_grad():
     print("not reached")
 print("after", w)
 """
-MAX_METHOD = "core: torch.max and Tensor.max are not registered yet (the ops rewrite)"
 
 
 def test_an_error_inside_a_block_points_at_its_line_and_stops_the_program(run_gradcalc, tmp_path):
@@ -74,10 +72,9 @@ def test_loops_run_from_stdin_and_a_runaway_one_stops_at_max_steps(run_gradcalc)
     assert "more than 1,000 steps" in result.stderr and "<stdin>:2:1" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=MAX_METHOD)
 def test_a_return_types_value_shows_in_the_table_as_pytorch_prints_it():
     session = Session()
-    assert session.run("x = torch.tensor([1.0, 3.0, 2.0], requires_grad=True)\n"
+    assert session.run("import torch\nx = torch.tensor([1.0, 3.0, 2.0], requires_grad=True)\n"
                        "v = x.max(dim=0)\ns = 'text'\npair = (x, 2)").ok  # fmt: skip
     values = session.values()
     assert format_value(values["v"]) == (
@@ -97,7 +94,6 @@ def test_a_return_types_value_shows_in_the_table_as_pytorch_prints_it():
     np.testing.assert_array_equal(values["x"], [1.0, 3.0, 2.0])
 
 
-@pytest.mark.xfail(strict=True, reason=MAX_METHOD)
 def test_unpacking_in_a_one_liner(run_gradcalc):
     result = run_gradcalc(
         "--no-tree", "x = torch.tensor([1.0, 3.0, 2.0]); values, indices = x.max(dim=0)"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from rich.console import Console
 
 from gradcalc.cli.errorpanel import render_error
@@ -107,3 +108,17 @@ def test_a_long_chain_of_different_frames_is_cut_in_the_middle():
     assert "s.gc:121:1 in <module>" in text and "in f58" in text
     assert "frames not shown" in text
     assert text.count(" in f") < 30
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="interpreter: a frame is (function name, span) with no file, so an error inside a "
+    "function defined by an earlier input (:load, a REPL line) is drawn against the current "
+    "input: '<stdin>:5:14 in f' and no line, instead of 'lib.py:5:14 in f'",
+)
+def test_a_function_from_a_loaded_file_is_shown_in_its_own_file(run_gradcalc, tmp_path):
+    (tmp_path / "lib.py").write_text("import torch\n\n\ndef f(x):\n    return x @ torch.ones(3)\n")
+    done = run_gradcalc("-q", "-i", input=":load lib.py\nf(torch.ones(2))\n")
+    assert "<stdin>:1:1 in <module>" in done.stderr
+    assert "--> lib.py:5:14 in f" in done.stderr
+    assert " 5 |     return x @ torch.ones(3)" in done.stderr
