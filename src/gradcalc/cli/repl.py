@@ -103,21 +103,30 @@ class Repl:
                     self._forget_history_since(history_mark)
                     lines.clear()
                     continue
-                if not lines and line.strip().startswith(":"):
-                    if self.command(line.strip()) == "quit":
+                try:
+                    if self._take(line, lines, is_complete) == "quit":
                         return 0
-                    continue
-                lines.append(line)
-                text = "\n".join(lines)
-                if not text.strip():
+                except KeyboardInterrupt:  # Ctrl-C while a command or statement was running
                     lines.clear()
-                    continue
-                if not _complete(is_complete, text):
-                    continue
-                lines.clear()
-                self.execute(text)
+                    self.reporter.err.print(Text("\ninterrupted", style="yellow"))
         finally:
             self._save_history()
+
+    def _take(self, line: str, lines: list[str], is_complete) -> str | None:
+        """Handle one input line: a :command, or a line of the statement being typed, which
+        runs once it is whole."""
+        if not lines and line.strip().startswith(":"):
+            return self.command(line.strip())
+        lines.append(line)
+        text = "\n".join(lines)
+        if not text.strip():
+            lines.clear()
+            return None
+        if not _complete(is_complete, text):
+            return None
+        lines.clear()
+        self.execute(text)
+        return None
 
     def _history_length(self) -> int:
         return self._readline.get_current_history_length() if self._readline else 0
