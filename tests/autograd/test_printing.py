@@ -363,3 +363,108 @@ def test_fuzz_many_arrays_like_torch(torch_module):
         data = _random_array(seed, 1 + seed % 4, seed % 25 - 12, kind)
         for precision in (2, 4):
             assert_like_torch(torch_module, data, precision=precision)
+
+
+# ---------------------------------------------------------------- Tensor reprs (tensor_repr)
+# The repr of gradcalc tensors of every dtype under the current print options, with the
+# default dtype float32 as in PyTorch, against torch's repr of the same tensor.
+
+
+@contextlib.contextmanager
+def both_print_options(torch, **options):
+    """The same print options on both sides, restored afterwards."""
+    from gradcalc.autograd.printing import PRINT_OPTIONS
+
+    old = torch._tensor_str.get_printoptions()
+    torch.set_printoptions(**options)
+    for name, value in options.items():
+        setattr(PRINT_OPTIONS, name, value)
+    try:
+        yield
+    finally:
+        torch.set_printoptions(**old)
+        PRINT_OPTIONS.reset()
+
+
+def _same_tensor(torch, data, dtype: str, requires_grad: bool = False):
+    from torchlike import torch as gtorch
+
+    theirs = torch.tensor(data.tolist(), dtype=getattr(torch, dtype))
+    ours = gtorch.tensor(data.tolist(), dtype=getattr(gtorch, dtype))
+    if requires_grad:
+        theirs.requires_grad_()
+        ours.requires_grad_()
+    return ours, theirs
+
+
+FLOAT_DATA = {
+    "tenths": np.array([0.1, 0.2, 0.3]),
+    "thirds": np.full((2, 3), 1 / 3),
+    "half_max": np.array([65504.0, -1.0, 0.5]),
+    "tiny_and_big": np.array([1e-5, 1e5, 3.0]),
+    "integral": np.array([[1.0, 2.0], [300.0, -4.0]]),
+    "long_row": np.arange(40) / 7,
+    "summarised": np.arange(1200.0).reshape(30, 40) / 9,
+    "special": np.array([np.nan, np.inf, -np.inf, -0.0, 1.5]),
+}
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("name", list(FLOAT_DATA))
+@pytest.mark.parametrize(
+    "options", [{}, {"precision": 2}, {"sci_mode": True}, {"linewidth": 50, "edgeitems": 2}]
+)
+def test_float_tensor_reprs_like_torch(torch_module, dtype, name, options):
+    ours, theirs = _same_tensor(torch_module, FLOAT_DATA[name], dtype)
+    with both_print_options(torch_module, **options):
+        assert repr(ours) == repr(theirs)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "bool"])
+@pytest.mark.parametrize("options", [{}, {"threshold": 5, "edgeitems": 1}, {"linewidth": 30}])
+def test_integer_and_bool_tensor_reprs_like_torch(torch_module, dtype, options):
+    data = np.arange(24).reshape(2, 3, 4) % (2 if dtype == "bool" else 100)
+    ours, theirs = _same_tensor(torch_module, data.astype(bool) if dtype == "bool" else data, dtype)
+    with both_print_options(torch_module, **options):
+        assert repr(ours) == repr(theirs)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_autograd_suffixes_like_torch(torch_module, dtype):
+    from torchlike import torch as gtorch
+
+    data = np.arange(13.0) + 10
+    ours, theirs = _same_tensor(torch_module, data, dtype, requires_grad=True)
+    pairs = [
+        (ours, theirs),
+        (ours * 2, theirs * 2),
+        (ours.sum(), theirs.sum()),
+        (
+            ours.mean(0, keepdim=True) * gtorch.ones(13),
+            theirs.mean(0, keepdim=True) * torch_module.ones(13),
+        ),
+        (ours.detach(), theirs.detach()),
+    ]
+    for a, b in pairs:
+        assert repr(a) == repr(b)
+        assert str(a) == str(b)
+
+
+@pytest.mark.torch
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=hnp.arrays(
+        np.float32,
+        hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=5),
+        elements=st.floats(width=32, allow_nan=True, allow_infinity=True),
+    ),
+    precision=st.sampled_from([2, 4, 6]),
+)
+def test_random_float32_tensors_like_torch(data, precision):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _same_tensor(torch, data, "float32")
+    with both_print_options(torch, precision=precision):
+        assert repr(ours) == repr(theirs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradcalc.autograd.engine as engine
 from gradcalc.autograd.settings import STATE, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor
-from gradcalc.errors import ArgumentError, AutogradError
+from gradcalc.errors import ArgumentError, AutogradError, ValueDomainError
 
 CREATE_GRAPH_WARNING = (
     "Using backward() with create_graph=True will create a reference cycle between the "
@@ -30,25 +30,20 @@ def _tensors(value, what: str) -> list:
     raise ArgumentError(f"{what} must be a Tensor or a sequence of Tensors")
 
 
-def _grad_outputs(given, n: int, what: str) -> list:
+def _grad_outputs(given, n: int) -> list:
+    """One gradient (or None) per output, as PyTorch's ``_make_grads`` pairs them: extra
+    ones are ignored, missing ones are an error."""
     if given is None:
         return [None] * n
     items = [given] if type(given) is Tensor else list(given)
-    if len(items) != n:
-        raise AutogradError(f"{what} should be a sequence of length {n} but got {len(items)}")
-    out = []
     for g in items:
-        if g is None or type(g) is Tensor:
-            out.append(g)
-        elif isinstance(g, bool | int | float):
-            import numpy as np
-
-            out.append(make_tensor(np.asarray(g)))
-        else:
+        if g is not None and type(g) is not Tensor:
             raise ArgumentError(
-                f"{what} must be a Tensor, a number or None, not {type(g).__name__}"
+                f"gradients can be either Tensors or None, but got {type(g).__name__}"
             )
-    return out
+    if len(items) < n:
+        raise AutogradError(f"got {n} tensors and {len(items)} gradients")
+    return items[:n]
 
 
 def backward(
@@ -56,19 +51,19 @@ def backward(
 ) -> None:
     """``tensor.backward()`` / ``torch.autograd.backward``: accumulate into the leaves."""
     outputs = _tensors(tensors, "tensors")
-    grads = _grad_outputs(grad_tensors, len(outputs), "grad_tensors")
+    grads = _grad_outputs(grad_tensors, len(outputs))
     if retain_graph is None:
         retain_graph = create_graph
     accumulate_only = None
     if inputs is not None:
         wanted = _tensors(inputs, "inputs")
         if not wanted:
-            raise AutogradError("'inputs' argument to backward() cannot be empty.")
-        accumulate_only = {}
+            raise AutogradError("`inputs` argument to `backward()` cannot be empty.")
+        accumulate_only = set()
         for t in wanted:
-            if not t._requires_grad:
-                raise AutogradError("One of the differentiated Tensors does not require grad")
-            accumulate_only[t._edge()] = t
+            # As PyTorch: a non-leaf input keeps its gradient from now on (retain_grad).
+            t.retain_grad()
+            accumulate_only.add(t._edge())
     if create_graph:
         warn(CREATE_GRAPH_WARNING)
     roots = engine.backward_roots(outputs, grads, bool(create_graph))
@@ -96,16 +91,17 @@ def grad(
     """``torch.autograd.grad``: d(outputs)/d(inputs), leaving every ``.grad`` alone."""
     outs = _tensors(outputs, "outputs")
     wanted = _tensors(inputs, "inputs")
-    if not outs:
-        raise AutogradError("grad requires non-empty inputs.")
-    grads = _grad_outputs(grad_outputs, len(outs), "grad_outputs")
+    if not wanted:
+        raise AutogradError("`inputs` argument to `grad()` cannot be empty.")
+    grads = _grad_outputs(grad_outputs, len(outs))
     if allow_unused is None:
         allow_unused = materialize_grads
     if materialize_grads and allow_unused is False:
-        raise ArgumentError(
+        raise ValueDomainError(
             "Expected allow_unused to be True or not passed when materialize_grads=True, but "
             "got: allow_unused=False."
         )
+    roots = engine.backward_roots(outs, grads, bool(create_graph))  # checks outputs first
     for t in wanted:
         if not t._requires_grad:
             raise AutogradError("One of the differentiated Tensors does not require grad")
@@ -113,31 +109,36 @@ def grad(
         retain_graph = create_graph
     edges = [t._edge() for t in wanted]
     capture = dict.fromkeys(edges)
-    roots = engine.backward_roots(outs, grads, bool(create_graph))
     observer = STATE.observer
     if observer is not None:
         observer.on_backward(outs, grads, accumulate=False)
     engine.run(
         roots, retain_graph=bool(retain_graph), create_graph=bool(create_graph), capture=capture
     )
+    passed = {id(g.array): g for g in grads if g is not None}
     results = []
-    for edge, t in zip(edges, wanted):
+    for index, (edge, t) in enumerate(zip(edges, wanted)):
         g = capture.get(edge)
         if g is None:
             if materialize_grads:
                 import numpy as np
 
-                results.append(make_tensor(np.zeros_like(t.array)))
+                # as PyTorch: zeros that require grad under create_graph
+                results.append(make_tensor(np.zeros_like(t.array), bool(create_graph)))
                 continue
             if not allow_unused:
                 raise AutogradError(
-                    "One of the differentiated Tensors appears to not have been used in the "
-                    "graph. Set allow_unused=True if this is the desired behavior.",
+                    f"The differentiated Tensor at index {index} appears to not have been used "
+                    "in the graph. Set allow_unused=True if this is the desired behavior.",
                     hint="pass allow_unused=True",
                 )
             results.append(None)
             continue
         if type(g) is not Tensor:
-            g = make_tensor(g.astype(t.array.dtype) if g.dtype != t.array.dtype else g)
+            given = passed.get(id(g))
+            if given is not None and given.array is g:
+                g = given  # a gradient passed through unchanged is the caller's tensor itself
+            else:
+                g = make_tensor(g.astype(t.array.dtype) if g.dtype != t.array.dtype else g)
         results.append(g)
     return tuple(results)

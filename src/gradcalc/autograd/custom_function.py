@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from gradcalc.autograd.inplace import bump_version, rebase_history
 from gradcalc.autograd.node import Node, freed_error, modified_error
+from gradcalc.autograd.opnode import check_savable
 from gradcalc.autograd.settings import STATE, grad_mode
 from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import ArgumentError, AutogradError
+
+
+def _version(t) -> int:
+    """A saved tensor's version (inference tensors, saved only in inference mode, have
+    none)."""
+    return 0 if t is None or t._inference else t._version
 
 
 class FunctionCtx:
@@ -33,14 +41,18 @@ class FunctionCtx:
         self._attributes: dict = {}
 
     def save_for_backward(self, *tensors) -> None:
-        for t in tensors:
+        for i, t in enumerate(tensors):
             if t is not None and type(t) is not Tensor:
                 raise ArgumentError(
-                    "save_for_backward can only save variables, but argument 0 is of type "
+                    f"save_for_backward can only save variables, but argument {i} is of type "
                     f"{type(t).__name__}"
                 )
+        if STATE.grad_enabled:  # a node will keep them
+            for t in tensors:
+                if t is not None:
+                    check_savable(t)
         self._saved = tensors
-        self._saved_versions = tuple(t._version if t is not None else 0 for t in tensors)
+        self._saved_versions = tuple(_version(t) for t in tensors)
 
     @property
     def saved_tensors(self) -> tuple:
@@ -48,7 +60,7 @@ class FunctionCtx:
             raise freed_error()
         saved = self._saved or ()
         for t, version in zip(saved, self._saved_versions):
-            if t is not None and t._version != version:
+            if t is not None and _version(t) != version:
                 producer = t.grad_fn.name() if t.grad_fn is not None else None
                 raise modified_error(t.array, t._version, version, producer)
         return tuple(saved)
@@ -138,15 +150,20 @@ class CustomNode(Node):
                     f"function {self.label} returned an incorrect number of gradients "
                     f"(expected {self.n_inputs}, got {len(results)})"
                 )
+        tensor_inputs = set(self.positions)
+        for i, r in enumerate(results):
+            if r is None:
+                continue
+            if i not in tensor_inputs:
+                raise AutogradError(
+                    f"function {self.label} returned a gradient different than None at "
+                    f"position {i + 1}, but the corresponding forward input was not a Variable"
+                )
+            if type(r) is not Tensor:
+                raise AutogradError(f"expected Variable or None (got {type(r).__name__})")
         out = []
         for position in self.positions:
             r = results[position]
-            if r is not None and type(r) is not Tensor:
-                raise AutogradError(
-                    f"function {self.label} returned a gradient different than None at "
-                    f"position {position + 1}, but the corresponding forward input was not a "
-                    "Variable"
-                )
             out.append(r if r is None or create_graph else r.array)
         return out
 
@@ -195,6 +212,11 @@ def apply_function(label: str, forward, backward, args: tuple, setup_context=Non
             if type(o) is not Tensor:
                 wrapped.append(o)
                 continue
+            dirty = id(o) in ctx._dirty
+            if dirty:
+                _mark_changed(o, node, nr)
+                wrapped.append(o)
+                continue
             if any(o is a for a in args):
                 o = make_tensor(o.array)  # an input returned as it is: a new tensor, as torch
             if id(o) in ctx._non_differentiable or o.array.dtype.kind != "f":
@@ -205,4 +227,28 @@ def apply_function(label: str, forward, backward, args: tuple, setup_context=Non
             o._output_nr = nr
             wrapped.append(o)
         outs = tuple(wrapped)
+    else:
+        for o in outs:
+            if type(o) is Tensor and id(o) in ctx._dirty:
+                bump_version(o)
     return outs[0] if single else outs
+
+
+def _mark_changed(t: Tensor, node, nr: int) -> None:
+    """An input the forward changed in place (``ctx.mark_dirty``): its history now goes
+    through this node, as after any in-place op; a leaf that requires grad is refused."""
+    base = t._base
+    if t.grad_fn is None and t._requires_grad:
+        raise AutogradError(
+            "a leaf Variable that requires grad has been used in an in-place operation.",
+            hint="mark_dirty is for tensors computed in the graph; clone() a leaf first",
+        )
+    if base is not None and base.grad_fn is None and base._requires_grad:
+        raise AutogradError(
+            "a view of a leaf Variable that requires grad has been used in an in-place operation.",
+            hint="clone() the tensor before changing it in place",
+        )
+    bump_version(t)
+    rebase_history(t, node)
+    if base is None:
+        t._output_nr = nr

@@ -74,6 +74,7 @@ class Op:
         self.aliases = aliases
         self.inplace = inplace
         self.operators = operators  # Tensor dunders this op is (``__add__``, ``__radd__``)
+        self.inplace_function = True  # torch.exp_ exists; torch.add_ does not (see below)
         self.doc = doc or (inspect.getdoc(forward) or "").split("\n")[0]
         self.example = example
         self.torch_name = torch_name or self.name
@@ -296,6 +297,12 @@ F = Namespace()
 
 
 OPS: dict = {}  # name -> Op or Composite
+
+
+def in_place_methods_only(*ops) -> None:
+    """PyTorch has ``x.add_()`` but no ``torch.add_``: these ops' in-place forms are methods."""
+    for declared in ops:
+        declared.inplace_function = False
 
 
 def op(schema: str, node=None, **options):

@@ -15,11 +15,13 @@ from heapq import heappop, heappush
 import numpy as np
 
 from gradcalc.autograd.accumulate import accumulate_into
+from gradcalc.autograd.anomaly import nan_error
 from gradcalc.autograd.declare import F
+from gradcalc.autograd.dtypes import BOOL, BY_NUMPY
 from gradcalc.autograd.node import AccumulateGrad
-from gradcalc.autograd.settings import STATE, grad_mode
+from gradcalc.autograd.settings import STATE, grad_mode, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor
-from gradcalc.errors import AutogradError
+from gradcalc.errors import ArgumentError, AutogradError
 
 _ndarray = np.ndarray
 
@@ -43,8 +45,11 @@ def _dependencies(roots) -> dict:
     return deps
 
 
-def _needed(roots, targets: set) -> set:
-    """Nodes with a path to one of ``targets`` (PyTorch's exec_info for autograd.grad)."""
+def _needed(roots, targets: set, run_targets: bool) -> set:
+    """Nodes that must run for a pass restricted to ``targets`` (PyTorch's exec_info): those
+    with a path to a target. A target runs itself only when ``run_targets`` (backward with
+    ``inputs=``: a leaf's AccumulateGrad accumulates) or when a path leads past it to
+    another target; ``autograd.grad`` only captures the gradient arriving there."""
     order = []
     seen = set()
     stack = list(roots)
@@ -57,7 +62,9 @@ def _needed(roots, targets: set) -> set:
         stack.extend(c for c, _ in node.next_functions if c is not None and c not in seen)
     needed = set()
     for node in sorted(order, key=lambda n: n.seq):  # inputs before the nodes using them
-        if node in targets or any(c in needed for c, _ in node.next_functions if c is not None):
+        if (run_targets and node in targets) or any(
+            c in needed or c in targets for c, _ in node.next_functions if c is not None
+        ):
             needed.add(node)
     return needed
 
@@ -74,25 +81,27 @@ def run_backward(
 
     ``capture`` (``autograd.grad``): edges whose gradient is wanted; it is filled with the
     gradients arriving there instead of accumulating into any ``.grad``, and only nodes on
-    a path to those edges run. ``accumulate_only`` (``backward(inputs=...)``): edges whose
-    tensors' ``.grad`` receive gradients; other leaves are left alone.
+    a path to those edges run. ``accumulate_only`` (``backward(inputs=...)``): the edges of
+    the tensors to accumulate into; only they and the nodes on a path to them run (a
+    non-leaf among them has ``retain_grad()`` on, as in PyTorch).
     """
     buffers: dict = {}
     for (node, nr), g in roots:
         _add_to_buffer(buffers, node, nr, g)
     root_nodes = list(buffers)
     deps = _dependencies(root_nodes)
-    targets = None
-    if capture is not None or accumulate_only is not None:
-        edges = capture if capture is not None else accumulate_only
-        targets = {node for node, _ in edges}
-        needed = _needed(root_nodes, targets)
+    if capture is not None:
+        captured = {node for node, _ in capture}
+        needed = _needed(root_nodes, captured, run_targets=False)
+    elif accumulate_only is not None:
+        captured = ()
+        needed = _needed(root_nodes, {node for node, _ in accumulate_only}, run_targets=True)
     else:
+        captured = ()
         needed = None
     record = STATE.record_output_grads
     observer = STATE.observer
     watch = observer.on_node if observer is not None and observer.explaining else None
-    check_saved = True
     # Arrays that reach more than one place (a gradient passed through unchanged, a seed the
     # caller still holds): a leaf stores a copy, so that in-place accumulation stays its own.
     shared = {id(g) for _, g in roots}
@@ -107,63 +116,93 @@ def run_backward(
         grads = buffers.pop(node, None)
         if grads is None:
             grads = [None] * node.n_outputs
-        grads = _pre_hooks(node, grads)
-        if record:
-            node.output_grad = grads[0]
-        if targets is not None and node in targets:
-            for nr, g in enumerate(grads):
-                edge = (node, nr)
-                if capture is not None and edge in capture:
-                    capture[edge] = g
-                elif accumulate_only is not None and edge in accumulate_only:
-                    _accumulate_non_leaf(accumulate_only[edge], g, create_graph)
         run = needed is None or node in needed
-        if run and capture is not None and type(node) is AccumulateGrad:
-            run = False
-        if run and accumulate_only is not None and type(node) is AccumulateGrad:
-            run = (node, 0) in accumulate_only
-        if run and type(node) is AccumulateGrad:
-            if grads[0] is not None:
-                g = grads[0]
-                if type(g) is _ndarray and (record or id(g) in shared):
-                    g = g.copy()
-                accumulate_into(node.variable, g, create_graph)
-                if node.post_accumulate:
-                    for hook in list(node.post_accumulate.values()):
-                        hook(node.variable)
-                if watch is not None:
-                    watch(node, grads, ())
-            outputs = ()
-        elif run and any(g is not None for g in grads):
-            if check_saved:
-                node.check_saved()
-            outputs = node.apply(grads, create_graph)
-            _note_pass_through(outputs, grads, shared)
-            if node._post_hooks:
-                for hook in list(node._post_hooks.values()):
-                    replaced = hook(tuple(outputs), tuple(grads))
-                    if replaced is not None:
-                        outputs = list(replaced)
-            if STATE.anomaly and STATE.anomaly_check_nan:
-                _check_nan(node, outputs)
-            if watch is not None:
-                watch(node, grads, outputs)
-        else:
-            outputs = ()
+        outputs = ()
+        if run:
+            if node in captured:  # PyTorch captures before the hooks of a node that runs
+                _capture(capture, node, grads)
+            if STATE.anomaly:
+                outputs = _run_node_in_anomaly_mode(
+                    node, grads, create_graph, record, watch, shared
+                )
+            else:
+                outputs = _run_node(node, grads, create_graph, record, watch, shared)
+            if not retain_graph:
+                node.release()
+        elif node in captured:
+            _capture(capture, node, _tensor_pre_hooks(node, grads))
         for i, (child, nr) in enumerate(node.next_functions):
             if child is None:
                 continue
             r = outputs[i] if i < len(outputs) else None
             if r is not None:
-                r = _validate(node, i, r, create_graph)
                 _add_to_buffer(buffers, child, nr, r)
             left = deps[child] - 1
             deps[child] = left
             if not left:
                 tie += 1
                 heappush(heap, (-child.priority, tie, child))
-        if not retain_graph and run:
-            node.release()
+
+
+def _capture(capture: dict, node, grads) -> None:
+    for nr, g in enumerate(grads):
+        edge = (node, nr)
+        if edge in capture:
+            capture[edge] = g
+
+
+def _run_node(node, grads: list, create_graph: bool, record: bool, watch, shared: set) -> list:
+    """Hooks, then the node itself (a leaf's accumulation), as PyTorch's call_function."""
+    grads = _tensor_pre_hooks(node, grads)
+    grads = _node_pre_hooks(node, grads)
+    if record:
+        node.output_grad = grads[0]
+    if type(node) is AccumulateGrad:
+        g = grads[0]
+        if g is not None:
+            is_array = type(g) is _ndarray
+            if is_array and record:
+                g = g.copy()  # node.output_grad keeps the original
+            accumulate_into(node.variable, g, create_graph, is_array and id(g) in shared)
+            if node.post_accumulate:
+                for hook in list(node.post_accumulate.values()):
+                    _check_post_accumulate(hook, node.variable, hook(node.variable))
+        if node._post_hooks:
+            _node_post_hooks(node, [], grads)
+        if watch is not None and g is not None:
+            watch(node, grads, ())
+        return []
+    if all(g is None for g in grads):
+        return []
+    node.check_saved()
+    outputs = node.apply(grads, create_graph)
+    outputs = [
+        None
+        if r is None or node.next_functions[i][0] is None
+        else _validate(node, i, r, create_graph)
+        for i, r in enumerate(outputs)
+    ]
+    _note_pass_through(outputs, grads, shared)
+    if node._post_hooks:
+        outputs = _node_post_hooks(node, outputs, grads)
+    if STATE.anomaly and STATE.anomaly_check_nan:
+        _check_nan(node, outputs)
+    if watch is not None:
+        watch(node, grads, outputs)
+    return outputs
+
+
+def _run_node_in_anomaly_mode(node, grads, create_graph, record, watch, shared) -> list:
+    """Anomaly mode: PyTorch warns which node failed (and where its forward ran)."""
+    try:
+        return _run_node(node, grads, create_graph, record, watch, shared)
+    except Exception:
+        trace = node.anomaly_trace or ""
+        warn(
+            f"Error detected in {node.short_name()}. Traceback of forward call that caused "
+            f"the error:\n{trace}"
+        )
+        raise
 
 
 def _note_pass_through(outputs, grads, shared: set) -> None:
@@ -184,8 +223,8 @@ def _add_to_buffer(buffers: dict, node, nr: int, g) -> None:
     slots[nr] = g if previous is None else previous + g
 
 
-def _pre_hooks(node, grads: list) -> list:
-    """Tensor hooks (a leaf's, or a non-leaf's by output), retain_grad, node pre-hooks."""
+def _tensor_pre_hooks(node, grads: list) -> list:
+    """Tensor hooks (a leaf's, or a non-leaf's by output), then retain_grad."""
     if type(node) is AccumulateGrad:
         hooks = node.variable._hooks
         return [_run_tensor_hooks(hooks, grads[0])] if hooks else grads
@@ -200,23 +239,100 @@ def _pre_hooks(node, grads: list) -> list:
             t = ref()
             if t is not None and grads[nr] is not None:
                 _retain(t, grads[nr])
-    if node._pre_hooks:
-        for hook in list(node._pre_hooks.values()):
-            replaced = hook(tuple(None if g is None else _as_tensor(g) for g in grads))
-            if replaced is not None:
-                grads = [_like(r, g) for r, g in zip(replaced, grads)]
     return grads
 
 
-def _run_tensor_hooks(hooks: dict, g):
-    """``register_hook`` functions in order; a Tensor one returns replaces the gradient."""
-    if g is None:
-        return g
-    for hook in list(hooks.values()):
-        replaced = hook(_as_tensor(g))
+def _node_pre_hooks(node, grads: list) -> list:
+    """``grad_fn.register_prehook`` functions: ``hook(grad_outputs)``; a tuple returned
+    replaces the gradients, None in it included (as PyTorch's unwrap_variables)."""
+    if not node._pre_hooks:
+        return grads
+    for hook in list(node._pre_hooks.values()):
+        given = tuple(None if g is None else _as_tensor(g) for g in grads)
+        replaced = hook(given)
         if replaced is not None:
+            _check_hook_results(hook, given, replaced)
+            grads = [None if r is None else _like(r, g) for r, g in zip(replaced, grads)]
+    return grads
+
+
+def _node_post_hooks(node, outputs: list, grads: list) -> list:
+    """``grad_fn.register_hook`` functions: ``hook(grad_inputs, grad_outputs)``."""
+    grad_outputs = tuple(None if g is None else _as_tensor(g) for g in grads)
+    for hook in list(node._post_hooks.values()):
+        given = tuple(None if r is None else _as_tensor(r) for r in outputs)
+        replaced = hook(given, grad_outputs)
+        if replaced is not None:
+            _check_hook_results(hook, given, replaced)
+            outputs = [None if new is None else _like(new, r) for new, r in zip(replaced, outputs)]
+    return outputs
+
+
+def _run_tensor_hooks(hooks: dict, g):
+    """``register_hook`` functions in order; a Tensor one returns replaces the gradient. As
+    in PyTorch they also run, with None, for an output of a node that got no gradient."""
+    for hook in list(hooks.values()):
+        given = None if g is None else _as_tensor(g)
+        replaced = hook(given)
+        if replaced is not None:
+            if given is None:
+                raise AutogradError("can't replace a None gradient with a non-None value")
+            _check_hook_result(hook, given, replaced)
             g = _like(replaced, g)
     return g
+
+
+def _check_post_accumulate(hook, tensor: Tensor, returned) -> None:
+    """Such a hook returns None (or the tensor it was given, as PyTorch lets pass)."""
+    if returned is None or returned is tensor:
+        return
+    _check_hook_result(hook, tensor, returned)
+    raise AutogradError("Tensor post accumulate grad hooks should return None.")
+
+
+def _hook_name(hook) -> str:
+    name = getattr(hook, "__name__", None) or getattr(hook, "name", None)
+    return name if isinstance(name, str) else "<unknown>"
+
+
+def _check_hook_results(hook, given: tuple, replaced) -> None:
+    """PyTorch's checks of what a node hook returned (python_hook.cpp's check_result)."""
+    if not isinstance(replaced, tuple):
+        raise ArgumentError(f"expected tuple, but hook returned '{_type_name(replaced)}'")
+    if len(replaced) != len(given):
+        raise AutogradError(
+            f"hook '{_hook_name(hook)}' has returned an incorrect number of values (got "
+            f"{len(replaced)}, but expected {len(given)})"
+        )
+    for original, result in zip(given, replaced):
+        if result is None:
+            continue
+        if original is None:
+            raise AutogradError("can't replace a None gradient with a non-None value")
+        _check_hook_result(hook, original, result)
+
+
+def _check_hook_result(hook, original: Tensor, result) -> None:
+    """A hook's replacement gradient keeps the type and size of the one it replaces."""
+    if type(result) is not Tensor:
+        raise ArgumentError(f"expected Variable, but hook returned '{_type_name(result)}'")
+    if result.array.dtype != original.array.dtype:
+        raise AutogradError(
+            f"hook '{_hook_name(hook)}' has changed the type of value (was "
+            f"{_type_string(original)} got {_type_string(result)})"
+        )
+    if result.array.shape != original.array.shape:
+        raise AutogradError(f"hook '{_hook_name(hook)}' has changed the size of value")
+
+
+def _type_string(t: Tensor) -> str:
+    """``Tensor.toString()``: ``torch.FloatTensor``, and ``CPUBoolType`` for bool."""
+    d = t.dtype
+    return "CPUBoolType" if d.category == BOOL else f"torch.{d.tensor_type}"
+
+
+def _type_name(value) -> str:
+    return "Tensor" if type(value) is Tensor else type(value).__name__
 
 
 def _like(replaced, original):
@@ -246,10 +362,6 @@ def _retain(t: Tensor, g) -> None:
         )
 
 
-def _accumulate_non_leaf(t: Tensor, g, create_graph: bool) -> None:
-    accumulate_into(t, np.array(g, copy=True) if type(g) is _ndarray else g, create_graph)
-
-
 def _validate(node, i: int, r, create_graph: bool):
     """PyTorch's validate_outputs: sum a broadcast gradient down, cast to the input dtype."""
     shape, dtype = node.input_meta[i]
@@ -267,20 +379,18 @@ def _validate(node, i: int, r, create_graph: bool):
         r = sum_to(r, shape, node, i)
     if create_graph:
         if r.array.dtype != dtype:
-            r = F.to_dtype(r, dtype)
+            r = F._to_copy(r, BY_NUMPY[dtype])
     elif r.dtype != dtype:
         r = r.astype(dtype)
     return r
 
 
 def sum_to(g, shape: tuple, node=None, index: int = 0):
-    """Sum ``g`` over the dimensions it was broadcast along, to ``shape``."""
+    """Sum ``g`` over the dimensions ``shape`` was broadcast along to get ``g``'s shape, or
+    PyTorch's error when ``shape`` does not broadcast to it."""
     gshape = g.array.shape if type(g) is Tensor else g.shape
     lead = len(gshape) - len(shape)
-    ok = lead >= 0 and all(n == m or n == 1 for n, m in zip(shape, gshape[lead:]))
-    if not ok:
-        if len(gshape) <= len(shape) and _expandable(gshape, shape):
-            return F.expand(g, shape)
+    if lead < 0 or not all(n == m or n == 1 for n, m in zip(shape, gshape[lead:])):
         name = node.name() if node is not None else "backward"
         got = "[" + ", ".join(map(str, gshape)) + "]"
         want = "[" + ", ".join(map(str, shape)) + "]"
@@ -298,19 +408,12 @@ def sum_to(g, shape: tuple, node=None, index: int = 0):
     return g
 
 
-def _expandable(small: tuple, big: tuple) -> bool:
-    lead = len(big) - len(small)
-    return all(n == m or n == 1 for n, m in zip(small, big[lead:]))
-
-
 def _check_nan(node, outputs) -> None:
     for i, r in enumerate(outputs):
         if r is None:
             continue
         a = r.array if type(r) is Tensor else np.asarray(r)
         if a.dtype.kind == "f" and np.isnan(a).any():
-            from gradcalc.autograd.anomaly import nan_error
-
             raise nan_error(node, i)
 
 
@@ -342,13 +445,12 @@ def backward_roots(outputs: list, grad_outputs: list, create_graph: bool) -> lis
                 f"{_size(out.array.shape)}.",
                 hint="the gradient must have the output's shape",
             )
-        if given.array.dtype.kind != out.array.dtype.kind and given.array.dtype.kind != "f":
-            raise AutogradError(
-                f"For complex Tensors, both grad_output and output are required to have the "
-                f"same dtype. Mismatch in dtype: grad_output[{i}] has a dtype of "
-                f"{given.dtype} and output[{i}] has a dtype of {out.dtype}."
-            )
+        # Another real dtype is cast to the output's, as PyTorch's validate_outputs does at
+        # the graph root (only complex/real mismatches are refused, and gradcalc has no
+        # complex dtypes).
         if create_graph:
+            if given.array.dtype != out.array.dtype:
+                given = F._to_copy(given, BY_NUMPY[out.array.dtype])
             roots.append((out._edge(), given))
         else:
             g = given.array

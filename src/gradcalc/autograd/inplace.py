@@ -27,6 +27,11 @@ LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place op
 VIEW_OF_LEAF_ERROR = (
     "a view of a leaf Variable that requires grad is being used in an in-place operation."
 )
+INFERENCE_INPLACE = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+    "clone to get a normal tensor before doing inplace update.See "
+    "https://github.com/pytorch/rfcs/pull/17 for more details."
+)
 _HINT = (
     "change a leaf's values inside 'with torch.no_grad():' (as an SGD step does), or "
     "compute into a new tensor: y = x * 2"
@@ -35,6 +40,8 @@ _HINT = (
 
 def check_writable(t: Tensor) -> None:
     """PyTorch's refusals before an in-place change of ``t``."""
+    if t._inference and not STATE.inference:
+        raise AutogradError(INFERENCE_INPLACE, hint="clone() the tensor first")
     if STATE.grad_enabled:
         if t.grad_fn is None and t._requires_grad:
             raise AutogradError(LEAF_ERROR, hint=_HINT)
@@ -79,7 +86,7 @@ def write_result(t: Tensor, result: Tensor) -> Tensor:
     bump_version(t)
     if node is not None:
         node.adopt_result(t)
-        _rebase(t, node)
+        rebase_history(t, node)
     return t
 
 
@@ -88,21 +95,32 @@ def bump_version(t: Tensor) -> None:
     version_box(t)[0] += 1
 
 
-def _rebase(t: Tensor, node) -> None:
+def rebase_history(t: Tensor, node) -> None:
+    """``t`` was changed in place by ``node``: it (or its base, through CopySlices) now
+    gets its gradient through that node, and every live view is re-derived."""
     base = t._base
     if base is None:
-        t.grad_fn = node
-        t._requires_grad = True
-        t._output_nr = 0
+        _set_history(t, node)
         _rederive_views(t, skip=None)
         return
     base_edge = base._edge() if base._requires_grad else (None, 0)
     base_meta = (base.array.shape, base.array.dtype)
-    copy = CopySlices(base_edge, base_meta, t._view_fn, node)
-    base.grad_fn = copy
-    base._requires_grad = True
-    base._output_nr = 0
+    _set_history(base, CopySlices(base_edge, base_meta, t._view_fn, node))
     _rederive_views(base, skip=None)
+
+
+def _set_history(t: Tensor, node) -> None:
+    """``t`` now comes out of ``node``; ``retain_grad()`` follows it, as in PyTorch (the
+    tensor hooks registered before stay with the old node: they see the old value's
+    gradient)."""
+    old = t.grad_fn
+    if t._retains_grad and old is not None and old._retained:
+        old._retained.pop(t._output_nr, None)
+    t.grad_fn = node
+    t._requires_grad = True
+    t._output_nr = 0
+    if t._retains_grad:
+        node.retain(0, t)
 
 
 def _rederive_views(base: Tensor, skip) -> None:
@@ -118,9 +136,7 @@ def _rederive_views(base: Tensor, skip) -> None:
         alive.append(ref)
         if w is skip:
             continue
-        w.grad_fn = AsStridedNode(base, w._view_fn)
-        w._requires_grad = True
-        w._output_nr = 0
+        _set_history(w, AsStridedNode(base, w._view_fn))
     base._views = alive
 
 

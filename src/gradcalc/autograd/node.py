@@ -56,6 +56,7 @@ class Node:
         "_post_hooks",
         "_pre_hooks",
         "_retained",
+        "_metadata",
         "_tensor_hooks",
         "anomaly_trace",
         "input_meta",
@@ -77,9 +78,30 @@ class Node:
         self._retained = None
         self.output_grad = None
         self.anomaly_trace = None
+        self._metadata = None
 
     def name(self) -> str:
         raise NotImplementedError
+
+    @property
+    def metadata(self) -> dict:
+        """``grad_fn.metadata``: a dict a program may keep anything in."""
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    def saved_value(self, name: str):
+        """``grad_fn._saved_<name>``; nodes that save nothing have none."""
+        raise AttributeError(name)
+
+    def __getattr__(self, name: str):
+        # Only reached for names that are not slots or methods: ``_saved_self`` and kin.
+        if name.startswith("_saved_"):
+            try:
+                return self.saved_value(name[len("_saved_") :])
+            except AttributeError:
+                pass
+        raise AttributeError(f"'{self.short_name()}' object has no attribute '{name}'")
 
     def short_name(self) -> str:
         """The name in reprs (``<AccumulateGrad object ...>``, ``grad_fn=<MulBackward0>``)."""

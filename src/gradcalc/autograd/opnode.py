@@ -5,6 +5,7 @@ from __future__ import annotations
 from gradcalc.autograd.node import Node, freed_error, modified_error
 from gradcalc.autograd.settings import STATE
 from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
+from gradcalc.errors import AutogradError
 
 
 class OpNode(Node):
@@ -54,6 +55,7 @@ class OpNode(Node):
                 boxes = tuple((box, box[0]) for box in map(version_box, results))
                 continue
             value = values[op.schema.index[name]]
+            check_savable(value)
             saved[name] = value
             if track and type(value) is Tensor:
                 if versions is None:
@@ -113,12 +115,15 @@ class OpNode(Node):
 
     def saved_value(self, name: str):
         """``grad_fn._saved_<name>`` (``_saved_self``, ``_saved_result``, ``_saved_dim``)."""
-        if name in self.saved or name == "result":
+        if any(name in saved for _, _, saved in self.op.formulas):
+            # a value the derivative reads: None when the inputs that need a gradient
+            # did not need it saved (as PyTorch)
             if self.freed:
                 raise freed_error()
             value = self.saved.get(name)
-            if name == "result":
-                return make_tensor(value[0]) if value else None
+            if name == "result" and value is not None:
+                # the output as the node saw it: a tensor of this node, not the output itself
+                return make_tensor(value[0], True, self)
             return value
         if name.endswith("_sym_sizes"):
             index = self.op.schema.index.get(name[: -len("_sym_sizes")])
@@ -179,6 +184,26 @@ class OpNode(Node):
         if kind == "needs":
             return self.needs
         raise KeyError(kind)
+
+
+def check_savable(value) -> None:
+    """PyTorch keeps inference tensors out of graphs (they have no version counter)."""
+    if type(value) is Tensor:
+        inference = value._inference
+    elif type(value) is tuple:
+        inference = any(type(t) is Tensor and t._inference for t in value)
+    else:
+        return
+    if inference:
+        raise AutogradError(INFERENCE_SAVED, hint="clone() the tensor, or use torch.no_grad()")
+
+
+INFERENCE_SAVED = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+    "`torch.inference_mode()`."
+)
 
 
 def _shape(value):

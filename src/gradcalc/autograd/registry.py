@@ -13,6 +13,7 @@ from gradcalc.autograd.inplace import apply_inplace
 from gradcalc.autograd.lenient import to_tensor
 from gradcalc.autograd.schema import call_summary
 from gradcalc.autograd.settings import STATE
+from gradcalc.autograd.values import return_type
 from gradcalc.errors import ArgumentError
 
 NAMESPACES = ("torch", "F", "linalg", "special", "autograd")
@@ -21,11 +22,13 @@ NAMESPACES = ("torch", "F", "linalg", "special", "autograd")
 class Spelling:
     """One name in one place (``torch.max``, ``Tensor.max``): its overloads, in order."""
 
-    __slots__ = ("name", "overloads")
+    __slots__ = ("name", "overloads", "type_prefix")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, type_prefix: str = "") -> None:
         self.name = name
         self.overloads: list = []
+        # ``torch.linalg.qr`` returns ``torch.return_types.linalg_qr``, ``torch.max`` ``max``.
+        self.type_prefix = type_prefix
 
     def __call__(self, *args, **kwargs):
         return self._dispatch(args, kwargs, False)
@@ -43,18 +46,13 @@ class Spelling:
                 and type(declared).__call__ is not Composite.__call__
             ):
                 return declared(*args, **kwargs)  # it binds its arguments itself (einsum)
-            values = declared.schema.bind(args, kwargs, method, convert)
-            if isinstance(declared, Composite):
-                return declared.fn(*values)
-            return declared.apply(values)
+            return self._call(declared, declared.schema.bind(args, kwargs, method, convert))
         for declared in overloads:
             try:
                 values = declared.schema.bind(args, kwargs, method, convert)
             except ArgumentError:
                 continue
-            if isinstance(declared, Composite):
-                return declared.fn(*values)
-            return declared.apply(values)
+            return self._call(declared, values)
         signatures = "\n".join(
             f" * {declared.schema.described(method)}" for declared in self.overloads
         )
@@ -63,6 +61,13 @@ class Spelling:
             f"{call_summary(args, kwargs, method)}, but expected one of:\n{signatures}\n",
             hint=f"see help({self.name}) for the forms it takes",
         )
+
+    def _call(self, declared, values: list):
+        result = declared.fn(*values) if isinstance(declared, Composite) else declared.apply(values)
+        names = declared.schema.return_names
+        if names is None:
+            return result
+        return return_type(self.type_prefix + self.name, names)(result)
 
     @property
     def doc(self) -> str:
@@ -118,10 +123,10 @@ METHODS: dict = {}
 OPERATORS: dict[str, object] = {}  # dunder -> op
 
 
-def _add(table: dict, name: str, declared) -> None:
+def _add(table: dict, name: str, declared, type_prefix: str = "") -> None:
     spelling = table.get(name)
     if spelling is None:
-        spelling = table[name] = Spelling(name)
+        spelling = table[name] = Spelling(name, type_prefix)
     if declared in spelling.overloads:
         raise RuntimeError(f"{declared.name!r} spelled {name!r} twice")
     spelling.overloads.append(declared)
@@ -134,7 +139,7 @@ def _build() -> None:
         if declared.function:
             for ns in declared.namespaces:
                 for n in names:
-                    _add(FUNCTIONS[ns], n, declared)
+                    _add(FUNCTIONS[ns], n, declared, "linalg_" if ns == "linalg" else "")
         if declared.method:
             for n in (declared.method, *declared.aliases):
                 _add(METHODS, n, declared)
@@ -162,7 +167,7 @@ def _build() -> None:
             if existing is not None:
                 continue  # a declared function of that name (a composite) wins
             spelling = METHODS[inplace_name] = InplaceSpelling(inplace_name, declared)
-            if declared.function and "torch" in declared.namespaces:
+            if declared.function and "torch" in declared.namespaces and declared.inplace_function:
                 FUNCTIONS["torch"].setdefault(inplace_name, spelling)
 
 

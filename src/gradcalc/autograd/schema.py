@@ -69,13 +69,18 @@ class Schema:
         "name",
         "params",
         "positional",
+        "return_names",
         "text",
         "varargs",
     )
 
     def __init__(self, text: str) -> None:
         self.text = text
-        text_in = text.split("->")[0]
+        text_in, _, returns = text.partition("->")
+        # Named results (``-> Tensor values, Tensor indices``) make PyTorch return a
+        # ``torch.return_types`` named tuple; unnamed ones a plain tuple.
+        names = tuple(piece.split()[-1] for piece in returns.split(",") if " " in piece.strip())
+        self.return_names = names if len(names) > 1 and "," in returns else None
         head, _, rest = text_in.partition("(")
         self.name = head.strip()  # unique, with PyTorch's overload name: "max.dim"
         self.display = self.name.split(".")[0]  # what calls spell and messages say: "max"

@@ -25,8 +25,23 @@ NON_LEAF_GRAD_WARNING = (
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
     "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
     "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
-    "instead. See github.com/pytorch/pytorch/pull/30531 for more informations. (Triggered "
-    "internally at /__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:499.)"
+    "instead. See github.com/pytorch/pytorch/pull/30531 for more information. (Triggered "
+    "internally at /__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)"
+)
+# How c10 names dtypes in the grad-assignment error: the C++ type of the gradient's data...
+_CPP_TYPE = {
+    "float16": "c10::Half",
+    "float32": "float",
+    "float64": "double",
+    "uint8": "unsigned char",
+    "int8": "signed char",
+    "int16": "short int",
+    "int32": "int",
+    "int64": "long int",
+    "bool": "bool",
+}
+INFERENCE_REQUIRES_GRAD = (
+    "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
 )
 
 
@@ -100,6 +115,11 @@ class Tensor:
             )
         if value and self.array.dtype.kind not in "fc":
             raise AutogradError("only Tensors of floating point dtype can require gradients")
+        if value and self._inference and not STATE.inference:
+            raise AutogradError(
+                INFERENCE_REQUIRES_GRAD,
+                hint="clone() the tensor outside inference mode, or use torch.no_grad()",
+            )
         self._requires_grad = value
 
     def requires_grad_(self, requires_grad=True) -> Tensor:
@@ -123,9 +143,22 @@ class Tensor:
                     f"{type(value).__name__}"
                 )
             if value.array.dtype != self.array.dtype:
-                raise AutogradError("assigned grad has data of a different type")
+                raise AutogradError(
+                    "attempting to assign a gradient with dtype "
+                    f"'{_CPP_TYPE[value.dtype.name]}' to a tensor with grad_dtype "
+                    f"'{self.dtype.kind_name}'. The gradient must match the tensor's grad_dtype "
+                    "(defaults to the tensor's dtype). You can set the tensor's grad_dtype "
+                    "attribute with a specific dtype, or None to allow any dtype. Set grad_dtype "
+                    "with caution. Diverging the dtypes of a tensor and its gradient may break "
+                    "downstream systems that assume they match.",
+                    hint=f"convert the gradient first, e.g. g.to({self.dtype})",
+                )
             if value.array.shape != self.array.shape:
-                raise AutogradError("assigned grad has data of a different size")
+                raise AutogradError(
+                    f"attempting to assign a gradient of size '{_dims(value.array.shape)}' to a "
+                    f"tensor of size '{_dims(self.array.shape)}'. Please ensure that the gradient "
+                    "and the tensor are the same size"
+                )
         self._grad = value
 
     @property
@@ -177,6 +210,8 @@ class Tensor:
 
     @property
     def _version(self) -> int:
+        if self._inference:
+            raise AutogradError("Inference tensors do not track version counter.")
         vc = self._vc
         return 0 if vc is None else vc[0]
 
@@ -241,10 +276,18 @@ class Tensor:
         return bool(self.array.reshape(()))
 
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._python_scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._python_scalar())
+
+    def _python_scalar(self):
+        if self.array.size != 1:
+            raise ValueDomainError(
+                "only one element tensors can be converted to Python scalars",
+                hint="reduce the tensor to one element first, e.g. .sum()",
+            )
+        return self.array.reshape(()).item()
 
     def __index__(self) -> int:
         if self.array.size != 1 or self.array.dtype.kind not in "iub":
@@ -309,6 +352,10 @@ def make_tensor(array: np.ndarray, requires_grad: bool = False, grad_fn=None) ->
     t._retains_grad = False
     t._inference = STATE.inference
     return t
+
+
+def _dims(shape) -> str:
+    return "[" + ", ".join(str(n) for n in shape) + "]"
 
 
 def version_box(t: Tensor) -> list:

@@ -1,10 +1,11 @@
-"""Function transforms: ``torch.autograd.functional`` and ``torch.func``, on the engine.
+"""Function transforms: ``torch.func`` on the engine, and ``torch.autograd.functional``
+(``jacobians.py``) under the names the interpreter's modules use.
 
-Each takes a Python callable (a program's functions are Python callables) and calls it on
-fresh leaves that require grad, then asks the engine for the derivatives: a Jacobian is
-one ``autograd.grad`` per output element, a Jacobian-vector product is a vector-Jacobian
-product differentiated once more (as PyTorch's ``autograd.functional.jvp`` does), ``vmap``
-loops over the mapped dimension and stacks.
+gradcalc has no functorch levels: ``grad`` calls the function on fresh leaves (or on views
+that keep the graph when an input already requires grad, so that ``grad`` of ``grad``
+and a backward through the result work), ``jacrev``/``jacfwd`` are the reverse-mode
+Jacobian, ``vmap`` loops over the mapped dimension and stacks. Values, dtypes, node names
+of the results and the argument errors are PyTorch's.
 """
 
 from __future__ import annotations
@@ -13,246 +14,105 @@ import numpy as np
 
 from gradcalc.autograd.api import grad as autograd_grad
 from gradcalc.autograd.declare import F
+from gradcalc.autograd.jacobians import hessian, hvp, jacobian, jvp, vhp, vjp
+from gradcalc.autograd.pytree import flatten, tree_map, unflatten
 from gradcalc.autograd.settings import grad_mode
 from gradcalc.autograd.tensor import Tensor, make_tensor
-from gradcalc.errors import ArgumentError, AutogradError
+from gradcalc.errors import AutogradError, ValueDomainError
 
 
-def _as_tuple(value, what: str) -> tuple[tuple, bool]:
-    if type(value) is Tensor:
-        return (value,), False
-    if isinstance(value, tuple | list) and all(type(v) is Tensor for v in value):
-        return tuple(value), True
-    raise ArgumentError(
-        f"The {what} given to jacobian must be either a Tensor or a tuple of Tensors but the "
-        f"value at index 0 has type {type(value).__name__}."
-    )
-
-
-def _prepare(inputs: tuple, create_graph: bool) -> tuple:
-    """Inputs the function is called on: fresh leaves, or views that keep the graph."""
-    out = []
-    for x in inputs:
-        if create_graph and x._requires_grad:
-            out.append(F.view_as(x, x) if hasattr(F, "view_as") else x)
-        else:
-            out.append(make_tensor(x.array, True) if x.array.dtype.kind == "f" else x)
-    return tuple(out)
-
-
-def _finish(value, create_graph: bool):
-    if type(value) is Tensor:
-        return value if create_graph else make_tensor(value.array)
-    return tuple(_finish(v, create_graph) for v in value)
-
-
-def jacobian(
-    func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"
-):
-    """``torch.autograd.functional.jacobian``: d func(inputs) / d inputs."""
-    inputs, tuple_in = _as_tuple(inputs, "inputs")
-    with grad_mode(True):
-        leaves = _prepare(inputs, create_graph)
-        outputs = func(*leaves)
-        outs, tuple_out = _as_tuple(outputs, "outputs of the user-provided function")
-        rows = []
-        for out in outs:
-            per_input = [[] for _ in leaves]
-            for k in range(out.array.size):
-                if out._requires_grad:
-                    seed = np.zeros(out.array.size, dtype=out.array.dtype)
-                    seed[k] = 1
-                    grads = autograd_grad(
-                        [out],
-                        list(leaves),
-                        [make_tensor(seed.reshape(out.array.shape))],
-                        retain_graph=True,
-                        create_graph=create_graph,
-                        allow_unused=True,
-                    )
-                else:
-                    grads = (None,) * len(leaves)
-                for i, (g, x) in enumerate(zip(grads, leaves)):
-                    if g is None:
-                        if strict:
-                            raise AutogradError(
-                                f"The output of the user-provided function is independent of "
-                                f"input {i}. This is not allowed in strict mode."
-                            )
-                        g = make_tensor(np.zeros(x.array.shape, dtype=x.array.dtype))
-                    per_input[i].append(g)
-            blocks = []
-            for i, x in enumerate(leaves):
-                shape = tuple(out.array.shape) + tuple(x.array.shape)
-                if not per_input[i]:
-                    blocks.append(make_tensor(np.zeros(shape, dtype=x.array.dtype)))
-                else:
-                    blocks.append(F.reshape(F.stack(tuple(per_input[i]), 0), shape))
-            rows.append(tuple(blocks))
-    rows = [tuple(_finish(b, create_graph) for b in r) for r in rows]
-    if not tuple_out and not tuple_in:
-        return rows[0][0]
-    if not tuple_out:
-        return rows[0]
-    if not tuple_in:
-        return tuple(r[0] for r in rows)
-    return tuple(rows)
-
-
-def hessian(
-    func,
-    inputs,
-    create_graph=False,
-    strict=False,
-    vectorize=False,
-    outer_jacobian_strategy="reverse-mode",
-):
-    """``torch.autograd.functional.hessian`` of a function with one scalar output."""
-    inputs_t, tuple_in = _as_tuple(inputs, "inputs")
-
-    def gradient(*xs):
-        out = func(*xs)
-        if type(out) is not Tensor or out.array.size != 1:
-            raise AutogradError(
-                "The function given to hessian should return a single element Tensor or a "
-                "Python scalar"
-            )
-        return jacobian(func, xs if tuple_in else xs[0], create_graph=True)
-
-    return jacobian(gradient, inputs_t if tuple_in else inputs_t[0], create_graph=create_graph)
-
-
-def vjp(func, inputs, v=None, create_graph=False, strict=False):
-    """``torch.autograd.functional.vjp``: (func(inputs), v^T J)."""
-    inputs_t, tuple_in = _as_tuple(inputs, "inputs")
-    with grad_mode(True):
-        leaves = _prepare(inputs_t, create_graph)
-        outputs = func(*leaves)
-        outs, tuple_out = _as_tuple(outputs, "outputs of the user-provided function")
-        if v is None:
-            if len(outs) != 1 or outs[0].array.size != 1:
-                raise AutogradError(
-                    "The vector v can only be None if the user-provided function returns a "
-                    "single Tensor with a single element."
-                )
-            vs = [make_tensor(np.ones_like(outs[0].array))]
-        else:
-            vs = list(_as_tuple(v, "v")[0])
-        grads = (
-            autograd_grad(
-                list(outs),
-                list(leaves),
-                vs,
-                create_graph=create_graph,
-                allow_unused=True,
-                retain_graph=True,
-            )
-            if any(o._requires_grad for o in outs)
-            else (None,) * len(leaves)
+def _argnums(argnums, n: int):
+    """``argnums`` checked and wrapped against ``n`` positional arguments, as torch.func."""
+    if isinstance(argnums, bool) or not isinstance(argnums, int | tuple):
+        raise AutogradError(
+            f"argnums must be int or Tuple[int, ...], got: <class '{type(argnums).__name__}'>"
         )
-        grads = tuple(
-            g if g is not None else make_tensor(np.zeros_like(x.array))
-            for g, x in zip(grads, leaves)
+    wrapped = tuple(_argnum(a, n) for a in argnums) if isinstance(argnums, tuple) else None
+    if wrapped is None:
+        return _argnum(argnums, n)
+    if not wrapped:
+        raise AutogradError("argnums must be non-empty")
+    if len(set(wrapped)) != len(wrapped):
+        raise AutogradError(f"argnums elements must be unique, got {wrapped}")
+    return wrapped
+
+
+def _argnum(argnum, n: int) -> int:
+    if isinstance(argnum, bool) or not isinstance(argnum, int):
+        raise AutogradError(f"argnum must be int, got: <class '{type(argnum).__name__}'>")
+    if -n <= argnum < n:
+        return argnum % n
+    raise AutogradError(f"Got argnum={argnum}, but only {n} positional inputs")
+
+
+def _detached(value):
+    return tree_map(lambda v: make_tensor(v.array) if type(v) is Tensor else v, value)
+
+
+def _differentiable(value, outer: bool):
+    """A leaf to differentiate against (a view keeping the graph when ``outer``)."""
+    if type(value) is not Tensor:
+        raise AutogradError(
+            f"Thing passed to transform API must be Tensor, got <class '{type(value).__name__}'>"
         )
-    out_value = _finish(outs if tuple_out else outs[0], create_graph)
-    result = _finish(grads if tuple_in else grads[0], create_graph)
-    return out_value, result
-
-
-def jvp(func, inputs, v=None, create_graph=False, strict=False):
-    """``torch.autograd.functional.jvp``: (func(inputs), J v), by the double-vjp trick."""
-    inputs_t, tuple_in = _as_tuple(inputs, "inputs")
-    vs = (
-        list(_as_tuple(v, "v")[0])
-        if v is not None
-        else [make_tensor(np.ones_like(x.array)) for x in inputs_t]
-    )
-    with grad_mode(True):
-        leaves = _prepare(inputs_t, True)
-        outputs = func(*leaves)
-        outs, tuple_out = _as_tuple(outputs, "outputs of the user-provided function")
-        dummies = [make_tensor(np.zeros_like(o.array), True) for o in outs]
-        grads = autograd_grad(
-            list(outs), list(leaves), dummies, create_graph=True, allow_unused=True
-        )
-        pairs = [(g, v_) for g, v_ in zip(grads, vs) if g is not None]
-        if pairs:
-            results = autograd_grad(
-                [g for g, _ in pairs],
-                dummies,
-                [v_ for _, v_ in pairs],
-                create_graph=create_graph,
-                allow_unused=True,
-            )
-        else:
-            results = (None,) * len(outs)
-        results = tuple(
-            r if r is not None else make_tensor(np.zeros_like(o.array))
-            for r, o in zip(results, outs)
-        )
-    return _finish(outs if tuple_out else outs[0], create_graph), _finish(
-        results if tuple_out else results[0], create_graph
-    )
-
-
-def vhp(func, inputs, v=None, create_graph=False, strict=False):
-    """``torch.autograd.functional.vhp``: (func(inputs), v^T H)."""
-    inputs_t, tuple_in = _as_tuple(inputs, "inputs")
-
-    def gradient(*xs):
-        return jacobian(func, xs if tuple_in else xs[0], create_graph=True)
-
-    value = func(*inputs_t)
-    _, product = vjp(gradient, inputs_t if tuple_in else inputs_t[0], v, create_graph=create_graph)
-    return _finish(value, create_graph), product
-
-
-hvp = vhp  # the Hessian is symmetric: H v == v^T H
-
-
-# ---- torch.func ------------------------------------------------------------------------------
-
-
-def _argnums_tuple(argnums) -> tuple[tuple, bool]:
-    if isinstance(argnums, int):
-        return (argnums,), False
-    return tuple(argnums), True
+    if outer and value._requires_grad:
+        return F.view_as(value, value)
+    return make_tensor(value.array, True)
 
 
 def func_grad_and_value(func, argnums=0, has_aux=False):
-    """``torch.func.grad_and_value``: a function returning (gradient, value)."""
+    """``torch.func.grad_and_value``: a function returning (gradient, value); the
+    differentiated arguments may be tuples, lists and dicts of tensors."""
 
     def wrapper(*args, **kwargs):
-        nums, many = _argnums_tuple(argnums)
+        nums = _argnums(argnums, len(args))
+        chosen = nums if isinstance(nums, tuple) else (nums,)
         args = list(args)
-        outer = any(type(args[i]) is Tensor and args[i]._requires_grad for i in nums)
+        outer = any(
+            type(t) is Tensor and t._requires_grad for i in chosen for t in flatten(args[i])[0]
+        )
         with grad_mode(True):
-            for i in nums:
-                x = args[i]
-                args[i] = (
-                    F.view_as(x, x) if outer and x._requires_grad else make_tensor(x.array, True)
-                )
-            result = func(*args, **kwargs)
+            specs = []
+            leaves: list = []
+            for i in chosen:
+                flat, spec = flatten(args[i])
+                flat = [_differentiable(t, outer) for t in flat]
+                args[i] = unflatten(spec, flat)
+                specs.append((spec, len(flat)))
+                leaves.extend(flat)
+            output = func(*args, **kwargs)
             aux = None
             if has_aux:
-                result, aux = result
-            if type(result) is not Tensor or result.array.size != 1:
+                if not (isinstance(output, tuple) and len(output) == 2):
+                    raise AutogradError(
+                        "grad_and_value(f)(*args): output of function f should be a tuple: "
+                        "(output, aux) if has_aux is True"
+                    )
+                output, aux = output
+            if type(output) is not Tensor:
+                raise AutogradError(
+                    "grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got "
+                    f"<class '{type(output).__name__}'>"
+                )
+            if output.array.ndim != 0:
                 raise AutogradError(
                     "grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, "
-                    f"got tensor with {len(result.shape) if type(result) is Tensor else 0} dims"
+                    f"got tensor with {output.array.ndim} dims. Maybe you wanted to use the vjp "
+                    "or jacrev APIs instead?"
                 )
-            grads = autograd_grad(
-                [result], [args[i] for i in nums], create_graph=outer, allow_unused=True
-            )
-        grads = tuple(
-            g if g is not None else make_tensor(np.zeros_like(args[i].array))
-            for g, i in zip(grads, nums)
-        )
-        grads = grads if many else grads[0]
-        value = result if outer else make_tensor(result.array)
+            found = autograd_grad([output], leaves, create_graph=outer, allow_unused=True)
+        grads = [
+            g if g is not None else make_tensor(np.zeros_like(x.array))
+            for g, x in zip(found, leaves)
+        ]
         if not outer:
-            grads = _finish(grads, False)
-        return (grads, (value, aux)) if has_aux else (grads, value)
+            grads, output, aux = _detached(grads), _detached(output), _detached(aux)
+        structured = []
+        for spec, n in specs:
+            structured.append(unflatten(spec, grads[:n]))
+            grads = grads[n:]
+        result = tuple(structured) if isinstance(nums, tuple) else structured[0]
+        return (result, (output, aux)) if has_aux else (result, output)
 
     return wrapper
 
@@ -269,38 +129,89 @@ def func_grad(func, argnums=0, has_aux=False):
 
 
 def func_vjp(func, *primals, has_aux=False):
-    """``torch.func.vjp``: (func(*primals), vjp_fn)."""
+    """``torch.func.vjp``: (func(*primals), vjp_fn); ``vjp_fn(cotangents)`` takes one value
+    shaped as the output (a tensor, or a tuple/dict of them) and returns one gradient per
+    primal, shaped as that primal."""
     with grad_mode(True):
-        leaves = tuple(make_tensor(p.array, True) for p in primals)
-        out = func(*leaves)
+        structured = []
+        leaves: list = []
+        for p in primals:
+            flat, spec = flatten(p)
+            flat = [_differentiable(t, False) for t in flat]
+            structured.append((spec, len(flat)))
+            leaves.extend(flat)
+        rebuilt = []
+        rest = leaves
+        for spec, n in structured:
+            rebuilt.append(unflatten(spec, rest[:n]))
+            rest = rest[n:]
+        out = func(*rebuilt)
     aux = None
     if has_aux:
         out, aux = out
+    outs = flatten(out)[0]
 
-    def vjp_fn(*cotangents):
-        outs = [out] if type(out) is Tensor else list(out)
-        grads = autograd_grad(
-            outs, list(leaves), list(cotangents), retain_graph=True, allow_unused=True
+    def vjp_fn(cotangents, retain_graph=True, create_graph=None):
+        given = flatten(cotangents)[0]
+        if len(given) != len(outs):
+            raise AutogradError(
+                "Expected pytree structure of cotangents to be the same as pytree structure of "
+                "outputs to the function."
+            )
+        pairs = [(o, g) for o, g in zip(outs, given) if o._requires_grad]
+        found = (
+            autograd_grad(
+                [o for o, _ in pairs],
+                leaves,
+                [g for _, g in pairs],
+                retain_graph=retain_graph,
+                create_graph=bool(create_graph),
+                allow_unused=True,
+            )
+            if pairs
+            else (None,) * len(leaves)
         )
-        return tuple(
-            make_tensor(g.array) if g is not None else make_tensor(np.zeros_like(x.array))
-            for g, x in zip(grads, leaves)
-        )
+        grads = [
+            (g if create_graph else make_tensor(g.array))
+            if g is not None
+            else make_tensor(np.zeros_like(x.array))
+            for g, x in zip(found, leaves)
+        ]
+        result = []
+        for spec, n in structured:
+            result.append(unflatten(spec, grads[:n]))
+            grads = grads[n:]
+        return tuple(result)
 
-    value = _finish(out, False)
-    return (value, vjp_fn, aux) if has_aux else (value, vjp_fn)
+    value = _detached(out)
+    return (value, vjp_fn, _detached(aux)) if has_aux else (value, vjp_fn)
 
 
 def func_jvp(func, primals, tangents, *, strict=False, has_aux=False):
     """``torch.func.jvp``: (func(*primals), J @ tangents)."""
-    primals = tuple(primals)
-    tangents = tuple(tangents)
+    for name, value in (("primals", primals), ("tangents", tangents)):
+        if not isinstance(value, tuple):
+            raise AutogradError(
+                f"jvp(f, primals, tangents): Expected {name} to be a tuple. E.g. it should be "
+                "valid to call f(*primals)."
+            )
+    if len(primals) != len(tangents):
+        raise AutogradError(
+            "jvp(f, primals, tangents): Expected primals and tangents to have the same python "
+            f"structure. For example, if primals is a tuple of 3 tensors, tangents also must "
+            f"be. Got primals with structure {_structure(primals)} and tangents with structure "
+            f"{_structure(tangents)}"
+        )
     return jvp(func, primals, tangents)
+
+
+def _structure(values: tuple) -> str:
+    return "TreeSpec(tuple, None, [" + ",\n  ".join("*" for _ in values) + "])"
 
 
 def func_linearize(func, *primals):
     """``torch.func.linearize``: (func(*primals), a function of the tangents)."""
-    value = _finish(func(*primals), False)
+    value = _detached(func(*primals))
 
     def jvp_fn(*tangents):
         return jvp(func, tuple(primals), tuple(tangents))[1]
@@ -312,18 +223,25 @@ def func_jacrev(func, argnums=0, has_aux=False):
     """``torch.func.jacrev`` (and ``jacfwd``: the same values)."""
 
     def wrapper(*args):
-        nums, many = _argnums_tuple(argnums)
+        wrapped = _argnums(argnums, len(args))
+        many = isinstance(wrapped, tuple)
+        nums = wrapped if many else (wrapped,)
+        aux = []
 
         def of_selected(*selected):
             full = list(args)
             for i, x in zip(nums, selected):
                 full[i] = x
-            return func(*full)
+            out = func(*full)
+            if has_aux:
+                out, extra = out
+                aux.append(extra)
+            return out
 
         selected = tuple(args[i] for i in nums)
         outer = any(x._requires_grad for x in selected)
         result = jacobian(of_selected, selected if many else selected[0], create_graph=outer)
-        return result
+        return (result, _detached(aux[0])) if has_aux else result
 
     return wrapper
 
@@ -333,31 +251,87 @@ def func_hessian(func, argnums=0):
     return func_jacrev(func_jacrev(func, argnums), argnums)
 
 
-def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
-    """``torch.func.vmap``: ``func`` over one dimension of its inputs, results stacked."""
+def _name(func) -> str:
+    """A function's name as torch prints it in vmap's errors (``<lambda>``)."""
+    name = getattr(func, "__name__", None) or getattr(func, "name", None)
+    return name if isinstance(name, str) else "<function>"
 
-    def wrapper(*args):
-        dims = in_dims if isinstance(in_dims, tuple | list) else (in_dims,) * len(args)
-        sizes = {
-            a.array.shape[d] for a, d in zip(args, dims) if d is not None and type(a) is Tensor
-        }
-        if len(sizes) != 1:
-            raise ArgumentError(
-                "vmap: Expected all tensors to have the same size in the mapped dimension, "
-                f"got sizes {sorted(sizes)} for the mapped dimension"
+
+def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
+    """``torch.func.vmap``: ``func`` over one dimension of its inputs, results stacked.
+
+    ``in_dims`` is one dim (or None) for every argument, or one per argument, each of which
+    may be nested like its argument (a dict of dims for a dict of tensors); keyword
+    arguments are passed unmapped. gradcalc loops over the mapped dimension and stacks
+    the results along ``out_dims``.
+    """
+
+    def wrapper(*args, **kwargs):
+        if isinstance(in_dims, tuple | list):
+            if len(in_dims) != len(args):
+                raise ValueDomainError(
+                    f"vmap({_name(func)}, in_dims={tuple(in_dims)}, ...)(<inputs>): in_dims is "
+                    "not compatible with the structure of `inputs`. in_dims has structure "
+                    f"{len(in_dims)} but inputs has structure {len(args)}."
+                )
+            per_arg = list(in_dims)
+        else:
+            per_arg = [in_dims] * len(args)
+        leaves, dims, specs = [], [], []
+        for arg, dim in zip(args, per_arg):
+            flat, spec = flatten(arg)
+            flat_dims = (
+                flatten(dim)[0] if isinstance(dim, tuple | list | dict) else [dim] * len(flat)
             )
-        (n,) = sizes
+            for leaf, d in zip(flat, flat_dims):
+                if d is not None and type(leaf) is not Tensor:
+                    raise ValueDomainError(
+                        f"vmap({_name(func)}, in_dims={in_dims}, ...)(<inputs>): Got "
+                        f"in_dim={d} for an input but the input is of type "
+                        f"<class '{type(leaf).__name__}'>. We cannot vmap over non-Tensor "
+                        "arguments, please use None as the respective in_dim"
+                    )
+            leaves.extend(flat)
+            dims.extend(flat_dims)
+            specs.append((spec, len(flat)))
+        sizes = [x.array.shape[d] for x, d in zip(leaves, dims) if d is not None]
+        if not sizes:
+            raise ValueDomainError("vmap: Expected at least one Tensor to vmap over")
+        if any(n != sizes[0] for n in sizes):
+            raise ValueDomainError(
+                "vmap: Expected all tensors to have the same size in the mapped dimension, "
+                f"got sizes {sizes} for the mapped dimension"
+            )
         results = []
-        for k in range(n):
-            sliced = [
-                F.select(a, d, k) if d is not None and type(a) is Tensor else a
-                for a, d in zip(args, dims)
-            ]
-            results.append(func(*sliced))
-        if type(results[0]) is Tensor:
-            return F.stack(tuple(results), out_dims)
-        return tuple(
-            F.stack(tuple(r[i] for r in results), out_dims) for i in range(len(results[0]))
-        )
+        for k in range(sizes[0]):
+            sliced = [x if d is None else F.select(x, d, k) for x, d in zip(leaves, dims)]
+            rebuilt = []
+            for spec, n in specs:
+                rebuilt.append(unflatten(spec, sliced[:n]))
+                sliced = sliced[n:]
+            results.append(flatten(func(*rebuilt, **kwargs)))
+        spec = results[0][1]
+        count = len(results[0][0])
+        out = out_dims if isinstance(out_dims, tuple | list) else (out_dims,) * count
+        stacked = [F.stack(tuple(r[0][i] for r in results), out[i]) for i in range(count)]
+        return unflatten(spec, stacked)
 
     return wrapper
+
+
+__all__ = [
+    "func_grad",
+    "func_grad_and_value",
+    "func_hessian",
+    "func_jacrev",
+    "func_jvp",
+    "func_linearize",
+    "func_vjp",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
+    "vhp",
+    "vjp",
+    "vmap",
+]

@@ -25,6 +25,5 @@ from gradcalc.autograd.ops import (  # noqa: F401
     sorting,
     special,
     splitting,
-    standins,
     views,
 )

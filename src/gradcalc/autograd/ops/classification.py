@@ -191,7 +191,7 @@ def nll_loss_nd(self, target, weight, reduction: str, ignore_index: int):
 @composite(
     "nll_loss.functional(Tensor self, Tensor target, Tensor? weight=None, bool? size_average=None, "
     "int ignore_index=-100, bool? reduce=None, str reduction='mean') -> Tensor",
-    example="F.nll_loss(F.log_softmax(x, 1), y)",
+    example="F.nll_loss(F.log_softmax(B, 1), idx)",
     **ONLY_F,
 )
 def nll_loss(
@@ -226,8 +226,8 @@ def _probability_targets(self, target, weight, reduction, label_smoothing):
     logp = F._log_softmax(self, class_dim, False)
     if label_smoothing > 0:
         _check_label_smoothing(label_smoothing)
-        target = F._standin_add_scalar(
-            F._standin_mul_scalar(target, 1 - label_smoothing), label_smoothing / classes
+        target = F.add_Scalar(
+            F.mul_Scalar(target, 1 - label_smoothing), label_smoothing / classes
         )
     product = logp * target
     if weight is not None:
@@ -238,8 +238,8 @@ def _probability_targets(self, target, weight, reduction, label_smoothing):
     if reduction == "sum":
         return total
     if data(logp).size == 0:
-        return F._standin_masked_fill(total, like(total, np.array(True)), np.nan)
-    return F._standin_div_scalar(total, data(logp).size // classes)
+        return F.masked_fill(total, like(total, np.array(True)), np.nan)
+    return F.div_Scalar(total, data(logp).size // classes)
 
 
 def _check_label_smoothing(label_smoothing: float) -> None:
@@ -260,7 +260,7 @@ def _label_smoothing(self, target, weight, reduction, ignore_index, label_smooth
     else:
         smooth = -F.sum(logp, (class_dim,))
     ignored = data(target) == ignore_index
-    smooth = F._standin_masked_fill(smooth, like(target, ignored), 0.0)
+    smooth = F.masked_fill(smooth, like(target, ignored), 0.0)
     if reduction == "mean":
         if weight is not None:
             picked = data(weight)[data(target)[~ignored].reshape(-1)]
@@ -271,7 +271,7 @@ def _label_smoothing(self, target, weight, reduction, ignore_index, label_smooth
         ret = F.sum(smooth)
     else:
         ret = smooth
-    return F._standin_mul_scalar(nll, 1 - label_smoothing) + F._standin_mul_scalar(
+    return F.mul_Scalar(nll, 1 - label_smoothing) + F.mul_Scalar(
         ret, label_smoothing / classes
     )
 
@@ -280,7 +280,7 @@ def _label_smoothing(self, target, weight, reduction, ignore_index, label_smooth
     "cross_entropy(Tensor self, Tensor target, Tensor? weight=None, bool? size_average=None, "
     "int ignore_index=-100, bool? reduce=None, str reduction='mean', "
     "float label_smoothing=0.0) -> Tensor",
-    example="F.cross_entropy(x, y)",
+    example="F.cross_entropy(B, idx)",
     **ONLY_F,
 )
 def cross_entropy(
@@ -317,7 +317,7 @@ def cross_entropy(
 @op(
     "one_hot(Tensor self, int num_classes=-1) -> Tensor",
     dtype=int64,
-    example="F.one_hot(y, 3)",
+    example="F.one_hot(idx, 3)",
     **ONLY_F,
 )
 def one_hot(self, num_classes=-1):

@@ -121,7 +121,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     return leaf(data_array(data, dtype), requires_grad)
 
 
-def _filled(name: str, fill):
+def _filled(name: str, fill, example: str = ""):
     def make(size, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
         target = dtype or dtypes.DEFAULTS.float
         shape = _size(size)
@@ -133,7 +133,7 @@ def _filled(name: str, fill):
         f"{name}(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
         "bool requires_grad=False, bool pin_memory=False) -> Tensor",
         method=False,
-        example=f"torch.{name}(2, 3)",
+        example=example or f"torch.{name}(2, 3)",
     )(make)
 
 
@@ -149,10 +149,10 @@ def _size(size: tuple) -> tuple:
 
 _ones = _filled("ones", np.ones)
 _zeros = _filled("zeros", np.zeros)
-_empty = _filled("empty", np.zeros)
+_empty = _filled("empty", np.zeros, example="torch.empty(2, 3).shape")
 
 
-def _filled_like(name: str, fill):
+def _filled_like(name: str, fill, example: str = ""):
     def make(self, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
         target = dtype or dtypes.BY_NUMPY[self.array.dtype]
         return leaf(fill(self.array.shape, target.np), requires_grad)
@@ -163,13 +163,13 @@ def _filled_like(name: str, fill):
         f"{name}(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
         "bool requires_grad=False, MemoryFormat? memory_format=None) -> Tensor",
         method=False,
-        example=f"torch.{name}(x)",
+        example=example or f"torch.{name}(x)",
     )(make)
 
 
 _ones_like = _filled_like("ones_like", np.ones)
 _zeros_like = _filled_like("zeros_like", np.zeros)
-_empty_like = _filled_like("empty_like", np.zeros)
+_empty_like = _filled_like("empty_like", np.zeros, example="torch.empty_like(B).shape")
 
 
 def _scalar_dtype(value) -> dtypes.DType:

@@ -7,7 +7,8 @@ among equal maxima; ``max(dim)`` gives it to the returned index, the first maxim
 first NaN when there is one); ``cummax`` picks the last of equal values and adds the
 gradients of the positions that picked the same element.
 
-Ops with two results return ``torch.return_types.<name>`` through ``with_return_type``.
+Ops with named results (``-> Tensor values, Tensor indices``) return
+``torch.return_types.<name>``, as PyTorch's (the registry wraps them).
 """
 
 from __future__ import annotations
@@ -25,30 +26,7 @@ from gradcalc.autograd.ops.reductions import (
     unreduce,
 )
 from gradcalc.autograd.schema import normalize_dims
-from gradcalc.autograd.tensor import Tensor
-from gradcalc.autograd.values import return_type
 from gradcalc.errors import EvaluationError, IndexOutOfRange
-
-
-def with_return_type(declared, type_name: str, fields: tuple = ("values", "indices"), **options):
-    """The public spellings of the multi-output op ``declared``, its results wrapped as
-    ``torch.return_types.<type_name>``.
-
-    Stand-in until ``Op`` can declare its return type itself: the op stays hidden and this
-    composite, with the same signature, is what ``torch.max(x, 1)`` and ``x.max(1)`` call.
-    """
-    named = return_type(type_name, fields)
-    text = declared.schema.text
-    suffix = "_returns" if "." in declared.name else ".returns"  # keeps the public name
-    schema = f"{declared.name}{suffix}{text[len(declared.name) :]}"
-
-    def call(*values):
-        if type(values[0]) is Tensor:
-            return named(declared.apply(list(values)))
-        return named(declared.forward(*values))
-
-    call.__doc__ = declared.doc
-    return composite(schema, **options)(call)
 
 
 def check_not_empty(name: str, x: np.ndarray) -> None:
@@ -88,7 +66,9 @@ def _other(name: str, elementwise: str):
         return getattr(F, elementwise)(self, other)
 
     forward.__doc__ = f"``torch.{elementwise}(self, other)``."
-    return composite(f"{name}.other(Tensor self, Tensor other) -> Tensor")(forward)
+    return composite(
+        f"{name}.other(Tensor self, Tensor other) -> Tensor", example=f"torch.{name}(x, y)"
+    )(forward)
 
 
 def _along_dim(name: str, arg, node: str, doc: str):
@@ -107,25 +87,24 @@ def _along_dim(name: str, arg, node: str, doc: str):
         f"{name}.dim(Tensor self, Dim dim, bool keepdim=False) -> Tensor values, Tensor indices",
         node,
         outputs=2,
-        method=False,
-        function=False,
+        example=f"torch.{name}(B, dim=1)",
         grads={
             "self": lambda grads, result, self_shape, dim, keepdim: to_selected(
                 grads[0], data(result[1]), self_shape, dim, keepdim
             )
         },
     )(forward)
-    return declared, with_return_type(declared, name, example=f"torch.{name}(x, dim=0)")
+    return declared
 
 
 max_all = _whole("max", np.max, "MaxBackward1", "The largest element (NaN if there is one).")
 max_other = _other("max", "maximum")
-max_dim, max_dim_returns = _along_dim(
+max_dim = _along_dim(
     "max", np.argmax, "MaxBackward0", "The largest elements along ``dim`` and their indices."
 )
 min_all = _whole("min", np.min, "MinBackward1", "The smallest element (NaN if there is one).")
 min_other = _other("min", "minimum")
-min_dim, min_dim_returns = _along_dim(
+min_dim = _along_dim(
     "min", np.argmin, "MinBackward0", "The smallest elements along ``dim`` and their indices."
 )
 
@@ -164,7 +143,7 @@ def _a_extreme(name: str, pick, node: str, doc: str):
         f"{name}(Tensor self, int[] dim=[], bool keepdim=False) -> Tensor",
         node,
         grads={"self": grad},
-        example=f"torch.{name}(x, 0)",
+        example=f"torch.{name}(B, 1)",
     )(forward)
 
 
@@ -186,8 +165,7 @@ def _aminmax_grad(grads, self, result, self_shape, dim, keepdim):
     "aminmax(Tensor self, *, Dim? dim=None, bool keepdim=False) -> Tensor min, Tensor max",
     "AminmaxBackward0",
     outputs=2,
-    method=False,
-    function=False,
+    example="torch.aminmax(x)",
     grads={"self": _aminmax_grad},
 )
 def aminmax(self, dim=None, keepdim=False):
@@ -205,9 +183,6 @@ def aminmax(self, dim=None, keepdim=False):
     if self.shape[dim] == 0:
         raise IndexOutOfRange(f"aminmax: Expected reduction dim {dim} to have non-zero size.")
     return np.min(self, axis=dim, keepdims=keepdim), np.max(self, axis=dim, keepdims=keepdim)
-
-
-aminmax_returns = with_return_type(aminmax, "aminmax", ("min", "max"), example="torch.aminmax(x)")
 
 
 # ---- argmax / argmin ------------------------------------------------------------------
@@ -231,7 +206,7 @@ def _arg(name: str, arg, doc: str):
     return op(
         f"{name}(Tensor self, Dim? dim=None, bool keepdim=False) -> Tensor",
         dtype=int64,
-        example=f"torch.{name}(x)",
+        example=f"torch.{name}(B, dim=1)",
     )(forward)
 
 
@@ -265,20 +240,19 @@ def _running(name: str, accumulate, node: str, doc: str):
         f"{name}(Tensor self, Dim dim) -> Tensor values, Tensor indices",
         node,
         outputs=2,
-        method=False,
-        function=False,
+        example=f"torch.{name}(x, 0)",
         grads={
             "self": lambda grads, result, self_shape, dim: F._scatter_into(
                 grads[0], like(grads[0], data(result[1])), tuple(self_shape), dim, True, True
             )
         },
     )(forward)
-    return declared, with_return_type(declared, name, example=f"torch.{name}(x, 0)")
+    return declared
 
 
-cummax, cummax_returns = _running(
+cummax = _running(
     "cummax", np.maximum.accumulate, "CummaxBackward0", "Running maxima along ``dim``."
 )
-cummin, cummin_returns = _running(
+cummin = _running(
     "cummin", np.minimum.accumulate, "CumminBackward0", "Running minima along ``dim``."
 )

@@ -241,7 +241,7 @@ def _solve_grad(grad, A, B, result, left, which: str):
         "A": lambda grad, A, B, result, left: _solve_grad(grad, A, B, result, left, "A"),
         "B": lambda grad, A, B, result, left: _solve_grad(grad, A, B, result, left, "B"),
     },
-    example="torch.linalg.solve(A, b)",
+    example="torch.linalg.solve(A, v)",
 )
 def solve(A, B, left=True):
     """``X`` with ``A @ X = B`` (``left=False``: ``X @ A = B``); ``B`` may be a vector."""
@@ -457,7 +457,12 @@ def svd(A, full_matrices=True):
     return U.astype(A.dtype), S.astype(A.dtype), Vh.astype(A.dtype)
 
 
-@composite("svdvals(Tensor A) -> Tensor", method=False, namespaces=("linalg",))
+@composite(
+    "svdvals(Tensor A) -> Tensor",
+    method=False,
+    namespaces=("linalg",),
+    example="torch.linalg.svdvals(A)",
+)
 def svdvals(A):
     """The singular values, in descending order."""
     return F.svd(A, False)[1]

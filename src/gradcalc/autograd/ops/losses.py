@@ -19,7 +19,6 @@ from gradcalc.autograd import dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
 from gradcalc.autograd.declare import OPS, F, composite, op
 from gradcalc.autograd.dtype_rules import promote, same
-from gradcalc.autograd.ops import standins  # noqa: F401  (declares the F._standin_* ops)
 from gradcalc.autograd.ops.reductions import data, dtype_of
 from gradcalc.autograd.settings import STATE, warn
 from gradcalc.autograd.values import Size
@@ -328,7 +327,7 @@ def binary_cross_entropy_op(self, target, weight=None, reduction="mean"):
 @composite(
     "binary_cross_entropy.functional(Tensor self, Tensor target, Tensor? weight=None, "
     "bool? size_average=None, bool? reduce=None, str reduction='mean') -> Tensor",
-    example="F.binary_cross_entropy(torch.sigmoid(x), y)",
+    example="F.binary_cross_entropy(p, mask.float())",
     **ONLY_F,
 )
 def binary_cross_entropy(
@@ -424,7 +423,7 @@ def binary_cross_entropy_with_logits_op(
     "binary_cross_entropy_with_logits.functional(Tensor self, Tensor target, Tensor? weight=None, "
     "bool? size_average=None, bool? reduce=None, str reduction='mean', "
     "Tensor? pos_weight=None) -> Tensor",
-    example="F.binary_cross_entropy_with_logits(x, y)",
+    example="F.binary_cross_entropy_with_logits(x, mask.float())",
     **ONLY_F,
 )
 def binary_cross_entropy_with_logits(
@@ -459,7 +458,7 @@ def binary_cross_entropy_with_logits(
 @composite(
     "kl_div(Tensor self, Tensor target, bool? size_average=None, bool? reduce=None, "
     "str reduction='mean', bool log_target=False) -> Tensor",
-    example="F.kl_div(F.log_softmax(x, 1), y, reduction='batchmean')",
+    example="F.kl_div(F.log_softmax(B, 1), torch.full((2, 3), 1 / 3), reduction='batchmean')",
     **ONLY_F,
 )
 def kl_div(self, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -482,7 +481,7 @@ def kl_div(self, target, size_average=None, reduce=None, reduction="mean", log_t
     if log_target:
         loss = F.exp(target) * (target - self)
     else:
-        loss = F._standin_xlogy(target, target) - target * self
+        loss = F.xlogy(target, target) - target * self
     reduced = reduce_loss(loss, enum)
     if reduction == "batchmean" and len(self.shape) != 0:
         reduced = reduced / self.shape[0]
@@ -492,7 +491,7 @@ def kl_div(self, target, size_average=None, reduce=None, reduction="mean", log_t
 @composite(
     "margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0, "
     "bool? size_average=None, bool? reduce=None, str reduction='mean') -> Tensor",
-    example="F.margin_ranking_loss(x, y, t)",
+    example="F.margin_ranking_loss(x, y, torch.tensor([1.0, -1.0, 1.0, -1.0]))",
     **ONLY_F,
 )
 def margin_ranking_loss(
@@ -506,5 +505,5 @@ def margin_ranking_loss(
             f"input1: {Size(input1.shape)!r}, input2: {Size(input2.shape)!r}, target: "
             f"{Size(target.shape)!r} "
         )
-    unclamped = F._standin_add_scalar(-target * (input1 - input2), margin)
-    return reduce_loss(F._standin_clamp_min(unclamped, 0), reduction)
+    unclamped = F.add_Scalar(-target * (input1 - input2), margin)
+    return reduce_loss(F.clamp_min(unclamped, 0), reduction)

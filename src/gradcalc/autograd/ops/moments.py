@@ -96,6 +96,7 @@ def _declare(name: str, outputs: int, node: str, forward, grad, message: str, do
     dim_form = composite(
         f"{name}.dim(Tensor self, Dim[]? dim, bool unbiased=True, bool keepdim=False) -> {returns}",
         method=method,
+        example=f"torch.{name}(B, 1, unbiased=False)",
     )(
         lambda self, dim, unbiased=True, keepdim=False: correction_form.raw(
             self, dim, correction=int(unbiased), keepdim=keepdim
@@ -109,10 +110,12 @@ def _declare(name: str, outputs: int, node: str, forward, grad, message: str, do
         method=method,
         dtype=_floating_only(message),
         grads={"self": grad},
-        example=f"torch.{name}(x)",
+        example=f"torch.{name}(B, dim=1, correction=0)",
     )(forward)
     unbiased_form = composite(
-        f"{name}(Tensor self, bool unbiased=True) -> {returns}", method=method
+        f"{name}(Tensor self, bool unbiased=True) -> {returns}",
+        method=method,
+        example=f"torch.{name}(x, False)",
     )(lambda self, unbiased=True: correction_form.raw(self, None, correction=int(unbiased)))
     for form in (dim_form, unbiased_form):
         form.doc = doc

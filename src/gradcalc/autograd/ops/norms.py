@@ -19,7 +19,6 @@ import numpy as np
 from gradcalc.autograd import dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
 from gradcalc.autograd.declare import OPS, F, composite, op
-from gradcalc.autograd.ops import standins  # noqa: F401  (declares the F._standin_* ops)
 from gradcalc.autograd.ops.reductions import all_dims, dtype_of, unreduce
 from gradcalc.autograd.schema import normalize_dims
 from gradcalc.autograd.settings import grad_mode
@@ -223,7 +222,7 @@ def _negated(value, p):
     "cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-08) -> Tensor",
     namespaces=("torch", "F"),
     method=False,
-    example="F.cosine_similarity(x, y)",
+    example="F.cosine_similarity(B, torch.ones(2, 3))",
 )
 def cosine_similarity(x1, x2, dim=1, eps=1e-08):
     """Cosine of the angle between ``x1`` and ``x2`` along ``dim``."""
@@ -251,13 +250,13 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-08):
 
 @composite(
     "normalize(Tensor self, float p=2.0, int dim=1, float eps=1e-12, Any out=None) -> Tensor",
-    example="F.normalize(x, dim=0)",
+    example="F.normalize(B)",
     namespaces=("F",),
     method=False,
 )
 def normalize(self, p=2.0, dim=1, eps=1e-12, out=None):
     """``input`` divided by its ``p``-norm along ``dim`` (at least ``eps``)."""
-    denominator = F._standin_clamp_min(F.norm(self, p, dim, True), eps)
+    denominator = F.clamp_min(F.norm(self, p, dim, True), eps)
     return self / F.expand_as(denominator, self)
 
 
@@ -266,10 +265,10 @@ def normalize(self, p=2.0, dim=1, eps=1e-12, out=None):
     "bool keepdim=False) -> Tensor",
     namespaces=("torch", "F"),
     method=False,
-    example="F.pairwise_distance(x, y)",
+    example="F.pairwise_distance(B, torch.ones(2, 3))",
 )
 def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
     """The ``p``-norm of ``x1 - x2 + eps`` along the last dim."""
     innermost = max(len(x1.shape), len(x2.shape)) - 1
-    shifted = F._standin_add_scalar(x1 - x2, eps)
+    shifted = F.add_Scalar(x1 - x2, eps)
     return F.norm_ScalarOpt_dim(shifted, p, (innermost,), keepdim)

@@ -19,7 +19,7 @@ import gradcalc.autograd.dtypes as dtypes
 import gradcalc.autograd.fidelity as fidelity
 import gradcalc.autograd.numerics.activations as exact_activations
 import gradcalc.autograd.numerics.elementwise as exact_elementwise
-from gradcalc.autograd.declare import OPS, F, composite, op
+from gradcalc.autograd.declare import OPS, F, composite, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import promote, promote_float, same, to_float
 from gradcalc.autograd.fidelity import unary
 from gradcalc.autograd.inplace import apply_inplace
@@ -92,18 +92,19 @@ def _nan_from(out, bound):
     return out
 
 
-def inplace_alias(declared, name: str):
+def inplace_alias(declared, name: str, example: str = ""):
     """``x.<name>()`` for an alias (``arctan_``, ``clip_``): the op applied in place."""
     text = name + declared.schema.text[len(declared.name) :]
 
     def in_place(*values):
         return apply_inplace(declared, list(values))
 
-    in_place.__doc__ = f"In place: {declared.doc}"
-    return composite(text, function=False)(in_place)
+    doc = declared.doc
+    in_place.__doc__ = doc if doc.startswith("In place: ") else f"In place: {doc}"
+    return composite(text, function=False, example=example)(in_place)
 
 
-def _unary(name: str, node: str, grad, *, dtype=to_float, inplace=True, **spellings):
+def _unary(name: str, node: str, grad, *, dtype=to_float, inplace=True, example="", **spellings):
     """Declare a function of one tensor (most of this module)."""
     return op(
         f"{name}(Tensor self) -> Tensor",
@@ -111,7 +112,7 @@ def _unary(name: str, node: str, grad, *, dtype=to_float, inplace=True, **spelli
         dtype=dtype,
         inplace=inplace,
         grads={"self": grad},
-        example=f"torch.{name}(x)",
+        example=example or f"torch.{name}(x)",
         **spellings,
     )
 
@@ -144,21 +145,23 @@ def expm1(self):
         return unary("expm1", self, np.expm1)
 
 
-@_unary("log", "LogBackward0", lambda grad, self: grad / self)
+@_unary("log", "LogBackward0", lambda grad, self: grad / self, example="torch.log(p)")
 def log(self):
     """Natural logarithm (``-inf`` at 0, ``nan`` below)."""
     with np.errstate(all="ignore"):
         return unary("log", self, np.log)
 
 
-@_unary("log2", "Log2Backward0", lambda grad, self: grad / (self * _LN2))
+@_unary("log2", "Log2Backward0", lambda grad, self: grad / (self * _LN2),
+        example="torch.log2(p)")  # fmt: skip
 def log2(self):
     """Base-2 logarithm."""
     with np.errstate(all="ignore"):
         return np.log2(self)
 
 
-@_unary("log10", "Log10Backward0", lambda grad, self: grad / (self * _LN10))
+@_unary("log10", "Log10Backward0", lambda grad, self: grad / (self * _LN10),
+        example="torch.log10(p)")  # fmt: skip
 def log10(self):
     """Base-10 logarithm."""
     with np.errstate(all="ignore"):
@@ -173,14 +176,16 @@ def log1p(self):
         return unary("log1p", self, np.log1p)
 
 
-@_unary("sqrt", "SqrtBackward0", lambda grad, result: grad / (2 * result))
+@_unary("sqrt", "SqrtBackward0", lambda grad, result: grad / (2 * result),
+        example="torch.sqrt(p)")  # fmt: skip
 def sqrt(self):
     """Square root (``nan`` below 0)."""
     with np.errstate(all="ignore"):
         return unary("sqrt", self, np.sqrt)
 
 
-@_unary("rsqrt", "RsqrtBackward0", lambda grad, result: -0.5 * grad * result**3)
+@_unary("rsqrt", "RsqrtBackward0", lambda grad, result: -0.5 * grad * result**3,
+        example="torch.rsqrt(p)")  # fmt: skip
 def rsqrt(self):
     """1 / sqrt(x)."""
     with np.errstate(all="ignore"):
@@ -200,7 +205,7 @@ def square(self):
     return F.pow(self, 2)
 
 
-@composite("square_(Tensor self) -> Tensor", function=False)
+@composite("square_(Tensor self) -> Tensor", function=False, example="x.clone().square_()")
 def square_(self):
     """In place: x * x."""
     return apply_inplace(OPS["pow"], [self, 2])
@@ -226,7 +231,7 @@ def abs(self):
     return np.abs(self)
 
 
-absolute_ = inplace_alias(abs, "absolute_")
+absolute_ = inplace_alias(abs, "absolute_", example="x.clone().absolute_()")
 
 
 # PyTorch's threshold_backward(grad, result, 0): the gradient passes unless result <= 0
@@ -261,7 +266,7 @@ def tan(self):
 
 
 @_unary("asin", "AsinBackward0", lambda grad, self: grad * F.rsqrt(-self * self + 1),
-        aliases=("arcsin",))  # fmt: skip
+        aliases=("arcsin",), example="torch.asin(p)")  # fmt: skip
 def asin(self):
     """Inverse sine (``nan`` outside [-1, 1]); its derivative at ±1 is inf."""
     with np.errstate(all="ignore"):
@@ -269,7 +274,7 @@ def asin(self):
 
 
 @_unary("acos", "AcosBackward0", lambda grad, self: grad * -F.rsqrt(-self * self + 1),
-        aliases=("arccos",))  # fmt: skip
+        aliases=("arccos",), example="torch.acos(p)")  # fmt: skip
 def acos(self):
     """Inverse cosine (``nan`` outside [-1, 1])."""
     with np.errstate(all="ignore"):
@@ -324,7 +329,7 @@ def asinh(self):
 
 
 @_unary("acosh", "AcoshBackward0", lambda grad, self: grad * F.rsqrt(self * self - 1),
-        inplace=False, aliases=("arccosh",))  # fmt: skip
+        inplace=False, aliases=("arccosh",), example="torch.acosh(1 / p)")  # fmt: skip
 def acosh(self):
     """Inverse hyperbolic cosine (``nan`` below 1)."""
     with np.errstate(all="ignore"):
@@ -332,14 +337,15 @@ def acosh(self):
 
 
 @_unary("atanh", "AtanhBackward0", lambda grad, self: grad * 1 / (1 - self**2),
-        inplace=False, aliases=("arctanh",))  # fmt: skip
+        inplace=False, aliases=("arctanh",), example="torch.atanh(p)")  # fmt: skip
 def atanh(self):
     """Inverse hyperbolic tangent (``±inf`` at ±1, ``nan`` beyond)."""
     with np.errstate(all="ignore"):
         return unary("atanh", self, np.arctanh)
 
 
-def _inverse_hyperbolic_in_place(name: str, declared):
+def _inverse_hyperbolic_in_place(name: str, declared, source: str):
+    """``x.<name>_()`` and ``x.arc<name>_()`` (examples applied to ``source``)."""
     forward = declared.forward
     hidden = op(
         f"{name}_(Tensor self) -> Tensor",
@@ -354,16 +360,19 @@ def _inverse_hyperbolic_in_place(name: str, declared):
                 kind="NotImplementedError",
             )
         },
+        doc=f"In place: {declared.doc} PyTorch has no derivative for the in-place form.",
+        example=f"{source}.{name}_()",
     )(lambda self: forward(self))
-    return hidden, inplace_alias(hidden, f"arc{name[1:]}_")
+    alias = f"arc{name[1:]}_"
+    return hidden, inplace_alias(hidden, alias, example=f"{source}.{alias}()")
 
 
-asinh_, arcsinh_ = _inverse_hyperbolic_in_place("asinh", asinh)
-acosh_, arccosh_ = _inverse_hyperbolic_in_place("acosh", acosh)
-atanh_, arctanh_ = _inverse_hyperbolic_in_place("atanh", atanh)
-arcsin_ = inplace_alias(asin, "arcsin_")
-arccos_ = inplace_alias(acos, "arccos_")
-arctan_ = inplace_alias(atan, "arctan_")
+asinh_, arcsinh_ = _inverse_hyperbolic_in_place("asinh", asinh, "x.clone()")
+acosh_, arccosh_ = _inverse_hyperbolic_in_place("acosh", acosh, "(1 / p)")
+atanh_, arctanh_ = _inverse_hyperbolic_in_place("atanh", atanh, "p.clone()")
+arcsin_ = inplace_alias(asin, "arcsin_", example="p.clone().arcsin_()")
+arccos_ = inplace_alias(acos, "arccos_", example="p.clone().arccos_()")
+arctan_ = inplace_alias(atan, "arctan_", example="x.clone().arctan_()")
 
 _DEG_PER_RAD = 180.0 / math.pi
 _RAD_PER_DEG = math.pi / 180.0
@@ -413,7 +422,7 @@ def atan2(self, other):
     return fidelity.binary(exact_elementwise.atan2, np.arctan2, self, other)
 
 
-arctan2_ = inplace_alias(atan2, "arctan2_")
+arctan2_ = inplace_alias(atan2, "arctan2_", example="x.clone().arctan2_(y)")
 
 
 @op(
@@ -564,7 +573,7 @@ def _with_value(grad, value):
         "tensor1": lambda grad, tensor2, value: grad * _with_value(tensor2, value),
         "tensor2": lambda grad, tensor1, value: grad * _with_value(tensor1, value),
     },
-    example="torch.addcmul(x, a, b, value=0.5)",
+    example="torch.addcmul(x, y, p, value=0.5)",
 )
 def addcmul(self, tensor1, tensor2, value=1):
     """self + value * tensor1 * tensor2."""
@@ -605,9 +614,13 @@ def _addcdiv_dtype(op, values):
             -grad * (value * tensor1 / (tensor2 * tensor2))
         ),
     },
-    example="torch.addcdiv(x, a, b, value=0.5)",
+    example="torch.addcdiv(x, y, p, value=0.5)",
 )
 def addcdiv(self, tensor1, tensor2, value=1):
     """self + value * tensor1 / tensor2."""
     with np.errstate(all="ignore"):
         return self + value * (tensor1 / tensor2)
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(atan2, hypot, copysign, lerp, addcmul, addcdiv)

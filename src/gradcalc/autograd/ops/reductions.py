@@ -23,7 +23,7 @@ import gradcalc.autograd.fidelity as fidelity
 import gradcalc.autograd.numerics.reductions as exact
 import gradcalc.autograd.numerics.softmax as exact_softmax
 from gradcalc.autograd import dtypes
-from gradcalc.autograd.declare import F, composite, op
+from gradcalc.autograd.declare import F, composite, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import accumulate, floating_only, int64, to_float
 from gradcalc.autograd.tensor import make_tensor
 from gradcalc.errors import EvaluationError
@@ -177,7 +177,7 @@ def _sum_node(self, dim=None, keepdim=False, dtype=None):
             unreduce(grad, self_shape, dim, keepdim), self_shape
         )
     },
-    example="torch.sum(x)",
+    example="torch.sum(B, dim=1)",
 )
 def sum(self, dim=None, keepdim=False, dtype=None):
     """Sum of the elements, over ``dim`` or all of them."""
@@ -201,7 +201,7 @@ def _mean_grad(grad, self_shape, dim, keepdim):
     _mean_node,
     dtype=floating_only,
     grads={"self": _mean_grad},
-    example="torch.mean(x)",
+    example="torch.mean(B, dim=0)",
 )
 def mean(self, dim=None, keepdim=False, dtype=None):
     """Mean of the elements (``nan`` for none), over ``dim`` or all of them."""
@@ -264,7 +264,7 @@ def prod(self, dtype=None):
     "ProdBackward1",
     dtype=accumulate,
     grads={"self": _prod_grad},
-    example="torch.prod(x, 0)",
+    example="torch.prod(B, 1)",
 )
 def prod_dim(self, dim, keepdim=False, dtype=None):
     """Product of the elements along ``dim``."""
@@ -286,7 +286,7 @@ def _nansum_grad(grad, self, self_shape, dim, keepdim):
     "NansumBackward0",
     dtype=accumulate,
     grads={"self": _nansum_grad},
-    example="torch.nansum(x)",
+    example="torch.nansum(torch.log(x))",
 )
 def nansum(self, dim=None, keepdim=False, dtype=None):
     """Sum of the elements that are not NaN."""
@@ -296,7 +296,7 @@ def nansum(self, dim=None, keepdim=False, dtype=None):
 @composite(
     "nanmean(Tensor self, Dim[]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) "
     "-> Tensor",
-    example="torch.nanmean(x)",
+    example="torch.nanmean(torch.log(x))",
 )
 def nanmean(self, dim=None, keepdim=False, dtype=None):
     """Mean of the elements that are not NaN (PyTorch: ``nansum / count``)."""
@@ -327,7 +327,7 @@ def _logsumexp_grad(grad, self, result, self_shape, dim, keepdim):
     dtype=to_float,
     namespaces=("torch", "special"),
     grads={"self": _logsumexp_grad},
-    example="torch.logsumexp(x, 0)",
+    example="torch.logsumexp(B, 1)",
 )
 def logsumexp(self, dim, keepdim=False):
     """``log(sum(exp(self), dim))``, computed without overflow."""
@@ -434,7 +434,7 @@ def any_true(self, dim=None, keepdim=False):
 @op(
     "count_nonzero(Tensor self, Dim[]? dim=None) -> Tensor",
     dtype=int64,
-    example="torch.count_nonzero(x)",
+    example="torch.count_nonzero(torch.relu(x))",
 )
 def count_nonzero(self, dim=None):
     """How many elements (along ``dim``) are nonzero (int64)."""
@@ -532,7 +532,7 @@ def softmax(self, dim, dtype=None):
     "-> Tensor",
     namespaces=("F",),
     method=False,
-    example="F.softmax(x, dim=0)",
+    example="F.softmax(B, dim=1)",
 )
 def softmax_functional(self, dim=None, _stacklevel=3, dtype=None):
     """``torch.nn.functional.softmax``: without ``dim``, PyTorch's deprecated implicit dim."""
@@ -556,10 +556,14 @@ def log_softmax(self, dim, dtype=None):
     "ScalarType? dtype=None) -> Tensor",
     namespaces=("F",),
     method=False,
-    example="F.log_softmax(x, dim=0)",
+    example="F.log_softmax(B, dim=1)",
 )
 def log_softmax_functional(self, dim=None, _stacklevel=3, dtype=None):
     """``torch.nn.functional.log_softmax``: without ``dim``, the implicit dim."""
     if dim is None:
         dim = _implicit_dim("log_softmax", len(self.shape))
     return F._log_softmax(_cast_for(self, dtype), dim, False)
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(cumsum, cumprod)

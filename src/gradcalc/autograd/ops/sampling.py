@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 import gradcalc.autograd.dtypes as dtypes
-from gradcalc.autograd.declare import F, composite
+from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.ops.constructors import leaf
+from gradcalc.autograd.ops.pointwise import NOT_IMPLEMENTED, no_derivative
 from gradcalc.autograd.random import default_generator, fill_view
 from gradcalc.autograd.settings import check_elements
 from gradcalc.autograd.tensor import Tensor, make_tensor
@@ -145,18 +146,32 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_gr
     return leaf(g.normal(_shape(size or ()), float(mean), float(std), target.np), requires_grad)
 
 
-@composite("bernoulli(Tensor self, float? p=None, *, Generator? generator=None) -> Tensor")
-def bernoulli(self, p=None, generator=None):
-    """1 with probability ``self`` (or ``p``), else 0."""
-    g = default_generator()
-    if p is None:
-        return make_tensor(g.bernoulli(self.array))
-    return make_tensor(g.bernoulli_scalar(self.array.shape, p, self.array.dtype))
+@op(
+    "bernoulli(Tensor self, *, Generator? generator=None) -> Tensor",
+    "BernoulliBackward0",
+    grads={"self": lambda grad: np.zeros_like(grad) if type(grad) is np.ndarray else grad * 0},
+    example="torch.bernoulli(p)",
+)
+def bernoulli(self, generator=None):
+    """1 with probability ``self``, else 0 (its gradient is 0, as PyTorch's)."""
+    return default_generator().bernoulli(self)
+
+
+@op(
+    "bernoulli.p(Tensor self, float p, *, Generator? generator=None) -> Tensor",
+    NOT_IMPLEMENTED,
+    grads={"self": no_derivative("derivative for aten::bernoulli is not implemented")},
+    example="torch.bernoulli(x, 0.5)",
+)
+def bernoulli_p(self, p, generator=None):
+    """1 with probability ``p``, else 0, in ``self``'s shape and dtype."""
+    return default_generator().bernoulli_scalar(self.shape, p, self.dtype)
 
 
 @composite(
     "multinomial(Tensor self, int num_samples, bool replacement=False, *, "
-    "Generator? generator=None) -> Tensor"
+    "Generator? generator=None) -> Tensor",
+    example="torch.multinomial(p, 2)",
 )
 def multinomial(self, num_samples, replacement=False, generator=None):
     """Indices drawn with the probabilities in ``self`` (rows for 2-D)."""
@@ -211,6 +226,7 @@ _NORMAL = _in_place_sampler(
 @composite(
     "uniform_(Tensor self, float from=0.0, float to=1.0, *, Generator? generator=None) -> Tensor",
     function=False,
+    example="torch.empty(3).uniform_(-1, 1)",
 )
 def uniform_(self, low=0.0, high=1.0, generator=None):
     """Fill in place with uniform samples on ``[from, to)``."""
@@ -223,6 +239,7 @@ def uniform_(self, low=0.0, high=1.0, generator=None):
 @composite(
     "normal_(Tensor self, float mean=0.0, float std=1.0, *, Generator? generator=None) -> Tensor",
     function=False,
+    example="torch.empty(3).normal_(0.0, 2.0)",
 )
 def normal_(self, mean=0.0, std=1.0, generator=None):
     """Fill in place with normal samples."""

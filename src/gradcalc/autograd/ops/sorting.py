@@ -16,7 +16,7 @@ import numpy as np
 
 from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.dtype_rules import int64
-from gradcalc.autograd.ops.extremes import check_dim_not_empty, with_return_type
+from gradcalc.autograd.ops.extremes import check_dim_not_empty
 from gradcalc.autograd.ops.reductions import data, evenly_distribute, to_selected
 from gradcalc.autograd.ops.selection import (
     kth_position,
@@ -70,8 +70,7 @@ def _selected(grads, result, self_shape, dim):
     "sort(Tensor self, Dim dim=-1, bool descending=False) -> Tensor values, Tensor indices",
     "SortBackward0",
     outputs=2,
-    method=False,
-    function=False,
+    example="torch.sort(x)",
     grads={
         "self": lambda grads, result, self_shape, dim: _selected(grads, result, self_shape, dim)
     },
@@ -88,16 +87,12 @@ def _sorted(x, dim, descending, stable):
     return np.take_along_axis(x, order, dim), order
 
 
-sort_returns = with_return_type(sort, "sort", example="torch.sort(x)")
-
-
 @op(
     "sort.stable(Tensor self, *, bool? stable, Dim dim=-1, bool descending=False) "
     "-> Tensor values, Tensor indices",
     "SortBackward1",
     outputs=2,
-    method=False,
-    function=False,
+    example="torch.sort(torch.tensor([2.0, 1.0, 2.0, 1.0]), stable=True)",
     grads={
         "self": lambda grads, result, self_shape, dim: _selected(grads, result, self_shape, dim)
     },
@@ -105,9 +100,6 @@ sort_returns = with_return_type(sort, "sort", example="torch.sort(x)")
 def sort_stable(self, stable=None, dim=-1, descending=False):
     """``sort``; ``stable=True`` keeps equal elements in their order."""
     return _sorted(self, dim, descending, bool(stable))
-
-
-sort_stable_returns = with_return_type(sort_stable, "sort")
 
 
 @op(
@@ -123,6 +115,7 @@ def argsort(self, dim=-1, descending=False):
 @op(
     "argsort.stable(Tensor self, *, bool stable, Dim dim=-1, bool descending=False) -> Tensor",
     dtype=int64,
+    example="torch.argsort(torch.tensor([2, 1, 2, 1]), stable=True)",
 )
 def argsort_stable(self, stable, dim=-1, descending=False):
     """``argsort``; ``stable=True`` keeps equal elements in their order."""
@@ -156,8 +149,7 @@ def _has_ties(rows: np.ndarray) -> bool:
     "-> Tensor values, Tensor indices",
     "TopkBackward0",
     outputs=2,
-    method=False,
-    function=False,
+    example="torch.topk(x, 2)",
     grads={
         "self": lambda grads, result, self_shape, dim: _selected(grads, result, self_shape, dim)
     },
@@ -181,9 +173,6 @@ def topk(self, k, dim=-1, largest=True, sorted=True):
     return np.moveaxis(values, -1, dim), np.moveaxis(order, -1, dim)
 
 
-topk_returns = with_return_type(topk, "topk", example="torch.topk(x, 2)")
-
-
 def _kth_index(rows: np.ndarray, k: int) -> np.ndarray:
     """For each slice (last axis), the index of its k-th smallest element, as PyTorch picks."""
     floats = rows.astype(np.float64) if rows.dtype.kind == "b" else rows
@@ -205,8 +194,7 @@ def _kth_index(rows: np.ndarray, k: int) -> np.ndarray:
     "kthvalue(Tensor self, int k, Dim dim=-1, bool keepdim=False) -> Tensor values, Tensor indices",
     "KthvalueBackward0",
     outputs=2,
-    method=False,
-    function=False,
+    example="torch.kthvalue(x, 1)",
     grads={
         "self": lambda grads, result, self_shape, dim, keepdim: to_selected(
             grads[0], data(result[1]), self_shape, dim, keepdim
@@ -229,9 +217,6 @@ def kthvalue(self, k, dim=-1, keepdim=False):
     return values[..., 0], index[..., 0]
 
 
-kthvalue_returns = with_return_type(kthvalue, "kthvalue", example="torch.kthvalue(x, 1)")
-
-
 # ---- median, nanmedian, mode -----------------------------------------------------------
 
 
@@ -251,7 +236,7 @@ def _median_all(name: str, skip_nan: bool, node: str, doc: str):
         f"{name}(Tensor self) -> Tensor",
         node,
         grads={"self": evenly_distribute},
-        example=f"torch.{name}(x)",
+        example=f"torch.{name}(torch.log(x))",
     )(forward)
 
 
@@ -282,27 +267,26 @@ def _median_dim(name: str, skip_nan: bool, node: str, doc: str):
         f"{name}.dim(Tensor self, Dim dim, bool keepdim=False) -> Tensor values, Tensor indices",
         node,
         outputs=2,
-        method=False,
-        function=False,
+        example=f"torch.{name}(B, 1)",
         grads={
             "self": lambda grads, result, self_shape, dim, keepdim: to_selected(
                 grads[0], data(result[1]), self_shape, dim, keepdim
             )
         },
     )(forward)
-    return declared, with_return_type(declared, name, example=f"torch.{name}(x, 0)")
+    return declared
 
 
 median_all = _median_all(
     "median", False, "MedianBackward0", "The lower median of all elements (NaN if any is NaN)."
 )
-median_dim, median_dim_returns = _median_dim(
+median_dim = _median_dim(
     "median", False, "MedianBackward1", "Lower medians along ``dim`` and their indices."
 )
 nanmedian_all = _median_all(
     "nanmedian", True, "NanmedianBackward0", "The lower median of the elements that are not NaN."
 )
-nanmedian_dim, nanmedian_dim_returns = _median_dim(
+nanmedian_dim = _median_dim(
     "nanmedian", True, "NanmedianBackward1", "Lower medians along ``dim``, NaN skipped."
 )
 
@@ -311,8 +295,7 @@ nanmedian_dim, nanmedian_dim_returns = _median_dim(
     "mode(Tensor self, Dim dim=-1, bool keepdim=False) -> Tensor values, Tensor indices",
     "ModeBackward0",
     outputs=2,
-    method=False,
-    function=False,
+    example="torch.mode(torch.tensor([1, 2, 2, 3]))",
     grads={
         "self": lambda grads, result, self_shape, dim, keepdim: to_selected(
             grads[0], data(result[1]), self_shape, dim, keepdim
@@ -341,9 +324,6 @@ def mode(self, dim=-1, keepdim=False):
     if keepdim:
         return np.moveaxis(values, -1, dim), np.moveaxis(index, -1, dim)
     return values[..., 0], index[..., 0]
-
-
-mode_returns = with_return_type(mode, "mode", example="torch.mode(x)")
 
 
 # ---- unique (no derivative in PyTorch) ----------------------------------------------------
@@ -393,7 +373,7 @@ def unique_dim(self, dim, sorted=True, return_inverse=False, return_counts=False
 @composite(
     "unique(Tensor self, bool sorted=True, bool return_inverse=False, bool return_counts=False, "
     "Dim? dim=None) -> Tensor",
-    example="torch.unique(x)",
+    example="torch.unique(torch.tensor([3, 1, 3, 2, 1]), return_counts=True)",
 )
 def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct elements (sorted); with ``return_inverse``/``return_counts`` also where
