@@ -84,6 +84,8 @@ def test_done_when_second_implicit_backward_fails_with_pytorchs_message_and_hint
     assert done.returncode == 1
     assert FREED_MESSAGE in " ".join(done.stderr.replace("│", " ").split())
     assert "pass --retain-graph" in done.stderr
+    # the implicit backward's error points at the statement that made the output
+    assert "<string>:1:24" in done.stderr and "^^^^^^^^^^^^^^^^^" in done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -181,7 +183,7 @@ def test_evaluation_error_panel_has_the_caret_under_the_operator(run_gradcalc):
     assert done.returncode == 1
     assert done.stdout == ""
     lines = done.stderr.splitlines()
-    assert "ShapeError" in lines[0]
+    assert "RuntimeError" in lines[0]  # the kind PyTorch raises for a shape mismatch
     assert any("<string>:1:19" in line for line in lines)
     source = next(i for i, line in enumerate(lines) if "| x = [1, 2]; y = x + [1, 2, 3]" in line)
     start = lines[source].index("x = [1, 2]")
@@ -314,7 +316,8 @@ def test_json_error_document(run_gradcalc):
     document = as_json(done)
     assert document["ok"] is False
     (error,) = document["errors"]
-    assert error["type"] == "ShapeError" and error["line"] == 1 and error["column"] == 19
+    assert (error["type"], error["category"]) == ("RuntimeError", "shape")
+    assert error["line"] == 1 and error["column"] == 19
     assert document["values"]["x"] == [1.0, 2.0]
 
 
@@ -334,6 +337,7 @@ def test_json_second_backward_failure(run_gradcalc):
     document = as_json(done)
     assert FREED_MESSAGE in document["errors"][0]["message"]
     assert "pass --retain-graph" in document["errors"][0]["hint"]
+    assert (document["errors"][0]["line"], document["errors"][0]["column"]) == (1, 24)
 
 
 # ---- batch ------------------------------------------------------------------------------------

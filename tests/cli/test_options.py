@@ -39,7 +39,15 @@ OPTIONS = [
     "--seed",
     "--dtype",
     "--max-elements",
+    "--max-steps",
+    "--max-depth",
+    "--timeout",
+    "--max-work",
+    "--max-program-bytes",
+    "--max-file-bytes",
+    "--allow-read",
     "--json",
+    "--json-max-elements",
     "--tree",
     "--no-tree",
     "--summary",
@@ -75,7 +83,10 @@ def test_help_lists_every_option_and_the_examples():
         assert option in result.stdout, option
     assert "Examples:" in result.stdout
     assert "gradcalc 'x = [[1,2,3],[4,5,6]]; m = mean(2*(x+1))'" in result.stdout
-    assert "Exit codes: 0 success, 1 evaluation error, 2 usage or syntax error." in result.stdout
+    assert (
+        "Exit codes: 0 success, 1 evaluation error, 2 usage or syntax error, 70 internal error."
+        in result.stdout
+    )
     assert invoke("-h").stdout == result.stdout
 
 
@@ -200,11 +211,11 @@ def test_unexpected_exceptions_become_one_internal_error_line(monkeypatch):
 
     monkeypatch.setattr(runner_module, "execute", broken)
     result = invoke("x = 1")
-    assert result.exit_code == 1
+    assert result.exit_code == 70  # sysexits' EX_SOFTWARE: a bug, not the user's mistake
     assert result.stderr.splitlines()[0] == "gradcalc: internal error: RuntimeError: boom"
     assert "Traceback" not in result.stderr
     debug = invoke("--debug", "x = 1")
-    assert debug.exit_code == 1
+    assert debug.exit_code == 70
     assert "Traceback (most recent call last)" in debug.stderr and "boom" in debug.stderr
 
 

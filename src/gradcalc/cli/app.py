@@ -19,7 +19,8 @@ def __getattr__(name: str):
 
 
 def _execute_guarded(options) -> int:
-    """Run; anything unexpected becomes a one-line internal error, never a traceback."""
+    """Run; anything unexpected becomes a one-line internal error (exit 70), never a
+    traceback; under --json, a document of it."""
     from gradcalc.cli.runner import execute
 
     try:
@@ -30,12 +31,31 @@ def _execute_guarded(options) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 0
+    except MemoryError:
+        from gradcalc.errors import LimitError
+
+        return _report(options, LimitError("out of memory", kind="MemoryError"))
     except Exception as exc:  # noqa: BLE001 - the catch-all the brief asks for
+        return _report(options, exc)
+
+
+def _report(options, exc: BaseException) -> int:
+    from gradcalc.errors import GradcalcError, InternalError
+
+    if options.json_output:
+        from gradcalc.cli.document import empty_document, write_document
+        from gradcalc.cli.jsonout import error_document
+
+        error = (
+            exc if isinstance(exc, GradcalcError) else InternalError(f"{type(exc).__name__}: {exc}")
+        )
+        write_document(sys.stdout, lambda: empty_document([error_document(error)]))
+    else:
         from gradcalc.cli.console import make_console
         from gradcalc.cli.errorpanel import render_error
 
         render_error(make_console(stderr=True, no_color=options.no_color), exc, debug=options.debug)
-        return 1
+    return exc.exit_code if isinstance(exc, GradcalcError) else InternalError.exit_code
 
 
 def _silence_stdout() -> None:
@@ -51,6 +71,7 @@ def _silence_stdout() -> None:
 
 def main() -> None:
     """Console-script entry point (``gradcalc``) and ``python -m gradcalc``."""
+    _escape_unencodable_output()
     args = sys.argv[1:]
     if len(args) == 1 and not args[0].startswith("-") and not _completing():
         # `gradcalc 'PROGRAM'`, the commonest call, has no option to parse: run it with the
@@ -63,6 +84,17 @@ def main() -> None:
 
     install()
     app(prog_name="gradcalc")
+
+
+def _escape_unencodable_output() -> None:
+    """A program may print text the terminal's encoding cannot hold (a lone surrogate):
+    write it escaped, as Python writes it to stderr, instead of failing."""
+    stream = sys.stdout
+    if stream is not None and hasattr(stream, "reconfigure"):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (ValueError, OSError):
+            pass
 
 
 def _completing() -> bool:

@@ -14,7 +14,16 @@ from typing import Annotated
 
 import typer
 
-from gradcalc.cli.options import Options
+from gradcalc.cli import limits
+from gradcalc.cli.options import (
+    DEFAULT_MAX_PROGRAM_BYTES,
+    JSON_DOCUMENT_FACTOR,
+    MAX_BACKWARD,
+    Options,
+)
+from gradcalc.cli.usage import JsonAwareCommand
+from gradcalc.errors import GradcalcError
+from gradcalc.files import DEFAULT_MAX_FILE_BYTES
 
 EXAMPLES = """\
 Examples:
@@ -27,15 +36,25 @@ Examples:
   # a script, with the tables and the tree of its output
   gradcalc -f tutorial.py --summary --tree
   # machine-readable output; one JSON object per line of a batch file
-  gradcalc --json 'x = 3; y = x**2'
+  gradcalc --json 'x = 3.0; y = x**2'
   gradcalc --batch --json -f programs.txt
   # the graph for Graphviz
   gradcalc --graph dot 'x = [1., 2.]; m = sum(exp(x))' | dot -Tsvg > graph.svg
   # run, then continue in the REPL with the same variables
   gradcalc -i 'x = ones(2, 3, requires_grad=True)'
+  # untrusted programs: 5 s and 10^9 multiply-adds an operation at most, load() may also
+  # read under ~/datasets (besides the working directory)
+  gradcalc --batch --json --timeout 5 --max-work 1000000000 --allow-read ~/datasets -f progs.txt
 
-Exit codes: 0 success, 1 evaluation error, 2 usage or syntax error.
+Exit codes: 0 success, 1 evaluation error, 2 usage or syntax error, 70 internal error.
 """
+
+# The defaults of the interpreter's and the core's bounds, written out so that --help does not
+# import them (tests/cli/test_options.py checks they agree).
+DEFAULT_MAX_ELEMENTS = 50_000_000
+DEFAULT_MAX_STEPS = 10_000_000
+DEFAULT_MAX_DEPTH = 200
+DEFAULT_MAX_WORK = 20_000_000_000
 
 
 class GraphFormat(str, Enum):
@@ -70,9 +89,15 @@ app = typer.Typer(
 _RUN = "Run"
 _OUT = "Output"
 _AUTOGRAD = "Autograd"
+_LIMITS = "Limits"
+
+
+def _mib(size: int) -> str:
+    return f"{size // (1024 * 1024)}M"
 
 
 @app.command(
+    cls=JsonAwareCommand,
     help="A command-line expression differentiator: tensor expressions in; values, gradients "
     "and the computational graph out.\n\n"
     "Runs PROGRAM (statements separated by ';' or newlines), or a script with -f FILE. "
@@ -143,10 +168,11 @@ def gradcalc(
             "-b",
             "--backward",
             min=0,
+            max=MAX_BACKWARD,
             metavar="N",
             rich_help_panel=_AUTOGRAD,
             help="Implicit backward calls on the output when the program itself "
-            "differentiates nothing; 0 = forward only.",
+            f"differentiates nothing; 0 = forward only (at most {MAX_BACKWARD:,}).",
         ),
     ] = Options.backward,
     retain_graph: Annotated[
@@ -186,7 +212,14 @@ def gradcalc(
         ),
     ] = Options.explain,
     seed: Annotated[
-        int, typer.Option("--seed", rich_help_panel=_AUTOGRAD, help="Seed for rand/randn.")
+        int,
+        typer.Option(
+            "--seed",
+            min=0,
+            max=limits.MAX_SEED,
+            rich_help_panel=_AUTOGRAD,
+            help="Seed for rand/randn (0 to 2**64-1).",
+        ),
     ] = Options.seed,
     dtype: Annotated[
         DType, typer.Option("--dtype", rich_help_panel=_AUTOGRAD, help="Default float dtype.")
@@ -196,19 +229,115 @@ def gradcalc(
         typer.Option(
             "--max-elements",
             min=1,
+            max=limits.MAX_ELEMENTS_LIMIT,
             metavar="N",
-            rich_help_panel=_AUTOGRAD,
-            help="Largest tensor a program may create (default 100,000,000).",
+            rich_help_panel=_LIMITS,
+            help=f"Largest tensor a program may create (default {DEFAULT_MAX_ELEMENTS:,}).",
         ),
     ] = Options.max_elements,
+    max_work: Annotated[
+        int | None,
+        typer.Option(
+            "--max-work",
+            min=1,
+            max=limits.MAX_WORK_LIMIT,
+            metavar="N",
+            rich_help_panel=_LIMITS,
+            help="Most multiply-adds one operation may do (matmul, einsum, outer products); "
+            f"a larger one is refused before it runs (default {DEFAULT_MAX_WORK:,}).",
+        ),
+    ] = Options.max_work,
+    max_steps: Annotated[
+        int | None,
+        typer.Option(
+            "--max-steps",
+            min=1,
+            max=limits.MAX_STEPS_LIMIT,
+            metavar="N",
+            rich_help_panel=_LIMITS,
+            help=f"Most loop iterations and calls a run may take (default {DEFAULT_MAX_STEPS:,}).",
+        ),
+    ] = Options.max_steps,
+    max_depth: Annotated[
+        int | None,
+        typer.Option(
+            "--max-depth",
+            min=1,
+            max=limits.MAX_DEPTH_LIMIT,
+            metavar="N",
+            rich_help_panel=_LIMITS,
+            help=f"How deep calls may nest (default {DEFAULT_MAX_DEPTH}, "
+            f"at most {limits.MAX_DEPTH_LIMIT:,}).",
+        ),
+    ] = Options.max_depth,
+    timeout: Annotated[
+        str | None,
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            rich_help_panel=_LIMITS,
+            show_default=False,
+            help="Stop a run after SECONDS (each line of --batch, each REPL input), "
+            "between operations (default: no limit).",
+        ),
+    ] = None,
+    max_program_bytes: Annotated[
+        str | None,
+        typer.Option(
+            "--max-program-bytes",
+            metavar="SIZE",
+            rich_help_panel=_LIMITS,
+            show_default=False,
+            help="Longest program (PROGRAM, -f, stdin, :load, each --batch line); a longer "
+            f"one is refused before it is parsed (default {_mib(DEFAULT_MAX_PROGRAM_BYTES)}). "
+            "SIZE is bytes, or with k, M or G.",
+        ),
+    ] = None,
+    max_file_bytes: Annotated[
+        str | None,
+        typer.Option(
+            "--max-file-bytes",
+            metavar="SIZE",
+            rich_help_panel=_LIMITS,
+            show_default=False,
+            help="Largest data file load() and --set @FILE read, and largest --batch input "
+            f"(default {_mib(DEFAULT_MAX_FILE_BYTES)}).",
+        ),
+    ] = None,
+    allow_read: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-read",
+            metavar="DIR",
+            rich_help_panel=_LIMITS,
+            show_default=False,
+            help="Let load() and --set @FILE read files under DIR (repeatable). By default "
+            "they read only under the working directory and the script's directory, and "
+            "error panels quote lines only of programs under the working directory or DIR.",
+        ),
+    ] = None,
     json_output: Annotated[
         bool,
         typer.Option(
             "--json",
             rich_help_panel=_OUT,
-            help="Machine output: one JSON document on stdout and nothing else.",
+            help="Machine output: one JSON document on stdout and nothing else, also for "
+            "errors (option errors included).",
         ),
     ] = Options.json_output,
+    json_max_elements: Annotated[
+        int,
+        typer.Option(
+            "--json-max-elements",
+            min=0,
+            max=10**9,
+            metavar="N",
+            rich_help_panel=_OUT,
+            help="Numbers --json writes per tensor; a larger tensor is written as "
+            '{"shape", "dtype", "summary", "truncated": true}. A document holds at most '
+            f"{JSON_DOCUMENT_FACTOR}×N numbers in all.",
+        ),
+    ] = Options.json_max_elements,
     tree: Annotated[
         bool | None,
         typer.Option(
@@ -288,6 +417,14 @@ def gradcalc(
         ),
     ] = None,
 ) -> None:
+    try:
+        seconds = limits.parse_seconds(timeout)
+        program_bytes = limits.parse_size(max_program_bytes, "--max-program-bytes")
+        file_bytes = limits.parse_size(max_file_bytes, "--max-file-bytes")
+    except GradcalcError as error:
+        from gradcalc.cli.startup import report_option_error
+
+        raise typer.Exit(report_option_error(error, json_output, no_color)) from None
     options = Options(
         program=program,
         file=file,
@@ -303,7 +440,15 @@ def gradcalc(
         seed=seed,
         dtype=dtype.value,
         max_elements=max_elements,
+        max_steps=max_steps,
+        max_depth=max_depth,
+        timeout=seconds,
+        max_work=max_work,
+        max_program_bytes=program_bytes or DEFAULT_MAX_PROGRAM_BYTES,
+        max_file_bytes=file_bytes,
+        allow_read=list(allow_read or []),
         json_output=json_output,
+        json_max_elements=json_max_elements,
         tree=tree,
         summary=summary,
         graph=graph.value if graph else None,

@@ -15,9 +15,20 @@ from gradcalc.interpreter.results import Shown
 
 ONE_LINE_ELEMENTS = 8  # tree labels and graph nodes: past this, edge items and "..."
 BLOCK_ELEMENTS = 60  # table cells
+ONE_LINE_CHARS = 200
+BLOCK_CHARS = 2000
 _SPACES_AFTER_NEWLINE = re.compile(r"\n\s*")
 _PADDING = re.compile(r"(?<=\[) +| +(?=[,\]])")
 _RUNS_OF_SPACES = re.compile(r" {2,}")
+
+
+def _cut(text: str, one_line: bool) -> str:
+    """A long text (a string, a list's repr) cut for a cell; the program's own output is
+    where it shows in full."""
+    limit = ONE_LINE_CHARS if one_line else BLOCK_CHARS
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"… ({len(text) - limit:,} more characters)"
 
 
 def format_shape(shape) -> str:
@@ -31,9 +42,10 @@ def format_value(value, precision: int = 4, *, one_line: bool = False) -> str:
     form (``torch.return_types.max(...)``) shows as PyTorch prints it, over several lines
     unless ``one_line``."""
     if isinstance(value, Shown):
-        return " ".join(line.strip() for line in value.splitlines()) if one_line else str(value)
+        text = _cut(str(value), one_line)
+        return " ".join(line.strip() for line in text.splitlines()) if one_line else text
     if value is None or isinstance(value, str | bool):
-        return repr(value) if isinstance(value, str) else str(value)
+        return _cut(repr(value), one_line) if isinstance(value, str) else str(value)
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
         return str(value)

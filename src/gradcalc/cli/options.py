@@ -1,9 +1,28 @@
-"""Parsed command-line options, as one plain object the runner and the REPL read."""
+"""Parsed command-line options, as one plain object the runner and the REPL read.
+
+The limits' defaults live here (and in the modules they bound) so that ``--help``, the fast
+path that skips Typer (``app.main``) and the runner all agree.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+
+DEFAULT_MAX_PROGRAM_BYTES = 10 * 1024 * 1024
+"""10 MiB of program text: about 300,000 lines of tutorial code; parsing stays linear, so a
+program this long parses in seconds. A longer one is refused before it is parsed."""
+
+DEFAULT_JSON_MAX_ELEMENTS = 10_000
+"""Numbers ``--json`` writes out per tensor; a larger tensor is written as a summary."""
+
+JSON_DOCUMENT_FACTOR = 100
+"""A ``--json`` document holds at most this many times ``--json-max-elements`` numbers in
+all (values, gradients, graph nodes together), so many large tensors cannot add up to an
+unbounded document either."""
+
+MAX_BACKWARD = 1000
+"""Upper bound of ``-b N``: each implicit backward walks the whole graph again."""
 
 
 @dataclass
@@ -22,7 +41,15 @@ class Options:
     seed: int = 0
     dtype: str = "float64"
     max_elements: int | None = None
+    max_steps: int | None = None
+    max_depth: int | None = None
+    timeout: float | None = None
+    max_work: int | None = None
+    max_program_bytes: int = DEFAULT_MAX_PROGRAM_BYTES
+    max_file_bytes: int | None = None
+    allow_read: list[str] = field(default_factory=list)
     json_output: bool = False
+    json_max_elements: int = DEFAULT_JSON_MAX_ELEMENTS
     tree: bool | None = None
     summary: bool = False
     graph: str | None = None

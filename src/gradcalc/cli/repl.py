@@ -45,6 +45,15 @@ prompt exits.
 COMMANDS = (":help", ":vars", ":grads", ":tree", ":explain", ":reset", ":load", ":save", ":quit")
 
 
+def _complete(is_complete, text: str) -> bool:
+    """Whether ``text`` is a whole statement. A failure of the check is a bug in it: the
+    text then runs as it is, so the user sees the parser's error instead of a crash."""
+    try:
+        return is_complete(text)
+    except Exception:  # noqa: BLE001 - see above
+        return True
+
+
 def history_path() -> Path:
     state = os.environ.get("XDG_STATE_HOME") or os.path.join(
         os.path.expanduser("~"), ".local", "state"
@@ -53,8 +62,9 @@ def history_path() -> Path:
 
 
 class Repl:
-    def __init__(self, session, options, reporter):
+    def __init__(self, session, options, reporter, policy=None):
         self.session = session
+        self.policy = policy
         self.options = options
         self.reporter = reporter
         self.out = reporter.out
@@ -67,6 +77,8 @@ class Repl:
     def loop(self) -> int:
         from gradcalc.grammar.parser import is_complete
 
+        if sys.stdin is None:  # started with stdin closed: no input will ever come
+            return 0
         self._setup_readline()
         if self._readline is not None:
             self.out.print(Text("gradcalc REPL — :help for commands, Ctrl-D to leave", style="dim"))
@@ -78,7 +90,7 @@ class Repl:
                     history_mark = self._history_length()
                 try:
                     line = input(CONTINUATION if lines else PROMPT)
-                except EOFError:
+                except (EOFError, RuntimeError):  # RuntimeError: stdin closed ("lost sys.stdin")
                     self._newline()
                     if not lines:
                         return 0
@@ -91,21 +103,30 @@ class Repl:
                     self._forget_history_since(history_mark)
                     lines.clear()
                     continue
-                if not lines and line.strip().startswith(":"):
-                    if self.command(line.strip()) == "quit":
+                try:
+                    if self._take(line, lines, is_complete) == "quit":
                         return 0
-                    continue
-                lines.append(line)
-                text = "\n".join(lines)
-                if not text.strip():
+                except KeyboardInterrupt:  # Ctrl-C while a command or statement was running
                     lines.clear()
-                    continue
-                if not is_complete(text):
-                    continue
-                lines.clear()
-                self.execute(text)
+                    self.reporter.err.print(Text("\ninterrupted", style="yellow"))
         finally:
             self._save_history()
+
+    def _take(self, line: str, lines: list[str], is_complete) -> str | None:
+        """Handle one input line: a :command, or a line of the statement being typed, which
+        runs once it is whole."""
+        if not lines and line.strip().startswith(":"):
+            return self.command(line.strip())
+        lines.append(line)
+        text = "\n".join(lines)
+        if not text.strip():
+            lines.clear()
+            return None
+        if not _complete(is_complete, text):
+            return None
+        lines.clear()
+        self.execute(text)
+        return None
 
     def _history_length(self) -> int:
         return self._readline.get_current_history_length() if self._readline else 0
@@ -199,7 +220,7 @@ class Repl:
         )
 
     def _tree(self, argument: str) -> None:
-        from gradcalc.cli.runner import output_graph
+        from gradcalc.cli.reporting import output_graph
         from gradcalc.cli.tree import graph_tree
 
         graph = self.session.graph(argument) if argument else output_graph(self.session)
@@ -220,11 +241,15 @@ class Repl:
         self.out.print(Text("(all variables forgotten)", style="dim"))
 
     def _load(self, argument: str) -> None:
-        from gradcalc.cli.runner import read_script
+        from gradcalc.cli.sources import read_program_file, run_policy
 
         if not argument:
             raise UsageError(":load needs a file name", hint="e.g. :load examples/tutorial.py")
-        self.execute(read_script(argument, from_command_line=False), filename=argument)
+        policy = self.policy or run_policy(self.options)
+        text = read_program_file(argument, self.options, policy, command_line=False)
+        if self.reporter.lines is not None:
+            self.reporter.lines.note(argument, argument)
+        self.execute(text, filename=argument)
 
     def _save(self, argument: str) -> None:
         if not argument:

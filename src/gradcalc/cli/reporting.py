@@ -1,0 +1,173 @@
+"""The Rich report of a run: the program's output and errors as they happened, then the
+chain-rule steps, the gradient check, the Values and Gradients tables, the tree and the graph
+exports. Every mode (one-liner, script, batch, REPL) reports through ``Reporter``.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+
+from gradcalc.cli.console import make_console
+from gradcalc.cli.errorpanel import render_error
+from gradcalc.cli.sources import SourceLines
+from gradcalc.errors import GradcalcError, UsageError
+
+
+class Reporter:
+    """Where output goes: stdout for results, stderr for errors and warnings."""
+
+    def __init__(self, options, lines: SourceLines | None = None):
+        self.options = options
+        self.lines = lines
+        self.out = make_console(no_color=options.no_color)
+        self.err = make_console(stderr=True, no_color=options.no_color)
+        # With --graph FORMAT, stdout holds only the graph: the program's output moves to stderr.
+        self.program_out: Console = self.err if options.graph else self.out
+
+    def error(
+        self, error, source: str | None = None, filename: str | None = None, line_offset: int = 0
+    ) -> None:
+        render_error(
+            self.err,
+            error,
+            source=source,
+            filename=filename,
+            line_offset=line_offset,
+            debug=self.options.debug,
+            show_lines=self.lines is None or self.lines.shown(filename),
+        )
+
+    def warnings(self, texts: list[str]) -> None:
+        for text in texts:
+            self.err.print(Text.assemble(("warning: ", "bold yellow"), text), soft_wrap=True)
+
+    def statement_results(self, result, line_offset: int = 0) -> None:
+        """Each statement's output in order, then its error, as it would have happened live."""
+        for statement in result.statements:
+            for output in shown_outputs(statement, result.filename):
+                if output.kind == "warning":
+                    self.warnings([output.text])
+                else:
+                    end = "\n" if output.newline else ""
+                    self.program_out.print(Text(output.text), soft_wrap=True, end=end)
+            if statement.error is not None:
+                self.error(statement.error, result.source, result.filename, line_offset)
+        if result.syntax_error is not None:
+            self.error(result.syntax_error, result.source, result.filename, line_offset)
+
+    def outcome_errors(self, outcome, line_offset: int = 0) -> None:
+        """Errors of the command's own steps (--set, -b, --wrt, --check), after the program's."""
+        for error, source, filename in outcome.errors:
+            self.error(error, source, filename, line_offset if source else 0)
+
+
+def shown_outputs(statement, filename: str | None) -> list:
+    """A statement's outputs as the user sees them. A ``.py`` script runs as ``python
+    script.py`` would: ``print`` shows, a bare expression statement does not (a ``.gc``
+    file, stdin, a one-liner and the REPL show it, as a notebook cell does)."""
+    if filename is not None and filename.endswith(".py"):
+        return [o for o in statement.outputs if o.kind != "value"]
+    return statement.outputs
+
+
+def report(session, source, options, reporter: Reporter, outcome) -> None:
+    """What follows the program's own output: explain, check, tables, tree, graph exports."""
+    out = reporter.out
+    precision = options.precision
+    if outcome.explain:
+        from gradcalc.cli.tables import explain_view
+
+        for title, steps in outcome.explain:
+            reporter.program_out.print(explain_view(steps, precision, f"Chain rule: {title}"))
+    if outcome.check is not None:
+        from gradcalc.cli.tables import check_table
+
+        reporter.program_out.print(check_table(outcome.check, outcome.check_failed))
+    graph_wanted = options.graph or options.graph_out
+    quiet_default = options.quiet or options.graph is not None
+    show_summary = options.summary or (source.one_liner and not quiet_default)
+    show_tree = (
+        options.tree if options.tree is not None else (source.one_liner and not quiet_default)
+    )
+    if show_summary:
+        show_tables(session, options, out)
+    if show_tree or graph_wanted:
+        graph = output_graph(session)
+        if show_tree and graph is not None:
+            from gradcalc.cli.tree import graph_tree
+
+            out.print(graph_tree(graph, precision))
+        elif options.tree:
+            out.print(Text("(no tree: the program defines no tensor)", style="dim"))
+        if graph_wanted:
+            export_graph(graph, options, reporter, outcome)
+
+
+def output_graph(session):
+    """The graph of the program's output; when that is not a tensor (a script ending with
+    ``print(...)``) or a lone leaf (a REPL line such as ``x.grad`` or ``x``), the graph of the
+    last variable bound that has one."""
+    graph = session.graph()
+    if graph is not None and len(graph.nodes) > 1:
+        return graph
+    fallback = graph
+    for name in reversed(list(session.variables)):
+        candidate = session.graph(name)
+        if candidate is not None and len(candidate.nodes) > 1:
+            return candidate
+        fallback = fallback or candidate
+    return fallback
+
+
+def show_tables(session, options, out: Console) -> None:
+    from gradcalc.cli.tables import grads_table, values_table
+
+    values = session.values()
+    try:
+        grads = session.leaf_grads(options.wrt)
+    except GradcalcError:
+        grads = {}  # an unknown --wrt name: reported with the run's errors
+    if values:
+        out.print(values_table(values, options.precision))
+    if grads:
+        out.print(
+            grads_table(
+                grads, session.backward_calls, options.precision, session.backward_calls_since_reset
+            )
+        )
+
+
+def export_graph(graph, options, reporter: Reporter, outcome) -> None:
+    from gradcalc.cli.graphs import export, write_graph
+
+    if graph is None:
+        error = UsageError(
+            "there is no graph to draw: the program's output is not a tensor",
+            hint="end the program with the tensor to draw, e.g. m = mean(z)",
+        )
+        reporter.error(error, None, "--graph")
+        outcome.errors.append((error, None, "--graph"))
+        return
+    try:
+        if options.graph_out is not None:
+            write_graph(graph, options.graph_out, options.precision)
+        if options.graph:
+            reporter.out.file.write(export(graph, options.graph, options.precision))
+            reporter.out.file.flush()
+    except GradcalcError as error:
+        reporter.error(error, None, "--graph-out")
+        outcome.errors.append((error, None, "--graph-out"))
+
+
+def write_graph_file(session, options, outcome) -> None:
+    """``--graph-out FILE`` beside ``--json``: a failure joins the document's errors."""
+    from gradcalc.cli.graphs import write_graph
+
+    graph = output_graph(session)
+    try:
+        if graph is None:
+            raise UsageError("there is no graph to draw: the program's output is not a tensor")
+        write_graph(graph, options.graph_out, options.precision)
+    except GradcalcError as error:
+        outcome.errors.append((error, None, "--graph-out"))
