@@ -10,6 +10,7 @@ from gradcalc.autograd.ops import (  # noqa: F401
     einsum,
     extremes,
     gather,
+    grids,
     indexing,
     info,
     linalg,

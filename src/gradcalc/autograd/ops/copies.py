@@ -19,7 +19,12 @@ from gradcalc.errors import AutogradError
 )
 def clone(self, memory_format=None):
     """A copy that stays in the graph."""
-    return np.array(self, copy=True)
+    # PyTorch's preserve_format keeps a transposed tensor's strides; contiguous() asks for
+    # row-major memory (_CONTIGUOUS), so that a view of its result works.
+    return np.array(self, copy=True, order="C" if memory_format is _CONTIGUOUS else "K")
+
+
+_CONTIGUOUS = "torch.contiguous_format"
 
 
 @op(
@@ -109,7 +114,7 @@ def contiguous(self, memory_format=None):
     """The same tensor when its memory is in order, else a copy (``CloneBackward0``)."""
     if self.array.flags.c_contiguous:
         return self
-    return F.clone(self)
+    return F.clone(self, memory_format=_CONTIGUOUS)
 
 
 @composite("detach(Tensor self) -> Tensor", example="x.detach()")
