@@ -22,6 +22,7 @@ from gradcalc.autograd.ops import (  # noqa: F401
     reductions,
     rounding,
     sampling,
+    searching,
     shapes,
     sorting,
     special,
