@@ -3,6 +3,7 @@
 from gradcalc.autograd.ops import (  # noqa: F401
     activations,
     arithmetic,
+    calculus,
     classification,
     constructors,
     copies,
@@ -27,5 +28,6 @@ from gradcalc.autograd.ops import (  # noqa: F401
     sorting,
     special,
     splitting,
+    statistics,
     views,
 )

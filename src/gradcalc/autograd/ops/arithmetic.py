@@ -130,7 +130,8 @@ def _div_node(self, other, rounding_mode=None):
 )
 def div(self, other, rounding_mode=None):
     """``self / other``; ``rounding_mode="floor"`` or ``"trunc"`` rounds the quotient."""
-    quotient = np.true_divide(self, other)
+    with np.errstate(all="ignore"):  # 0 / 0 is nan, as in PyTorch: no numpy warning
+        quotient = np.true_divide(self, other)
     if rounding_mode is None:
         return quotient
     if rounding_mode == "floor":

@@ -42,7 +42,7 @@ def _to_copy(self, dtype):
 
 @op(
     "grad_copy(Tensor self) -> Tensor",
-    "CopyBackwards",
+    "torch::autograd::CopyBackwards",
     method=False,
     function=False,
     grads={"self": lambda grad: grad},

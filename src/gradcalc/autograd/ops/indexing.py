@@ -241,7 +241,7 @@ def index_put(self, indices, values, accumulate=False):
 
 @op(
     "_copy_from(Tensor self, Tensor|Scalar src, bool non_blocking=False) -> Tensor",
-    "CopyBackwards",
+    "torch::autograd::CopyBackwards",
     method=False,
     function=False,
     inplace="copy_",
