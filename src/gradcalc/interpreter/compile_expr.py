@@ -120,8 +120,7 @@ class ExprCompiler:
 
     def _labelled(self, fn, node):
         """``fn`` that also labels the tensor it makes with ``node``'s source text."""
-        span = node.span
-        text = self.source[span.start : span.end] if span is not None else ""
+        text = label_text(self.source, node.span)
         operands = (
             [node.left, node.right] if type(node).__name__ == "BinOp" else getattr(node, "args", [])
         )
@@ -330,8 +329,7 @@ class ExprCompiler:
         return fold
 
     def _step_label(self, node):
-        span = node.span
-        text = self.source[span.start : span.end] if span is not None else ""
+        text = label_text(self.source, node.span)
         constants = tuple(
             (self.source[o.span.start : o.span.end], o.value)
             for o in (node.left, node.right)
@@ -706,6 +704,22 @@ class ExprCompiler:
                 store(env, v)
 
         return unpack
+
+
+LABEL_HEAD, LABEL_TAIL = 120, 60  # characters of a long expression a graph label keeps
+
+
+def label_text(source: str, span) -> str:
+    """The source of ``span`` for a graph label, abbreviated in the middle when long.
+
+    Each link of a chain ``x * a * b * ...`` is labelled with the text up to it, so keeping
+    whole texts would cost memory quadratic in the chain's length."""
+    if span is None:
+        return ""
+    start, end = span.start, span.end
+    if end - start <= LABEL_HEAD + LABEL_TAIL + 3:
+        return source[start:end]
+    return source[start : start + LABEL_HEAD] + " … " + source[end - LABEL_TAIL : end]
 
 
 def _why_none(node, source: str) -> str:
