@@ -23,7 +23,9 @@ TENSOR_METHODS = frozenset(
     "register_post_accumulate_grad_hook".split()
 )
 TENSOR_SETTABLE = frozenset({"grad", "requires_grad", "data"})
-NODE_ATTRIBUTES = frozenset({"name", "next_functions", "register_hook", "register_prehook", "metadata"})
+NODE_ATTRIBUTES = frozenset(
+    {"name", "next_functions", "register_hook", "register_prehook", "metadata"}
+)
 
 _PYTHON_METHODS = {
     str: "capitalize casefold center count endswith find index isalnum isalpha isdigit "

@@ -28,9 +28,8 @@ def bind_value(session, name: str, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise UsageError(f"--set {name}= needs a value", hint="e.g. --set x='[[1,2],[3,4]]'")
     if value.startswith("@"):
-        from gradcalc.interpreter.loading import load_array
-
         from gradcalc.autograd.settings import get_max_elements
+        from gradcalc.interpreter.loading import load_array
 
         array = np.asarray(
             load_array(value[1:], policy=session.file_policy, max_elements=get_max_elements()),

@@ -39,9 +39,9 @@ def literal_tensor(data) -> Tensor:
     return make_tensor(data_array(data, Settings.dtype))
 
 
-def leaf_rule(node, value):
-    """For ``name = <value>`` at top level: a closure making a leaf, or None."""
-    v = node.value
+def leaf_rule(v, value):
+    """For ``name = <v>`` at top level (``value`` computes ``v``): a closure making a leaf,
+    or None."""
     kind = type(v).__name__
     if kind == "Call":
         func = v.func
@@ -132,8 +132,14 @@ def _jacobian_of_tensor(y, x, create_graph=False):
         seed = np.zeros(y.array.size, dtype=y.array.dtype)
         seed[k] = 1
         if y.requires_grad:
-            (g,) = grad([y], [x], [make_tensor(seed.reshape(y.array.shape))], retain_graph=True,
-                        create_graph=create_graph, allow_unused=True)
+            (g,) = grad(
+                [y],
+                [x],
+                [make_tensor(seed.reshape(y.array.shape))],
+                retain_graph=True,
+                create_graph=create_graph,
+                allow_unused=True,
+            )
         else:
             g = None
         rows.append(g if g is not None else make_tensor(np.zeros_like(x.array)))

@@ -17,6 +17,7 @@ from gradcalc.interpreter import attributes, pyerrors, text
 from gradcalc.interpreter.functions import Function, Parameters
 from gradcalc.interpreter.runtime import Env
 from gradcalc.interpreter.scope import Scope, comprehension_scope, function_scope
+from gradcalc.interpreter.unpacking import iterate
 
 _MISSING = object()
 NATIVE = pyerrors.NATIVE
@@ -224,7 +225,9 @@ class ExprCompiler:
                 return lambda env: [p(env) for p in parts]
             return lambda env: kind([p(env) for p in parts])
         parts = [
-            (True, self.expr(e.value, scope)) if type(e).__name__ == "Starred" else (False, self.expr(e, scope))
+            (True, self.expr(e.value, scope))
+            if type(e).__name__ == "Starred"
+            else (False, self.expr(e, scope))
             for e in elements
         ]
 
@@ -433,7 +436,9 @@ class ExprCompiler:
         return guarded(lambda env: value(env)[index(env)], node.span)
 
     def e_Slice(self, node, scope):
-        parts = [None if p is None else self.expr(p, scope) for p in (node.lower, node.upper, node.step)]
+        parts = [
+            None if p is None else self.expr(p, scope) for p in (node.lower, node.upper, node.step)
+        ]
         lower, upper, step = parts
         return lambda env: slice(
             None if lower is None else lower(env),
@@ -488,7 +493,9 @@ class ExprCompiler:
 
             return call_kw
         parts = [
-            (True, self.expr(a.value, scope)) if type(a).__name__ == "Starred" else (False, self.expr(a, scope))
+            (True, self.expr(a.value, scope))
+            if type(a).__name__ == "Starred"
+            else (False, self.expr(a, scope))
             for a in node.args
         ]
         keywords = [(k.arg, self.expr(k.value, scope)) for k in node.keywords]
@@ -568,7 +575,7 @@ class ExprCompiler:
         generators = []
         for i, g in enumerate(node.generators):
             iterable = self.expr(g.iter, scope if i == 0 else inner)
-            target = self.store_target(g.target, inner)
+            target = self.store_target(g.target, inner, g.iter.span)
             conditions = [self.expr(c, inner) for c in g.ifs]
             generators.append((iterable, target, conditions))
         first_iterable = generators[0][0]
@@ -657,13 +664,15 @@ class ExprCompiler:
 
         return store_local
 
-    def store_target(self, target, scope):
-        """``store(env, value)`` for an assignment target (names, unpacking, items, attributes)."""
+    def store_target(self, target, scope, value_span=None):
+        """``store(env, value)`` for an assignment target (names, unpacking, items, attributes).
+
+        ``value_span`` is where the value comes from: an unpacking error points there."""
         kind = type(target).__name__
         if kind == "Name":
             return self.store_name(target.id, scope, target.span)
         if kind in ("Tuple", "List"):
-            return self._store_unpack(target, scope)
+            return self._store_unpack(target, scope, value_span or target.span)
         if kind == "Attribute":
             obj = self.expr(target.value, scope)
             name = target.attr
@@ -686,7 +695,7 @@ class ExprCompiler:
 
         raise GradcalcSyntaxError(f"cannot assign to {kind.lower()}", span=target.span)
 
-    def _store_unpack(self, target, scope):
+    def _store_unpack(self, target, scope, span):
         elements = target.elts
         star = [i for i, e in enumerate(elements) if type(e).__name__ == "Starred"]
         stores = [
@@ -694,7 +703,6 @@ class ExprCompiler:
             for e in elements
         ]
         n = len(elements)
-        span = target.span
 
         def unpack(env, value):
             from gradcalc.interpreter.unpacking import unpack_values
@@ -734,8 +742,7 @@ def _why_none(node, source: str) -> str:
         if node.attr == "grad_fn":
             owner = source[node.value.span.start : node.value.span.end]
             return (
-                f"{owner} is a leaf (a tensor made directly, not computed): leaves have no "
-                "grad_fn"
+                f"{owner} is a leaf (a tensor made directly, not computed): leaves have no grad_fn"
             )
     return f"the value is None: {text} holds None here"
 
@@ -809,8 +816,10 @@ def _shift(a, b):
 
 
 def _times(a, b):
-    if type(b) is int and isinstance(a, str | list | tuple) or (
-        type(a) is int and isinstance(b, str | list | tuple)
+    if (
+        type(b) is int
+        and isinstance(a, str | list | tuple)
+        or (type(a) is int and isinstance(b, str | list | tuple))
     ):
         n, seq = (b, a) if type(b) is int else (a, b)
         if n > 0 and len(seq) * n > MAX_SEQUENCE:
@@ -840,7 +849,7 @@ def _fill(env, generators, level, iterable, emit) -> None:
     iterable_, store, conditions = generators[level]
     step = env.rt.step
     last = level == len(generators) - 1
-    for item in iterable:
+    for item in iterate(iterable):
         step()
         store(env, item)
         if conditions and not all(c(env) for c in conditions):
@@ -856,7 +865,7 @@ def _generate(env, generators, level, iterable, element, span):
     step = env.rt.step
     last = level == len(generators) - 1
     try:
-        for item in iterable:
+        for item in iterate(iterable):
             step()
             store(env, item)
             if conditions and not all(c(env) for c in conditions):

@@ -15,6 +15,7 @@ from gradcalc.interpreter.functions import BREAK, CONTINUE, RETURN
 from gradcalc.interpreter.runtime import Env
 from gradcalc.interpreter.scope import class_scope, function_scope
 from gradcalc.interpreter.text import show
+from gradcalc.interpreter.unpacking import iterate
 
 
 def statement(fn, span):
@@ -88,6 +89,7 @@ class StmtCompiler(ExprCompiler):
                     env.rt.last_value = value(env)
 
                 return evaluate
+
             def discard(env):
                 value(env)
 
@@ -105,10 +107,8 @@ class StmtCompiler(ExprCompiler):
     def s_Assign(self, node, scope):
         value = self.expr(node.value, scope)
         if self.calculator and self.top_level and scope is None:
-            from gradcalc.interpreter.calculator import leaf_rule
-
-            value = leaf_rule(node, value) or value
-        stores = [self.store_target(t, scope) for t in node.targets]
+            value = self._calculator_leaves(node, value)
+        stores = [self.store_target(t, scope, node.value.span) for t in node.targets]
         if len(stores) == 1:
             (store,) = stores
 
@@ -123,6 +123,27 @@ class StmtCompiler(ExprCompiler):
                 store(env, v)
 
         return assign_many
+
+    def _calculator_leaves(self, node, value):
+        """``x = [1., 2.]`` binds a leaf; so does each name of ``a, b = 1.0, [2., 3.]``."""
+        from gradcalc.interpreter.calculator import leaf_rule
+
+        made = leaf_rule(node.value, value)
+        if made is not None:
+            return made
+        target, v = node.targets[-1], node.value
+        if not (
+            type(target).__name__ in ("Tuple", "List")
+            and type(v).__name__ == "Tuple"
+            and len(target.elts) == len(v.elts)
+            and not any(type(e).__name__ == "Starred" for e in (*target.elts, *v.elts))
+        ):
+            return value
+        parts = []
+        for element in v.elts:
+            part = self.expr(element, None)
+            parts.append(leaf_rule(element, part) or part)
+        return lambda env: tuple([part(env) for part in parts])
 
     def s_AnnAssign(self, node, scope):
         if node.value is None:
@@ -284,7 +305,7 @@ class StmtCompiler(ExprCompiler):
         stores = [self.store_name(bound, scope, node.span) for bound, _, _ in bindings]
 
         def do_import(env):
-            for (bound, dotted, full), store in zip(bindings, stores):
+            for (_bound, dotted, full), store in zip(bindings, stores):
                 module = import_module(env.rt, dotted)
                 store(env, module if full else import_module(env.rt, dotted.split(".")[0]))
 
@@ -321,7 +342,7 @@ class StmtCompiler(ExprCompiler):
 
     def s_For(self, node, scope):
         iterable = self.expr(node.iter, scope)
-        store = self.store_target(node.target, scope)
+        store = self.store_target(node.target, scope, node.iter.span)
         body = self.body(node.body, scope)
         orelse = self.body(node.orelse, scope) if node.orelse else None
         span = node.iter.span
@@ -330,7 +351,9 @@ class StmtCompiler(ExprCompiler):
             step = env.rt.step
             items = iterable(env)
             try:
-                iterator = iter(items)
+                iterator = iterate(items)
+            except GradcalcError as error:
+                raise error.at(span) from None
             except TypeError:
                 from gradcalc.interpreter.text import type_name
 
@@ -375,8 +398,12 @@ class StmtCompiler(ExprCompiler):
 
     def s_With(self, node, scope):
         managers = [
-            (self.expr(item.context_expr, scope),
-             None if item.optional_vars is None else self.store_target(item.optional_vars, scope))
+            (
+                self.expr(item.context_expr, scope),
+                None
+                if item.optional_vars is None
+                else self.store_target(item.optional_vars, scope),
+            )
             for item in node.items
         ]
         body = self.body(node.body, scope)
@@ -393,8 +420,7 @@ class StmtCompiler(ExprCompiler):
                 from gradcalc.interpreter.text import type_name
 
                 raise ArgumentError(
-                    f"'{type_name(manager)}' object does not support the context manager "
-                    "protocol",
+                    f"'{type_name(manager)}' object does not support the context manager protocol",
                     span=spans[index],
                 )
             value = enter()

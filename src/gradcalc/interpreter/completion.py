@@ -39,5 +39,9 @@ def complete(session, prefix: str) -> list[str]:
         except Exception:  # noqa: BLE001 - nothing to complete past an unknown attribute
             return []
     return sorted(
-        {f"{base_text}.{n}" for n in names_of(value) if n.startswith(partial) and not n.startswith("__")}
+        {
+            f"{base_text}.{n}"
+            for n in names_of(value)
+            if n.startswith(partial) and not n.startswith("__")
+        }
     )

@@ -31,6 +31,7 @@ class Parameters:
 
 
 class Function:
+    language_type_name = "function"
     __slots__ = (
         "__weakref__",
         "body",
@@ -46,8 +47,20 @@ class Function:
         "span",
     )
 
-    def __init__(self, name, qualname, params, body, closure, globals_, defaults, kw_defaults,
-                 rt, is_lambda, span) -> None:
+    def __init__(
+        self,
+        name,
+        qualname,
+        params,
+        body,
+        closure,
+        globals_,
+        defaults,
+        kw_defaults,
+        rt,
+        is_lambda,
+        span,
+    ) -> None:
         self.name = name
         self.qualname = qualname
         self.params = params

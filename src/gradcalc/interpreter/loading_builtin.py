@@ -14,8 +14,6 @@ def make_load(rt):
         from gradcalc.autograd.settings import get_max_elements
         from gradcalc.interpreter.loading import load_array
 
-        return make_tensor(
-            load_array(path, policy=rt.file_policy, max_elements=get_max_elements())
-        )
+        return make_tensor(load_array(path, policy=rt.file_policy, max_elements=get_max_elements()))
 
     return load

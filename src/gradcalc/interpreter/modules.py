@@ -34,9 +34,7 @@ class Module:
             hint = did_you_mean(name, self.table)
             if hint is None:
                 hint = _elsewhere(name, self.name)
-            raise AttributeLookupError(
-                f"module '{self.name}' has no attribute '{name}'", hint=hint
-            )
+            raise AttributeLookupError(f"module '{self.name}' has no attribute '{name}'", hint=hint)
         return found
 
     def language_names(self):
@@ -124,8 +122,9 @@ def _torch_extras() -> dict:
     return extras
 
 
-def _set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
-                      profile=None, sci_mode=None):
+def _set_printoptions(
+    precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
+):
     from gradcalc.autograd.printing import PRINT_OPTIONS as o
 
     if profile is not None:
@@ -152,9 +151,9 @@ def _autograd_table() -> dict:
         "grad": grad,
         "backward": backward,
         "Function": FUNCTION_BASE,
-        "Variable": lambda data, requires_grad=False: data.requires_grad_(requires_grad)
-        if requires_grad
-        else data,
+        "Variable": lambda data, requires_grad=False: (
+            data.requires_grad_(requires_grad) if requires_grad else data
+        ),
         "gradcheck": gradcheck,
         "gradgradcheck": gradgradcheck,
         "detect_anomaly": contexts.detect_anomaly,
@@ -276,8 +275,12 @@ def build_modules() -> dict[str, Module]:
     )
     autograd = Module(
         "torch.autograd",
-        {**_autograd_table(), "functional": autograd_functional, "graph": graph,
-         "function": function},
+        {
+            **_autograd_table(),
+            "functional": autograd_functional,
+            "graph": graph,
+            "function": function,
+        },
     )
     linalg = Module("torch.linalg", dict(registry.FUNCTIONS["linalg"]))
     special = Module("torch.special", dict(registry.FUNCTIONS["special"]))

@@ -15,6 +15,7 @@ from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, LimitError
 from gradcalc.interpreter import pyerrors
 from gradcalc.interpreter.text import show
+from gradcalc.interpreter.unpacking import iterate
 
 _MAX_LIST = 50_000_000
 
@@ -76,7 +77,7 @@ def _counted(rt, iterable):
 
 def _stepping(rt, iterable):
     step = rt.step
-    for item in iterable:
+    for item in iterate(iterable):
         step()
         yield item
 

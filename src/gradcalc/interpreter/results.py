@@ -6,6 +6,7 @@ The interpreter fills these; the CLI renders them (Rich, JSON). Nothing here pri
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 import numpy as np
 
 from gradcalc.errors import GradcalcError, Span

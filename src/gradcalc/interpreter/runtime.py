@@ -121,8 +121,7 @@ class Runtime:
         self.steps_left -= 1
         if self.steps_left < 0:
             raise LimitError(
-                f"the program ran more than {self.max_steps:,} steps (loop iterations and "
-                "calls)",
+                f"the program ran more than {self.max_steps:,} steps (loop iterations and calls)",
                 hint="a loop that never ends? Raise the bound with --max-steps",
             )
         self._clock -= 1

@@ -53,7 +53,9 @@ class Session:
         try:
             self.dtype = dtypes.as_dtype(dtype)
         except GradcalcError:
-            raise UsageError(f"unsupported dtype {dtype!r}", hint="use float64 or float32") from None
+            raise UsageError(
+                f"unsupported dtype {dtype!r}", hint="use float64 or float32"
+            ) from None
         if self.dtype.category != dtypes.FLOATING:
             raise UsageError(f"unsupported dtype {dtype!r}", hint="use float64 or float32")
         if max_elements < 1:
@@ -182,7 +184,10 @@ class Session:
         rt.outputs = record.outputs
         try:
             compiler = StmtCompiler(
-                rt.builtins, rt.calculator, self.notebook, source=source,
+                rt.builtins,
+                rt.calculator,
+                self.notebook,
+                source=source,
                 record=self.record_graph,
             )
             code = compiler.program_statement(node)
@@ -197,7 +202,9 @@ class Session:
             )
         except MemoryError:
             record.error = LimitError(
-                "out of memory", kind="MemoryError", span=span,
+                "out of memory",
+                kind="MemoryError",
+                span=span,
                 hint="use smaller tensors (--max-elements bounds each one)",
             )
         except KeyboardInterrupt:

@@ -69,4 +69,4 @@ def type_name(value) -> str:
 
     if type(value) is Tensor:
         return "Tensor"
-    return type(value).__name__
+    return getattr(value, "language_type_name", None) or type(value).__name__
