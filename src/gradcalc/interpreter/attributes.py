@@ -95,7 +95,13 @@ def get_attribute(obj, name: str):
             value = getattr(obj, name)
             if t is str and name in _WIDTH_METHODS:
                 return _bounded_width(value)
+            if t is str and name in _GROWING:
+                return _GROWING[name](obj)
             return value
+        if t is str and name == "format":
+            from gradcalc.interpreter.strformat import bound_format
+
+            return bound_format(obj)
         raise _missing(obj, name, allowed)
     if isinstance(obj, ReturnTuple):
         if name in type(obj).fields or name in ("count", "index"):
@@ -163,6 +169,40 @@ def _missing(obj, name: str, known) -> AttributeLookupError:
     if type(obj) is Tensor and hint is None:
         hint = "see the methods a tensor has with :help or help(x)"
     return AttributeLookupError(f"'{kind}' object has no attribute '{name}'", hint=hint)
+
+
+def _text_limit(size: int) -> None:
+    from gradcalc.interpreter.text import MAX_TEXT
+
+    if size > MAX_TEXT:
+        from gradcalc.errors import LimitError
+
+        raise LimitError(f"a string of {size:,} characters is over the limit of {MAX_TEXT:,}")
+
+
+def _bounded_replace(s: str):
+    def replace(old, new, count=-1, /):
+        if isinstance(old, str) and isinstance(new, str):
+            found = s.count(old) if old else len(s) + 1
+            if count >= 0:
+                found = min(found, count)
+            _text_limit(len(s) + found * (len(new) - len(old)))
+        return s.replace(old, new, count)
+
+    return replace
+
+
+def _bounded_join(s: str):
+    def join(iterable, /):
+        items = list(iterable)
+        if all(isinstance(i, str) for i in items):
+            _text_limit(sum(map(len, items)) + len(s) * max(len(items) - 1, 0))
+        return s.join(items)
+
+    return join
+
+
+_GROWING = {"replace": _bounded_replace, "join": _bounded_join}  # str methods that can grow
 
 
 def _bounded_width(method):

@@ -266,7 +266,8 @@ class ExprCompiler:
     def e_FormattedValue(self, node, scope):
         value = self.expr(node.value, scope)
         spec = self.expr(node.format_spec, scope) if node.format_spec is not None else None
-        conversion = {"r": repr, "s": str, "a": ascii}.get(node.conversion)
+        conversion = {"r": text.show, "s": str, "a": ascii}.get(node.conversion)
+        spec_span = node.format_spec.span if node.format_spec is not None else node.span
 
         def field(env):
             v = value(env)
@@ -274,7 +275,9 @@ class ExprCompiler:
                 v = conversion(v)
             return text.format_value(v, spec(env) if spec is not None else "")
 
-        return guarded(field, node.span)
+        # an error of the format itself points at the spec; the value's own errors point
+        # inside it already
+        return guarded(field, spec_span)
 
     # ---- operators ---------------------------------------------------------------------
 
@@ -835,13 +838,10 @@ def _times(a, b):
 
 
 def _modulo(a, b):
-    if isinstance(a, str):
-        from gradcalc.errors import ArgumentError
+    if type(a) is str:
+        from gradcalc.interpreter.strformat import percent_format
 
-        raise ArgumentError(
-            f"unsupported operand type(s) for %: 'str' and '{text.type_name(b)}'",
-            hint=text.PERCENT_HINT,
-        )
+        return percent_format(a, b)
     return a % b
 
 
