@@ -9,8 +9,8 @@ import pytest
 from interp_helpers import error_of, run, shown, texts
 
 from gradcalc.errors import (
-    AttributeLookupError,
     ArgumentError,
+    AttributeLookupError,
     AutogradError,
     GradcalcError,
     LimitError,

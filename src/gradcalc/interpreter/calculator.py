@@ -30,7 +30,17 @@ CONSTRUCTORS = frozenset(
     "tensor ones zeros full eye arange linspace rand randn randint empty ones_like "
     "zeros_like full_like rand_like randn_like load".split()
 )
-_TENSOR_OR_PYTHON = ("sum", "max", "min", "abs", "round", "pow")
+# constructors whose numbers take the calculator dtype (arange(3) and full((2,), 1) give
+# floats); randint keeps PyTorch's int64 and the *_like ones their input's dtype
+_FLOAT_DATA = frozenset("tensor ones zeros full eye arange linspace rand randn empty".split())
+# Python's on numbers, torch's on tensors (Python's round already turns into torch.round on a
+# tensor, with round(x, n) as decimals=n)
+_TENSOR_OR_PYTHON = ("sum", "max", "min", "abs", "pow", "all", "any")
+# torch's functions that are not op declarations, also bare names in the calculator
+_TORCH_EXTRAS = (
+    "manual_seed initial_seed seed set_printoptions is_tensor is_floating_point "
+    "get_default_dtype set_default_dtype is_grad_enabled is_inference_mode_enabled"
+).split()
 
 
 def literal_tensor(data) -> Tensor:
@@ -175,9 +185,11 @@ def calculator_builtins(python: dict, modules: dict, rt) -> dict:
     table = dict(python)
     torch = registry.FUNCTIONS["torch"]
     for name, spelling in torch.items():
+        if name == "round":
+            continue  # Python's round, which is torch.round on a tensor
         if name in _TENSOR_OR_PYTHON and name in python:
             table[name] = _either(name, python[name], spelling)
-        elif name in CONSTRUCTORS and "dtype" in spelling.overloads[0].schema.index:
+        elif name in _FLOAT_DATA and "dtype" in spelling.overloads[0].schema.index:
             table[name] = _with_calculator_dtype(spelling)
         elif name not in python:
             table[name] = spelling
@@ -196,7 +208,7 @@ def calculator_builtins(python: dict, modules: dict, rt) -> dict:
 
     table["load"] = make_load(rt)
     torch_module = modules["torch"].table
-    for name in ("no_grad", "enable_grad", "set_grad_enabled", "inference_mode"):
+    for name in ("no_grad", "enable_grad", "set_grad_enabled", "inference_mode", *_TORCH_EXTRAS):
         table[name] = torch_module[name]
     table["true"] = True
     table["false"] = False

@@ -245,6 +245,7 @@ _NUMPY_RENAMED = {
     "concatenate": "cat",
     "clip": "clamp",
     "power": "pow",
+    "mod": "remainder",
 }
 
 
