@@ -35,7 +35,7 @@ SMOOTH_UNARY = [
     "softmax({}, dim=0)",
     "log_softmax({}, axis=0)",
     "({}).T",
-    "({})[::-1]",
+    "({}).flip(0)",
 ]
 BINARY = [
     "({}) + ({})",
