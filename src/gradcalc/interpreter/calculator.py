@@ -91,6 +91,7 @@ def _with_calculator_dtype(spelling):
         return spelling(*args, dtype=dtype or Settings.dtype, **kwargs)
 
     make.__name__ = spelling.name
+    make.spelling = spelling  # for the usage hint of an argument error
     return make
 
 

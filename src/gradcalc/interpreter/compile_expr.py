@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 
 from gradcalc.autograd.tensor import Tensor
-from gradcalc.errors import GradcalcError, NameLookupError
+from gradcalc.errors import ArgumentError, GradcalcError, NameLookupError
 from gradcalc.interpreter import attributes, pyerrors, text
 from gradcalc.interpreter.functions import Function, Parameters
 from gradcalc.interpreter.runtime import Env
@@ -290,26 +290,38 @@ class ExprCompiler:
             node = node.left
         chain.reverse()
         first = self.operand(node, scope)
+        first_node = node
         steps = []
         for link in chain:
             span = getattr(link, "op_span", None) or link.span
             op = _modulo if link.op == "%" else _bounded(link.op)
             label = self._step_label(link) if self.record else None
-            steps.append((op, self.operand(link.right, scope), span, label))
+            steps.append((op, self.operand(link.right, scope), span, label, link.right))
+        source = self.source
+
+        def failed(error, a, b, span, right_node, left_node):
+            """The error of one step, with its place and, for a None operand, why None."""
+            if isinstance(error, GradcalcError):
+                if error.span is None:
+                    error.span = span
+            else:
+                error = pyerrors.from_native(error, span)
+            if error.hint is None and (a is None or b is None):
+                culprit = left_node if a is None else right_node
+                if culprit is not None:
+                    error.hint = _why_none(culprit, source)
+            return error
+
         if len(steps) == 1:
-            op, right, span, label = steps[0]
+            op, right, span, label, right_node = steps[0]
 
             def binop(env):
                 a = first(env)
                 b = right(env)
                 try:
                     value = op(a, b)
-                except GradcalcError as error:
-                    if error.span is None:
-                        error.span = span
-                    raise
-                except NATIVE as error:
-                    raise pyerrors.from_native(error, span) from None
+                except (GradcalcError, *NATIVE) as error:
+                    raise failed(error, a, b, span, right_node, first_node) from None
                 if label is not None:
                     label(env, value)
                 return value
@@ -318,18 +330,16 @@ class ExprCompiler:
 
         def fold(env):
             value = first(env)
-            for op, right, span, label in steps:
+            left_node = first_node
+            for op, right, span, label, right_node in steps:
                 b = right(env)
                 try:
                     value = op(value, b)
-                except GradcalcError as error:
-                    if error.span is None:
-                        error.span = span
-                    raise
-                except NATIVE as error:
-                    raise pyerrors.from_native(error, span) from None
+                except (GradcalcError, *NATIVE) as error:
+                    raise failed(error, value, b, span, right_node, left_node) from None
                 if label is not None:
                     label(env, value)
+                left_node = None  # later left operands are results, not source expressions
             return value
 
         return fold
@@ -420,7 +430,7 @@ class ExprCompiler:
         name = node.attr
         get = attributes.get_attribute
         span = node.span
-        why_none = _why_none(node.value, self.source)
+        owner, source = node.value, self.source  # the hint's text is cut only when needed
 
         def attribute(env):
             obj = value(env)
@@ -428,7 +438,7 @@ class ExprCompiler:
                 return get(obj, name)
             except GradcalcError as error:
                 if obj is None and error.hint is None:
-                    error.hint = why_none
+                    error.hint = _why_none(owner, source)
                 raise
 
         return guarded(attribute, span)
@@ -770,6 +780,10 @@ def _invoke(f, args, kwargs, span):
     except GradcalcError as error:
         if error.span is None:
             error.span = span
+        if error.hint is None and type(error) is ArgumentError:
+            from gradcalc.interpreter.suggest import usage
+
+            error.hint = usage(f)
         raise
     except NATIVE as error:
         if not callable(f):

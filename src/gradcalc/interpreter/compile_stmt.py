@@ -130,7 +130,7 @@ class StmtCompiler(ExprCompiler):
 
         made = leaf_rule(node.value, value)
         if made is not None:
-            return made
+            return guarded(made, node.value.span)
         target, v = node.targets[-1], node.value
         if not (
             type(target).__name__ in ("Tuple", "List")
@@ -142,7 +142,8 @@ class StmtCompiler(ExprCompiler):
         parts = []
         for element in v.elts:
             part = self.expr(element, None)
-            parts.append(leaf_rule(element, part) or part)
+            made = leaf_rule(element, part)
+            parts.append(part if made is None else guarded(made, element.span))
         return lambda env: tuple([part(env) for part in parts])
 
     def s_AnnAssign(self, node, scope):

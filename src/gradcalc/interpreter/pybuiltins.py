@@ -15,6 +15,7 @@ from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, LimitError
 from gradcalc.interpreter import pyerrors
 from gradcalc.interpreter.text import show
+from gradcalc.interpreter.text import type_name as text_type_name
 from gradcalc.interpreter.unpacking import iterate
 
 _MAX_LIST = 50_000_000
@@ -90,8 +91,9 @@ def make_builtins(rt) -> dict:
             sep = " "
         if end is None:
             end = "\n"
-        if not isinstance(sep, str) or not isinstance(end, str):
-            raise ArgumentError("sep must be None or a string")
+        for name, value in (("sep", sep), ("end", end)):
+            if not isinstance(value, str):
+                raise ArgumentError(f"{name} must be None or a string, not {text_type_name(value)}")
         rt.emit("print", sep.join(str(v) for v in values) + end)
 
     def len_(obj):

@@ -159,6 +159,10 @@ class Session:
         except RecursionError:
             result.syntax_error = GradcalcSyntaxError("program nested too deeply to parse")
             return result
+        except Exception as exc:  # noqa: BLE001 - a parser bug: reported, never a traceback
+            result.syntax_error = InternalError(f"the parser failed: {type(exc).__name__}: {exc}")
+            result.syntax_error.__cause__ = exc
+            return result
         if not self.pytorch_code and _imports_torch(program.body):
             self.pytorch_code = True
             self._set_builtins()
