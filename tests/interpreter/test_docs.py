@@ -76,9 +76,7 @@ def test_every_builtin_method_and_attribute_is_documented_with_an_example():
         if not re.search(rf"\b{re.escape(name)}\(", code)
     ]
     missing += [
-        f".{name}()"
-        for name in registry.METHODS
-        if not re.search(rf"\.{re.escape(name)}\(", code)
+        f".{name}()" for name in registry.METHODS if not re.search(rf"\.{re.escape(name)}\(", code)
     ]
     missing += [f".{attr}" for attr in TENSOR_PROPERTIES if not re.search(rf"\.{attr}\b", code)]
     for op in [
