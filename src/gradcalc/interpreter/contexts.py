@@ -73,6 +73,10 @@ class Mode:
             _restore(self._saved.pop())
         return ModeFunction(self, fn)
 
+    @property
+    def language_type_name(self) -> str:
+        return self.name
+
     def fresh(self) -> Mode:
         return Mode(self.name, self.kind, self.mode, check_nan=self.check_nan)
 
@@ -107,6 +111,8 @@ class ModeFunction:
 
 class ModeType:
     """``torch.no_grad`` itself: a class to call (or to decorate with directly)."""
+
+    language_type_name = "type"
 
     context_manager = False
     __slots__ = ("make", "module", "name")

@@ -15,6 +15,8 @@ from gradcalc.errors import ArgumentError, AttributeLookupError
 class StaticMethod:
     """``@staticmethod``: the function as it is, marked for the class body."""
 
+    language_type_name = "staticmethod"
+
     __slots__ = ("fn",)
 
     def __init__(self, fn) -> None:
@@ -26,6 +28,7 @@ class StaticMethod:
 
 class ClassMethod(StaticMethod):
     __slots__ = ()
+    language_type_name = "classmethod"
 
 
 class FunctionBase:
@@ -105,13 +108,18 @@ def _missing_backward(ctx, *grads):
     )
 
 
-def make_class(name: str, bases: list, namespace: dict, span) -> FunctionClass:
+def make_class(name: str, bases: list, namespace: dict, span):
+    from gradcalc.interpreter.pyerrors import ExceptionType, subclass
+
+    if len(bases) == 1 and isinstance(bases[0], ExceptionType):
+        return subclass(name, bases[0])  # class MyError(ValueError): pass
     if len(bases) != 1 or bases[0] is not FUNCTION_BASE:
         shown = ", ".join(repr(b) for b in bases) or "no base class"
         raise ArgumentError(
             f"gradcalc can only define subclasses of torch.autograd.Function (got {shown})",
             hint="write 'class Name(torch.autograd.Function):' with @staticmethod forward and "
-            "backward; other classes such as nn.Module are not part of gradcalc's language",
+            "backward (or derive an exception class); other classes such as nn.Module are not "
+            "part of gradcalc's language",
             kind="TypeError",
             span=span,
         )

@@ -10,6 +10,7 @@ walk an iterable (``sum``, ``sorted``, ``max``) count one step per element, so
 from __future__ import annotations
 
 import builtins as _py
+from types import FunctionType
 
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, LimitError
@@ -23,6 +24,8 @@ _MAX_LIST = 50_000_000
 
 class PyType:
     """A Python type as a value: callable, usable with ``isinstance``; no attributes."""
+
+    language_type_name = "type"
 
     __slots__ = ("make", "python_type")
     context_manager = False
@@ -38,8 +41,28 @@ class PyType:
         return f"<class '{self.python_type.__name__}'>"
 
 
+class Builtin:
+    """One of Python's builtin functions as the sandbox implements it: prints as Python's."""
+
+    __slots__ = ("fn", "name")
+    language_type_name = "builtin_function_or_method"
+
+    def __init__(self, name: str, fn) -> None:
+        fn.__name__ = fn.__qualname__ = name  # Python's argument errors name the function
+        self.name = name
+        self.fn = fn
+
+    def __call__(self, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<built-in function {self.name}>"
+
+
 class TypeOf:
     """What ``type(x)`` returns: prints as Python prints a class, compares by type."""
+
+    language_type_name = "type"
 
     __slots__ = ("name",)
 
@@ -140,12 +163,26 @@ def make_builtins(rt) -> dict:
         return _py.round(number) if ndigits is None else _py.round(number, ndigits)
 
     def isinstance_(obj, kinds):
-        return _py.isinstance(obj, _python_types(kinds))
+        wanted = kinds if isinstance(kinds, tuple) else (kinds,)
+        exceptions = [k for k in wanted if isinstance(k, pyerrors.ExceptionType)]
+        if exceptions:
+            if isinstance(obj, pyerrors.LanguageException) and any(
+                obj.type.is_subclass_of(k) for k in exceptions
+            ):
+                return True
+            wanted = tuple(k for k in wanted if k not in exceptions)
+            if not wanted:
+                return False
+        return _py.isinstance(obj, _python_types(wanted))
 
     def type_(obj):
         if type(obj) is Tensor:
             return TypeOf("torch.Tensor")
-        return TypeOf(getattr(obj, "language_type_name", None) or type(obj).__name__)
+        if isinstance(obj, pyerrors.LanguageException):
+            return obj.type
+        from gradcalc.interpreter.text import type_name
+
+        return TypeOf(type_name(obj))
 
     def hasattr_(obj, name):
         from gradcalc.interpreter.attributes import get_attribute
@@ -291,6 +328,9 @@ def make_builtins(rt) -> dict:
         "Ellipsis": Ellipsis,
         "__name__": "__main__",
     }
+    for name, value in table.items():
+        if isinstance(value, FunctionType):
+            table[name] = Builtin(name, value)
     for name, exception_type in pyerrors.TYPES.items():
         if name not in ("LimitError", "FileError", "UsageError", "LinAlgError"):
             table[name] = exception_type

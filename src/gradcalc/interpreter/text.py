@@ -86,8 +86,30 @@ def show(value) -> str:
 
 
 def type_name(value) -> str:
+    """The name Python and PyTorch give the type of ``value`` (in messages: 'Tensor' object)."""
+    from gradcalc.autograd.node import Node
     from gradcalc.autograd.tensor import Tensor
 
     if type(value) is Tensor:
         return "Tensor"
-    return getattr(value, "language_type_name", None) or type(value).__name__
+    own = getattr(value, "language_type_name", None)
+    if own is not None:
+        return own
+    if isinstance(value, Node):
+        return value.name()
+    t = type(value)
+    found = _CORE_TYPE_NAMES.get(t.__name__)
+    if found is not None:
+        return found
+    if t.__module__ == "builtins" or t.__module__.startswith("gradcalc"):
+        return t.__name__
+    return f"{t.__module__}.{t.__qualname__}"  # numpy.ndarray, as Python names it
+
+
+# the core's value classes, by the names PyTorch gives them
+_CORE_TYPE_NAMES = {
+    "DType": "torch.dtype",
+    "HookHandle": "RemovableHandle",
+    "GeneratorValue": "torch._C.Generator",
+    "Device": "torch.device",
+}
