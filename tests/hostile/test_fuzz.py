@@ -156,7 +156,8 @@ def programs(draw):
             expr = f"{a} * {draw(st.sampled_from(['2', '0.5', '-3', '[1., 2., 3.]']))}"
         else:
             target = f"t{i}"
-            lines.append(f"{target} = {a}")
+            # a copy: in-place on the leaf itself is PyTorch's error (tested elsewhere)
+            lines.append(f"{target} = {a} * 1")
             op = draw(st.sampled_from(["+=", "-=", "*="]))
             lines.append(f"{target} {op} tanh({b})")
             names.append(target)
