@@ -94,10 +94,42 @@ class FunctionClass:
         return ["apply", *self.namespace]
 
     def __call__(self, *args, **kwargs):
-        return FUNCTION_BASE(*args, **kwargs)
+        """``MyFunction()``: PyTorch warns, and the instance refuses to be called."""
+        from gradcalc.autograd.settings import warn
+
+        warn(
+            f"{self!r} should not be instantiated. Methods on autograd functions are all "
+            "static, so you should invoke them on the class itself. Instantiating an autograd "
+            "function will raise an error in a future version of PyTorch.",
+            "DeprecationWarning",
+        )
+        return FunctionInstance(self)
 
     def __repr__(self) -> str:
         return f"<class '__main__.{self.name}'>"
+
+
+class FunctionInstance:
+    """What ``MyFunction()`` gives: calling it is PyTorch's legacy-function error."""
+
+    __slots__ = ("cls",)
+    context_manager = False
+
+    def __init__(self, cls: FunctionClass) -> None:
+        self.cls = cls
+
+    @property
+    def language_type_name(self) -> str:
+        return self.cls.name
+
+    def language_attribute(self, name: str):
+        return self.cls.language_attribute(name)
+
+    def __call__(self, *args, **kwargs):
+        return FUNCTION_BASE(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<__main__.{self.cls.name} object at {id(self):#x}>"
 
 
 def _missing_backward(ctx, *grads):

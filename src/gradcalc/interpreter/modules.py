@@ -110,6 +110,7 @@ def _torch_extras() -> dict:
         "initial_seed": random.initial_seed,
         "seed": random.seed,
         "set_printoptions": _set_printoptions,
+        "vmap": transforms.vmap,
         "is_tensor": lambda obj: type(obj) is Tensor,
         "is_floating_point": lambda t: t.array.dtype.kind == "f",
         "pi": _math.pi,

@@ -13,7 +13,7 @@ import builtins as _py
 from types import FunctionType
 
 from gradcalc.autograd.tensor import Tensor
-from gradcalc.errors import ArgumentError, LimitError
+from gradcalc.errors import ArgumentError, LimitError, RaisedError
 from gradcalc.interpreter import pyerrors
 from gradcalc.interpreter.text import show
 from gradcalc.interpreter.text import type_name as text_type_name
@@ -266,6 +266,13 @@ def make_builtins(rt) -> dict:
 
         rt.emit("print", help_text(obj) + "\n")
 
+    def input_(prompt=""):
+        raise RaisedError(
+            "OSError",
+            "input() cannot read: a gradcalc program does not read from the terminal",
+            hint="bind values with --set NAME=VALUE or load() them from a file",
+        )
+
     def divmod_(a, b):
         return _py.divmod(a, b)
 
@@ -310,6 +317,7 @@ def make_builtins(rt) -> dict:
         "hash": _py.hash,
         "id": _py.id,
         "help": help_,
+        "input": input_,
         "int": PyType(int, _int),
         "float": PyType(float, _float),
         "bool": PyType(bool, _py.bool),
