@@ -68,7 +68,15 @@ class Observer:
     def label(self, tensor: Tensor, text: str, constants: tuple) -> None:
         node = tensor.grad_fn
         if node is None:
-            self.leaf_labels[id(tensor)] = (weakref.ref(tensor), text)
+            key = id(tensor)
+            labels = self.leaf_labels
+
+            def forget(ref, key=key, labels=labels):
+                found = labels.get(key)
+                if found is not None and found[0] is ref:
+                    del labels[key]
+
+            labels[key] = (weakref.ref(tensor, forget), text)
         elif node not in self.labels:
             self.labels[node] = Label(text, tensor.array, constants)
 

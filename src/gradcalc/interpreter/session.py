@@ -24,6 +24,7 @@ from gradcalc.errors import (
     UsageError,
 )
 from gradcalc.interpreter import observe
+from gradcalc.interpreter.history import History
 from gradcalc.interpreter.results import RunResult, StatementResult
 from gradcalc.interpreter.runtime import DEFAULT_MAX_DEPTH, DEFAULT_MAX_STEPS, Env, Runtime
 
@@ -96,8 +97,7 @@ class Session:
         self.generator = random.Generator(self.seed)
         self.output_name: str | None = None
         self._output_value = None
-        self.history: list[str] = []  # the source of each top-level statement that ran
-        self._sources: dict[int, str] = {}  # id(tensor) -> the statement that bound it
+        self.history = History()  # each top-level statement that ran
 
     def _set_builtins(self) -> None:
         from gradcalc.autograd import dtypes
@@ -219,12 +219,13 @@ class Session:
         finally:
             rt.call_depth = 0
         if record.error is None:
-            self.history.append(text)
-            self._note(node, text, after_bind)
+            if span is not None:
+                self.history.add(source, span.start, span.end)
+            self._note(node, after_bind)
         return record
 
-    def _note(self, node, text: str, after_bind) -> None:
-        """Track the output (last assigned name, or last expression) and named sources."""
+    def _note(self, node, after_bind) -> None:
+        """Track the output (last assigned name, or last expression)."""
         kind = type(node).__name__
         if kind in ("Assign", "AugAssign", "AnnAssign"):
             targets = node.targets if kind == "Assign" else [node.target]
@@ -235,9 +236,8 @@ class Session:
                 self.output_name = last.id
                 self._output_value = None
                 value = self.globals.get(last.id)
-                if type(value) is Tensor:
-                    self._sources[id(value)] = text
-                    if after_bind and last.id in after_bind and value.grad_fn is None:
+                if type(value) is Tensor and after_bind and last.id in after_bind:
+                    if value.grad_fn is None:
                         np.copyto(value.array, after_bind[last.id], casting="unsafe")
         elif kind == "Expr":
             self.output_name = None
@@ -309,7 +309,7 @@ class Session:
         return self.observer.explain_passes()
 
     def statements_source(self) -> list[str]:
-        return list(self.history)
+        return self.history.statements()
 
     def completions(self, prefix: str) -> list[str]:
         from gradcalc.interpreter.completion import complete
