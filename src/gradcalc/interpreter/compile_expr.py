@@ -897,12 +897,26 @@ def _generate(env, generators, level, iterable, element, span):
 
 
 def name_error(name: str, env, span) -> NameLookupError:
+    """Python's NameError. Its 'did you mean' hint compares the name with every known name,
+    so it is worked out only if the error reaches the user (``finish_hint``), not each time
+    a loop's ``except NameError`` catches it."""
+    error = NameLookupError(f"name '{name}' is not defined", span=span)
+    names, builtins = env.globals, env.rt.builtins
+    error.pending_hint = lambda: _suggest_name(name, names, builtins)
+    return error
+
+
+def _suggest_name(name: str, names: dict, builtins: dict) -> str | None:
     from gradcalc.interpreter.suggest import did_you_mean
 
-    known = list(env.globals) + list(env.rt.builtins_names())
-    return NameLookupError(
-        f"name '{name}' is not defined", hint=did_you_mean(name, known), span=span
-    )
+    return did_you_mean(name, [*names, *builtins])
+
+
+def finish_hint(error: GradcalcError) -> None:
+    """Work out a hint left pending by ``name_error`` (the error is being reported)."""
+    pending = error.__dict__.pop("pending_hint", None)
+    if pending is not None and error.hint is None:
+        error.hint = pending()
 
 
 def numeric_literal(node) -> bool:

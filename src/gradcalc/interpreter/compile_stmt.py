@@ -12,7 +12,7 @@ from gradcalc.errors import ArgumentError, GradcalcError, GradcalcSyntaxError, R
 from gradcalc.interpreter import pyerrors
 from gradcalc.interpreter.compile_expr import INPLACE, NATIVE, ExprCompiler, guarded
 from gradcalc.interpreter.functions import BREAK, CONTINUE, RETURN
-from gradcalc.interpreter.runtime import Env
+from gradcalc.interpreter.runtime import EXCEPTION_STEPS, Env
 from gradcalc.interpreter.scope import class_scope, function_scope
 from gradcalc.interpreter.text import show
 from gradcalc.interpreter.unpacking import iterate
@@ -451,6 +451,7 @@ class StmtCompiler(ExprCompiler):
                 except GradcalcError as error:
                     if error.category in ("limit", "internal"):
                         raise
+                    env.rt.step(EXCEPTION_STEPS)
                     for wanted, store, handler_body, name, _ in handlers:
                         if wanted is not None and not pyerrors.matches(error, wanted(env)):
                             continue

@@ -24,6 +24,7 @@ from gradcalc.errors import (
     UsageError,
 )
 from gradcalc.interpreter import observe
+from gradcalc.interpreter.compile_expr import finish_hint
 from gradcalc.interpreter.history import History
 from gradcalc.interpreter.results import RunResult, StatementResult
 from gradcalc.interpreter.runtime import DEFAULT_MAX_DEPTH, DEFAULT_MAX_STEPS, Env, Runtime
@@ -199,6 +200,7 @@ class Session:
         except GradcalcError as error:
             error.frames.append(("<module>", error.last_span or span))
             error.last_span = None
+            finish_hint(error)
             record.error = error.at(span)
         except RecursionError:
             record.error = LimitError(
