@@ -455,6 +455,8 @@ class StmtCompiler(ExprCompiler):
                     for wanted, store, handler_body, name, _ in handlers:
                         if wanted is not None and not pyerrors.matches(error, wanted(env)):
                             continue
+                        # a bare `raise` in the handler puts back where it came from
+                        error.handled_chain = (error.frames, error.last_span)
                         error.frames = []
                         error.last_span = None
                         if store is not None:
@@ -534,7 +536,9 @@ _HANDLED: list = []  # errors being handled by an except clause, innermost last
 def _reraise(env):
     if not _HANDLED:
         raise RaisedError("RuntimeError", "No active exception to reraise")
-    raise _HANDLED[-1]
+    error = _HANDLED[-1]
+    error.frames, error.last_span = error.__dict__.pop("handled_chain", ([], None))
+    raise error
 
 
 def _unbind(env, name: str, scope) -> None:
