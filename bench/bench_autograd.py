@@ -12,7 +12,8 @@ import time
 
 import numpy as np
 
-import gradcalc.autograd as ag
+from gradcalc.autograd import functional as agF
+from gradcalc.autograd import torch as ag
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 
@@ -29,7 +30,7 @@ CHAIN = 1000
 
 
 def chain_gradcalc():
-    x = ag.tensor([0.5, 1.0, 1.5], requires_grad=True)
+    x = ag.tensor([0.5, 1.0, 1.5], dtype=ag.float64, requires_grad=True)
     y = x
     for _ in range(CHAIN):
         y = y * 1.001
@@ -64,7 +65,7 @@ def chain_torch():
 
 def mean_workloads(n: int):
     data = np.random.default_rng(0).normal(size=n)
-    leaf = ag.tensor(data, requires_grad=True)
+    leaf = ag.tensor(data, dtype=ag.float64, requires_grad=True)
 
     def gradcalc_fn():
         leaf.grad = None
@@ -104,13 +105,13 @@ def mlp_workloads(batch: int = 256, width: int = 512):
         "target": rng.normal(size=(batch, width)),
     }
     params = ("w1", "b1", "w2", "b2")
-    g = {k: ag.tensor(v, requires_grad=k in params) for k, v in arrays.items()}
+    g = {k: ag.tensor(v, dtype=ag.float64, requires_grad=k in params) for k, v in arrays.items()}
 
     def gradcalc_fn():
         for k in params:
             g[k].grad = None
         h = ag.tanh(g["x"] @ g["w1"] + g["b1"])
-        loss = ag.mse_loss(h @ g["w2"] + g["b2"], g["target"])
+        loss = agF.mse_loss(h @ g["w2"] + g["b2"], g["target"])
         loss.backward()
         return loss
 
@@ -151,7 +152,7 @@ RETAINED = 1000
 
 
 def retained_gradcalc():
-    x = ag.ones(2, 3, requires_grad=True)
+    x = ag.ones(2, 3, dtype=ag.float64, requires_grad=True)
     m = (2 * (x + 1)).mean()
     for _ in range(RETAINED):
         m.backward(retain_graph=True)

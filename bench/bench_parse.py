@@ -10,6 +10,14 @@ fresh ``python -c "from gradcalc.grammar import parse; parse(...)"`` (21 runs, a
 warm-up that fills the parser's table cache and the bytecode cache). The children write
 bytecode to a temp dir (``PYTHONPYCACHEPREFIX``), as an installed package has its ``.pyc``
 files; this machine sets PYTHONDONTWRITEBYTECODE=1, which would make every child recompile.
+
+Figures on this 2-core machine, shared with other jobs (load 2-4), CPU time, best runs:
+- 10,000-line script: 1.3-1.5 s with lark's LALR parser and the Python subset, against
+  0.63-0.65 s for the hand-driven parser of the small language before it.
+- 100,000 short statements: 4.3 s (before: 1.9 s).
+- one-liner process: about the same (CPU ms: lark import ~50, gradcalc.grammar import 4
+  (before: 18-20), tables from the cache 24 (before: 11), first parse 6-7 (before: 0.5),
+  most of it compiling the contextual lexer's regular expressions).
 """
 
 from __future__ import annotations

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numerics_api as nx
 import numpy as np
-
-from gradcalc.autograd import numerics as nx
 
 
 @dataclass

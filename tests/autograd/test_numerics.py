@@ -19,9 +19,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import numerics_api as nx  # noqa: E402
 from numerics_cases import agreement, build_cases, ours, theirs  # noqa: E402
 
-from gradcalc.autograd import numerics as nx  # noqa: E402
 from gradcalc.autograd.numerics.layout import range_calls, split_chunks  # noqa: E402
 from gradcalc.autograd.numerics.libm import erf64, erfc64  # noqa: E402
 from gradcalc.autograd.numerics.loops import vector_mask  # noqa: E402

@@ -181,10 +181,12 @@ def _gradcalc():
     from gradcalc.autograd import torch as gtorch
 
     return _Namespace(
-        **vars(gtorch),
-        linalg=_Namespace(**FUNCTIONS["linalg"]),
-        nn=_Namespace(functional=_Namespace(**FUNCTIONS["F"])),
-        autograd=_Namespace(grad=grad),
+        **{
+            **vars(gtorch),
+            "linalg": _Namespace(**FUNCTIONS["linalg"]),
+            "nn": _Namespace(functional=_Namespace(**FUNCTIONS["F"])),
+            "autograd": _Namespace(grad=grad),
+        }
     )
 
 

@@ -9,7 +9,7 @@
 spellings, ``methods`` the Tensor methods; ``engine`` runs backward passes.
 """
 
-from gradcalc.autograd import methods as _methods  # noqa: F401  (Tensor methods)
+import gradcalc.autograd.methods as _methods  # noqa: F401  (attaches the Tensor methods)
 from gradcalc.autograd.api import backward, grad
 from gradcalc.autograd.dtypes import get_default_dtype, set_default_dtype
 from gradcalc.autograd.registry import FUNCTIONS, METHODS
@@ -43,7 +43,7 @@ __all__ = [
     "torch",
 ]
 
-from gradcalc.autograd import dtypes as _dtypes  # noqa: E402
+import gradcalc.autograd.dtypes as _dtypes  # noqa: E402
 
 for _name, _dtype in _dtypes.BY_NAME.items():
     setattr(torch, _name, _dtype)

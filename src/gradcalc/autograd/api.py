@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gradcalc.autograd import engine
+import gradcalc.autograd.engine as engine
 from gradcalc.autograd.settings import STATE, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import ArgumentError, AutogradError

@@ -64,8 +64,15 @@ class FunctionCtx:
 
     # the sandbox's attribute protocol (interpreter/attributes.py)
     _METHODS = frozenset(
-        {"save_for_backward", "saved_tensors", "needs_input_grad", "mark_non_differentiable",
-         "mark_dirty", "set_materialize_grads", "materialize_grads"}
+        {
+            "save_for_backward",
+            "saved_tensors",
+            "needs_input_grad",
+            "mark_non_differentiable",
+            "mark_dirty",
+            "set_materialize_grads",
+            "materialize_grads",
+        }
     )
 
     def language_attribute(self, name: str):
@@ -173,8 +180,15 @@ def apply_function(label: str, forward, backward, args: tuple, setup_context=Non
             for o in outs
         )
         node = CustomNode(
-            label, backward, ctx, tuple(edges), tuple(meta), tuple(positions), len(args),
-            len(outs), out_meta,
+            label,
+            backward,
+            ctx,
+            tuple(edges),
+            tuple(meta),
+            tuple(positions),
+            len(args),
+            len(outs),
+            out_meta,
         )
         wrapped = []
         for nr, o in enumerate(outs):

@@ -25,7 +25,7 @@ import weakref
 
 import numpy as np
 
-from gradcalc.autograd import dtype_rules
+import gradcalc.autograd.dtype_rules as dtype_rules
 from gradcalc.autograd.broadcast import broadcast_shapes
 from gradcalc.autograd.schema import Schema, normalize_dim, normalize_dims
 from gradcalc.autograd.settings import STATE
@@ -74,6 +74,7 @@ class Op:
         self.aliases = aliases
         self.inplace = inplace
         self.operators = operators  # Tensor dunders this op is (``__add__``, ``__radd__``)
+        self.inplace_function = True  # torch.exp_ exists; torch.add_ does not (see below)
         self.doc = doc or (inspect.getdoc(forward) or "").split("\n")[0]
         self.example = example
         self.torch_name = torch_name or self.name
@@ -296,6 +297,12 @@ F = Namespace()
 
 
 OPS: dict = {}  # name -> Op or Composite
+
+
+def in_place_methods_only(*ops) -> None:
+    """PyTorch has ``x.add_()`` but no ``torch.add_``: these ops' in-place forms are methods."""
+    for declared in ops:
+        declared.inplace_function = False
 
 
 def op(schema: str, node=None, **options):

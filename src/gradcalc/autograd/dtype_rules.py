@@ -8,7 +8,7 @@ and the DType of the result. These are PyTorch's rules (``TensorIterator`` promo
 
 from __future__ import annotations
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.dtypes import BOOL, FLOATING, INTEGRAL, result_type
 from gradcalc.errors import EvaluationError
 
@@ -34,7 +34,7 @@ def promote(op, values):
 
 
 def promote_float(op, values):
-    """Promotion, then integers and bools become the default float (``/``, ``atan2``)."""
+    """Promotion, then integers and bools become the default float (``/``, the two-argument arctangent)."""
     d = result_type(*_operands(op, values))
     if d.category != FLOATING:
         d = dtypes.DEFAULTS.float
@@ -71,7 +71,7 @@ def _given_dtype(op, values):
 
 
 def accumulate(op, values):
-    """``sum``/``prod``/``cumsum``: integers and bools accumulate in int64; ``dtype=`` wins."""
+    """``sum``/``prod``/running sums: integers and bools accumulate in int64; ``dtype=`` wins."""
     given = _given_dtype(op, values)
     if given is not None:
         return given.np, given

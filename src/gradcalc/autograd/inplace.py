@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import F
 from gradcalc.autograd.node import Node
 from gradcalc.autograd.settings import STATE

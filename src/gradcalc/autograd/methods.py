@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import registry
+import gradcalc.autograd.registry as registry
 from gradcalc.autograd.api import backward
 from gradcalc.autograd.declare import F
 from gradcalc.autograd.inplace import apply_inplace
@@ -92,7 +92,7 @@ def _install() -> None:
     Tensor.__rpow__ = _reverse("pow")
     Tensor.__rmatmul__ = _reverse("matmul")
     Tensor.__rfloordiv__ = _reverse("floor_divide")
-    Tensor.__rmod__ = _reverse("remainder")
+    Tensor.__rmod__ = _reverse("remainder_Scalar_Tensor")
     Tensor.__pos__ = lambda self: F.positive(self)
     Tensor.__getitem__ = getitem
     Tensor.__setitem__ = setitem

@@ -305,7 +305,7 @@ PRINT_OPTIONS = PrintOptions()
 
 def tensor_repr(t) -> str:
     """``repr(t)`` for a Tensor, as PyTorch prints it with the current print options."""
-    from gradcalc.autograd import dtypes
+    import gradcalc.autograd.dtypes as dtypes
 
     array = t.array
     dtype_name = None

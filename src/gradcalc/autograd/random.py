@@ -22,8 +22,8 @@ import secrets
 
 import numpy as np
 
-from gradcalc.autograd import random_discrete as discrete
-from gradcalc.autograd import random_distributions as continuous
+import gradcalc.autograd.random_discrete as discrete
+import gradcalc.autograd.random_distributions as continuous
 from gradcalc.autograd.random_engine import SEED_LIMIT, MT19937Stream
 from gradcalc.errors import ArgumentError, ValueDomainError
 

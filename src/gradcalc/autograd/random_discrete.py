@@ -364,7 +364,7 @@ def _sample_row_with_replacement(stream, row: np.ndarray, num_samples: int) -> n
             "invalid multinomial distribution (encountering probability entry = infinity or NaN)"
         )
     # Sequential sums in the row's dtype (float for half), as the kernel's loop.
-    cumulative = np.cumsum(row.astype(np.float32) if row.dtype == np.float16 else row)
+    cumulative = np.add.accumulate(row.astype(np.float32) if row.dtype == np.float16 else row)
     total = cumulative[-1]
     if not total > 0:
         raise ValueDomainError("invalid multinomial distribution (sum of probabilities <= 0)")

@@ -8,9 +8,12 @@ declarations claiming the same spelling in the same place fail here, at import.
 
 from __future__ import annotations
 
-from gradcalc.autograd import ops as _ops  # noqa: F401  (declares every op)
 from gradcalc.autograd.declare import OPS, Composite
 from gradcalc.autograd.inplace import apply_inplace
+from gradcalc.autograd.lenient import to_tensor
+from gradcalc.autograd.schema import call_summary
+from gradcalc.autograd.settings import STATE
+from gradcalc.autograd.values import return_type
 from gradcalc.errors import ArgumentError
 
 NAMESPACES = ("torch", "F", "linalg", "special", "autograd")
@@ -19,36 +22,52 @@ NAMESPACES = ("torch", "F", "linalg", "special", "autograd")
 class Spelling:
     """One name in one place (``torch.max``, ``Tensor.max``): its overloads, in order."""
 
-    __slots__ = ("name", "overloads")
+    __slots__ = ("name", "overloads", "type_prefix")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, type_prefix: str = "") -> None:
         self.name = name
         self.overloads: list = []
+        # ``torch.linalg.qr`` returns ``torch.return_types.linalg_qr``, ``torch.max`` ``max``.
+        self.type_prefix = type_prefix
 
     def __call__(self, *args, **kwargs):
-        overloads = self.overloads
-        if len(overloads) == 1:
-            return overloads[0](*args, **kwargs)
         return self._dispatch(args, kwargs, False)
 
     def call_method(self, tensor, *args, **kwargs):
-        overloads = self.overloads
-        if len(overloads) == 1:
-            return overloads[0].call_method(tensor, *args, **kwargs)
         return self._dispatch((tensor, *args), kwargs, True)
 
     def _dispatch(self, args, kwargs, method: bool):
-        first_error = None
-        for declared in self.overloads:
+        convert = to_tensor if STATE.lenient else None
+        overloads = self.overloads
+        if len(overloads) == 1:
+            declared = overloads[0]
+            if (
+                isinstance(declared, Composite)
+                and type(declared).__call__ is not Composite.__call__
+            ):
+                return declared(*args, **kwargs)  # it binds its arguments itself (einsum)
+            return self._call(declared, declared.schema.bind(args, kwargs, method, convert))
+        for declared in overloads:
             try:
-                values = declared.schema.bind(args, kwargs, method=method)
-            except ArgumentError as error:
-                first_error = first_error or error
+                values = declared.schema.bind(args, kwargs, method, convert)
+            except ArgumentError:
                 continue
-            if type(declared) is Composite:
-                return declared.fn(*values)
-            return declared.apply(values)
-        raise first_error
+            return self._call(declared, values)
+        signatures = "\n".join(
+            f" * {declared.schema.described(method)}" for declared in self.overloads
+        )
+        raise ArgumentError(
+            f"{self.name}() received an invalid combination of arguments - got "
+            f"{call_summary(args, kwargs, method)}, but expected one of:\n{signatures}\n",
+            hint=f"see help({self.name}) for the forms it takes",
+        )
+
+    def _call(self, declared, values: list):
+        result = declared.fn(*values) if isinstance(declared, Composite) else declared.apply(values)
+        names = declared.schema.return_names
+        if names is None:
+            return result
+        return return_type(self.type_prefix + self.name, names)(result)
 
     @property
     def doc(self) -> str:
@@ -59,20 +78,40 @@ class Spelling:
 
 
 class InplaceSpelling:
-    """``x.exp_()``: the op applied in place (``inplace.py``)."""
+    """``x.exp_()``: the op applied in place (``inplace.py``); overloads tried in order."""
 
-    __slots__ = ("name", "op")
+    __slots__ = ("name", "ops")
 
     def __init__(self, name: str, op) -> None:
         self.name = name
-        self.op = op
+        self.ops = [op]
+
+    @property
+    def op(self):
+        return self.ops[0]
+
+    def _bound(self, args, kwargs, method: bool):
+        convert = to_tensor if STATE.lenient else None
+        if len(self.ops) == 1:
+            return self.ops[0], self.ops[0].schema.bind(args, kwargs, method, convert)
+        for op in self.ops:
+            try:
+                return op, op.schema.bind(args, kwargs, method, convert)
+            except ArgumentError:
+                continue
+        raise ArgumentError(
+            f"{self.name}() received an invalid combination of arguments - got "
+            f"{call_summary(args, kwargs, method)}"
+        )
 
     def call_method(self, tensor, *args, **kwargs):
-        return apply_inplace(self.op, self.op.schema.bind((tensor, *args), kwargs, method=True))
+        op, values = self._bound((tensor, *args), kwargs, True)
+        return apply_inplace(op, values)
 
     def __call__(self, *args, **kwargs):
         """``torch.exp_(x)``: the in-place method as a function."""
-        return apply_inplace(self.op, self.op.schema.bind(args, kwargs))
+        op, values = self._bound(args, kwargs, False)
+        return apply_inplace(op, values)
 
     @property
     def doc(self) -> str:
@@ -84,10 +123,10 @@ METHODS: dict = {}
 OPERATORS: dict[str, object] = {}  # dunder -> op
 
 
-def _add(table: dict, name: str, declared) -> None:
+def _add(table: dict, name: str, declared, type_prefix: str = "") -> None:
     spelling = table.get(name)
     if spelling is None:
-        spelling = table[name] = Spelling(name)
+        spelling = table[name] = Spelling(name, type_prefix)
     if declared in spelling.overloads:
         raise RuntimeError(f"{declared.name!r} spelled {name!r} twice")
     spelling.overloads.append(declared)
@@ -100,7 +139,7 @@ def _build() -> None:
         if declared.function:
             for ns in declared.namespaces:
                 for n in names:
-                    _add(FUNCTIONS[ns], n, declared)
+                    _add(FUNCTIONS[ns], n, declared, "linalg_" if ns == "linalg" else "")
         if declared.method:
             for n in (declared.method, *declared.aliases):
                 _add(METHODS, n, declared)
@@ -114,15 +153,22 @@ def _build() -> None:
         if not inplace:
             continue
         name = declared.schema.display
-        inplace_name = inplace if isinstance(inplace, str) else f"{name}_"
-        spelling = InplaceSpelling(inplace_name, declared)
-        if inplace_name in METHODS:
-            if isinstance(METHODS[inplace_name], InplaceSpelling):
-                raise RuntimeError(f"in-place method {inplace_name!r} declared twice")
+        if isinstance(inplace, str):
+            names = [inplace]
         else:
-            METHODS[inplace_name] = spelling
-        if declared.function and "torch" in declared.namespaces:
-            FUNCTIONS["torch"].setdefault(inplace_name, spelling)
+            names = [f"{n}_" for n in (name, *declared.aliases)]
+        for inplace_name in names:
+            existing = METHODS.get(inplace_name)
+            if isinstance(existing, InplaceSpelling):
+                if declared in existing.ops:
+                    raise RuntimeError(f"in-place method {inplace_name!r} declared twice")
+                existing.ops.append(declared)  # another overload of the same in-place name
+                continue
+            if existing is not None:
+                continue  # a declared function of that name (a composite) wins
+            spelling = METHODS[inplace_name] = InplaceSpelling(inplace_name, declared)
+            if declared.function and "torch" in declared.namespaces and declared.inplace_function:
+                FUNCTIONS["torch"].setdefault(inplace_name, spelling)
 
 
 _build()

@@ -40,6 +40,7 @@ _KIND_TEXT = {
 # Parameters PyTorch also accepts under numpy's names.
 KEYWORD_ALIASES = {"axis": "dim", "keepdims": "keepdim", "input": "self"}
 _IGNORED_KINDS = ("Layout", "Generator", "MemoryFormat")
+_TENSOR_KINDS = ("Tensor", "Tensor|Scalar", "Tensor[]")
 
 
 class Param:
@@ -68,13 +69,19 @@ class Schema:
         "name",
         "params",
         "positional",
+        "return_names",
         "text",
         "varargs",
     )
 
     def __init__(self, text: str) -> None:
         self.text = text
-        head, _, rest = text.partition("(")
+        text_in, _, returns = text.partition("->")
+        # Named results (``-> Tensor values, Tensor indices``) make PyTorch return a
+        # ``torch.return_types`` named tuple; unnamed ones a plain tuple.
+        names = tuple(piece.split()[-1] for piece in returns.split(",") if " " in piece.strip())
+        self.return_names = names if len(names) > 1 and "," in returns else None
+        head, _, rest = text_in.partition("(")
         self.name = head.strip()  # unique, with PyTorch's overload name: "max.dim"
         self.display = self.name.split(".")[0]  # what calls spell and messages say: "max"
         inner = rest.rsplit(")", 1)[0]
@@ -107,12 +114,19 @@ class Schema:
             else None
         )
 
-    def bind(self, args: tuple, kwargs: dict, method: bool = False) -> list:
-        """The values in parameter order, checked and coerced (defaults filled in)."""
+    def bind(self, args: tuple, kwargs: dict, method: bool = False, convert=None) -> list:
+        """The values in parameter order, checked and coerced (defaults filled in).
+
+        ``convert(value, kind)``: a last chance for a tensor parameter's value (gradcalc's own
+        language passes number lists as tensors); it returns None when it cannot help."""
         values = list(self.defaults)
         positional = self.positional
-        if self.varargs is not None and len(args) > len(positional):
-            first = self.varargs
+        first = self.varargs
+        if first is not None and (
+            len(args) > len(positional)
+            or (len(args) == first + 1 and type(args[first]).__name__ == "Tensor")
+            and self.params[first].kind == "Tensor[]"
+        ):
             args = (*args[:first], tuple(args[first:]))
         if len(args) > len(positional):
             count = len(positional) - (1 if method else 0)
@@ -123,7 +137,7 @@ class Schema:
             )
         for i, value in enumerate(args):
             values[self.index[positional[i].name]] = self._coerce(
-                positional[i], value, i + 1, method
+                positional[i], value, i + 1, method, convert
             )
         for key, value in kwargs.items():
             i = self.index.get(key)
@@ -140,7 +154,7 @@ class Schema:
                 )
             if values[i] is not _REQUIRED and i < len(args):
                 raise ArgumentError(f"{self.display}() got multiple values for argument '{key}'")
-            values[i] = self._coerce(self.params[i], value, None, method)
+            values[i] = self._coerce(self.params[i], value, None, method, convert)
         for i, value in enumerate(values):
             if value is _REQUIRED:
                 missing = self.params[i].public_name
@@ -149,7 +163,7 @@ class Schema:
                 )
         return values
 
-    def _coerce(self, param: Param, value, position, method: bool):
+    def _coerce(self, param: Param, value, position, method: bool, convert=None):
         if value is None and (param.optional or (param.has_default and param.default is None)):
             return None
         kind = param.kind
@@ -159,7 +173,13 @@ class Schema:
         try:
             return coerce(value)
         except _Mismatch as bad:
+            if convert is not None and kind in _TENSOR_KINDS:
+                found = convert(value, kind)
+                if found is not None:
+                    return found
             where = f" (position {position - (1 if method else 0)})" if position else ""
+            if bad.element:
+                raise ArgumentError(f"{self.display}(): {bad.element}") from None
             if bad.detail:
                 raise ArgumentError(
                     f"{self.display}(): argument '{param.public_name}' failed to unpack the object "
@@ -169,6 +189,31 @@ class Schema:
                 f"{self.display}(): argument '{param.public_name}'{where} must be "
                 f"{_KIND_TEXT.get(kind, kind)}, not {type_name(value)}"
             ) from None
+
+    def described(self, method: bool = False) -> str:
+        """``(Tensor input, tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None)``."""
+        parts = []
+        star = False
+        for p in self.params:
+            if method and p.name == "self":
+                continue
+            if p.keyword_only and not star:
+                parts.append("*")
+                star = True
+            text = f"{_KIND_TEXT.get(p.kind, p.kind)} {p.public_name}"
+            if p.has_default:
+                text += f" = {p.default!r}" if p.default is not None else " = None"
+            parts.append(text)
+        return "(" + ", ".join(parts) + ")"
+
+
+def call_summary(args: tuple, kwargs: dict, method: bool = False) -> str:
+    """``(Tensor, str)`` or ``(dim=str, )``: what a call was given, as PyTorch says it."""
+    parts = [type_name(a) for a in (args[1:] if method else args)]
+    parts += [f"{k}={type_name(v)}" for k, v in kwargs.items()]
+    if kwargs or method and not parts:
+        return "(" + ", ".join(parts) + ", )"
+    return "(" + ", ".join(parts) + ")"
 
 
 class _Required:
@@ -180,9 +225,10 @@ _REQUIRED = _Required()
 
 
 class _Mismatch(Exception):
-    def __init__(self, detail: str = "", position: int = 0) -> None:
+    def __init__(self, detail: str = "", position: int = 0, element: str = "") -> None:
         self.detail = detail
         self.position = position
+        self.element = element  # a whole message of its own (a bad element of a list)
 
 
 def type_name(value) -> str:
@@ -203,31 +249,6 @@ def _tensor(value):
 
     if type(value) is Tensor:
         return value
-    return _lenient(value)
-
-
-def _lenient(value):
-    """In gradcalc's own language, numbers and number lists stand for tensors."""
-    from gradcalc.autograd.settings import STATE
-
-    if STATE.lenient and isinstance(value, list | tuple | int | float) and not isinstance(value, bool):
-        from gradcalc.autograd.ops.constructors import data_array
-        from gradcalc.autograd.tensor import Tensor, make_tensor
-
-        if isinstance(value, list | tuple) and any(type(v) is Tensor for v in value):
-            from gradcalc.autograd.declare import F
-
-            return F.stack(tuple(_tensor(v) for v in value), 0)  # keeps their gradients
-
-        try:
-            array = data_array(value)
-        except Exception:  # noqa: BLE001 - not tensor data: the usual type error
-            raise _Mismatch() from None
-        if array.dtype.kind in "iub":
-            from gradcalc.autograd import dtypes
-
-            array = array.astype(dtypes.DEFAULTS.float.np)
-        return make_tensor(array)
     raise _Mismatch()
 
 
@@ -238,7 +259,7 @@ def _tensor_or_scalar(value):
         return value
     if isinstance(value, np.generic) and value.dtype.kind in "biuf":
         return value.item()
-    return _lenient(value)
+    raise _Mismatch()
 
 
 def _tensor_list(value):
@@ -246,10 +267,12 @@ def _tensor_list(value):
 
     if isinstance(value, list | tuple) and all(type(v) is Tensor for v in value):
         return tuple(value)
-    from gradcalc.autograd.settings import STATE
-
-    if STATE.lenient and isinstance(value, list | tuple):
-        return tuple(_tensor(v) for v in value)
+    if isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            if type(v) is not Tensor:
+                raise _Mismatch(
+                    element=f"expected Tensor as element {i} in argument 0, but got {type_name(v)}"
+                )
     raise _Mismatch()
 
 
@@ -322,7 +345,7 @@ def _str(value):
 
 
 def _dtype(value):
-    from gradcalc.autograd import dtypes
+    import gradcalc.autograd.dtypes as dtypes
 
     try:
         return dtypes.as_dtype(value)

@@ -16,7 +16,7 @@ import weakref
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.settings import STATE
 from gradcalc.errors import ArgumentError, AutogradError, ValueDomainError
 
@@ -165,9 +165,7 @@ class Tensor:
                 "post accumulate grad hooks cannot be registered on non-leaf tensors"
             )
         if not self._requires_grad:
-            raise AutogradError(
-                "cannot register a hook on a tensor that doesn't require gradient"
-            )
+            raise AutogradError("cannot register a hook on a tensor that doesn't require gradient")
         node = self._grad_accumulator()
         if node.post_accumulate is None:
             node.post_accumulate = {}

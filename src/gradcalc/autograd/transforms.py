@@ -46,8 +46,9 @@ def _finish(value, create_graph: bool):
     return tuple(_finish(v, create_graph) for v in value)
 
 
-def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
-             strategy="reverse-mode"):
+def jacobian(
+    func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"
+):
     """``torch.autograd.functional.jacobian``: d func(inputs) / d inputs."""
     inputs, tuple_in = _as_tuple(inputs, "inputs")
     with grad_mode(True):
@@ -98,8 +99,14 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
     return tuple(rows)
 
 
-def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
-            outer_jacobian_strategy="reverse-mode"):
+def hessian(
+    func,
+    inputs,
+    create_graph=False,
+    strict=False,
+    vectorize=False,
+    outer_jacobian_strategy="reverse-mode",
+):
     """``torch.autograd.functional.hessian`` of a function with one scalar output."""
     inputs_t, tuple_in = _as_tuple(inputs, "inputs")
 
@@ -131,12 +138,21 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
             vs = [make_tensor(np.ones_like(outs[0].array))]
         else:
             vs = list(_as_tuple(v, "v")[0])
-        grads = autograd_grad(
-            list(outs), list(leaves), vs, create_graph=create_graph, allow_unused=True,
-            retain_graph=True,
-        ) if any(o._requires_grad for o in outs) else (None,) * len(leaves)
+        grads = (
+            autograd_grad(
+                list(outs),
+                list(leaves),
+                vs,
+                create_graph=create_graph,
+                allow_unused=True,
+                retain_graph=True,
+            )
+            if any(o._requires_grad for o in outs)
+            else (None,) * len(leaves)
+        )
         grads = tuple(
-            g if g is not None else make_tensor(np.zeros_like(x.array)) for g, x in zip(grads, leaves)
+            g if g is not None else make_tensor(np.zeros_like(x.array))
+            for g, x in zip(grads, leaves)
         )
     out_value = _finish(outs if tuple_out else outs[0], create_graph)
     result = _finish(grads if tuple_in else grads[0], create_graph)
@@ -146,25 +162,33 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """``torch.autograd.functional.jvp``: (func(inputs), J v), by the double-vjp trick."""
     inputs_t, tuple_in = _as_tuple(inputs, "inputs")
-    vs = list(_as_tuple(v, "v")[0]) if v is not None else [
-        make_tensor(np.ones_like(x.array)) for x in inputs_t
-    ]
+    vs = (
+        list(_as_tuple(v, "v")[0])
+        if v is not None
+        else [make_tensor(np.ones_like(x.array)) for x in inputs_t]
+    )
     with grad_mode(True):
         leaves = _prepare(inputs_t, True)
         outputs = func(*leaves)
         outs, tuple_out = _as_tuple(outputs, "outputs of the user-provided function")
         dummies = [make_tensor(np.zeros_like(o.array), True) for o in outs]
-        grads = autograd_grad(list(outs), list(leaves), dummies, create_graph=True, allow_unused=True)
+        grads = autograd_grad(
+            list(outs), list(leaves), dummies, create_graph=True, allow_unused=True
+        )
         pairs = [(g, v_) for g, v_ in zip(grads, vs) if g is not None]
         if pairs:
             results = autograd_grad(
-                [g for g, _ in pairs], dummies, [v_ for _, v_ in pairs],
-                create_graph=create_graph, allow_unused=True,
+                [g for g, _ in pairs],
+                dummies,
+                [v_ for _, v_ in pairs],
+                create_graph=create_graph,
+                allow_unused=True,
             )
         else:
             results = (None,) * len(outs)
         results = tuple(
-            r if r is not None else make_tensor(np.zeros_like(o.array)) for r, o in zip(results, outs)
+            r if r is not None else make_tensor(np.zeros_like(o.array))
+            for r, o in zip(results, outs)
         )
     return _finish(outs if tuple_out else outs[0], create_graph), _finish(
         results if tuple_out else results[0], create_graph
@@ -205,7 +229,9 @@ def func_grad_and_value(func, argnums=0, has_aux=False):
         with grad_mode(True):
             for i in nums:
                 x = args[i]
-                args[i] = F.view_as(x, x) if outer and x._requires_grad else make_tensor(x.array, True)
+                args[i] = (
+                    F.view_as(x, x) if outer and x._requires_grad else make_tensor(x.array, True)
+                )
             result = func(*args, **kwargs)
             aux = None
             if has_aux:
@@ -253,7 +279,9 @@ def func_vjp(func, *primals, has_aux=False):
 
     def vjp_fn(*cotangents):
         outs = [out] if type(out) is Tensor else list(out)
-        grads = autograd_grad(outs, list(leaves), list(cotangents), retain_graph=True, allow_unused=True)
+        grads = autograd_grad(
+            outs, list(leaves), list(cotangents), retain_graph=True, allow_unused=True
+        )
         return tuple(
             make_tensor(g.array) if g is not None else make_tensor(np.zeros_like(x.array))
             for g, x in zip(grads, leaves)
@@ -310,7 +338,9 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
 
     def wrapper(*args):
         dims = in_dims if isinstance(in_dims, tuple | list) else (in_dims,) * len(args)
-        sizes = {a.array.shape[d] for a, d in zip(args, dims) if d is not None and type(a) is Tensor}
+        sizes = {
+            a.array.shape[d] for a, d in zip(args, dims) if d is not None and type(a) is Tensor
+        }
         if len(sizes) != 1:
             raise ArgumentError(
                 "vmap: Expected all tensors to have the same size in the mapped dimension, "
@@ -326,6 +356,8 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
             results.append(func(*sliced))
         if type(results[0]) is Tensor:
             return F.stack(tuple(results), out_dims)
-        return tuple(F.stack(tuple(r[i] for r in results), out_dims) for i in range(len(results[0])))
+        return tuple(
+            F.stack(tuple(r[i] for r in results), out_dims) for i in range(len(results[0]))
+        )
 
     return wrapper

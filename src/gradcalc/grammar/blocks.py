@@ -41,7 +41,7 @@ class ParseContext:
     statement under ``recover=True``) point into the whole source.
     """
 
-    __slots__ = ("text", "max_depth", "origin", "bom", "blocks_open", "brackets_open")
+    __slots__ = ("text", "max_depth", "origin", "bom", "closer", "blocks_open", "brackets_open")
 
     def __init__(
         self,
@@ -49,11 +49,13 @@ class ParseContext:
         max_depth: int,
         origin: tuple[int, int, int] | None = None,
         bom: bool = False,
+        closer: str | None = None,
     ):
         self.text = text
         self.max_depth = max_depth
         self.origin = origin
         self.bom = bom  # the text started with a byte order mark, now a space
+        self.closer = closer  # what the ')' ending an f-string field's text stands for
         self.blocks_open = 0  # indented blocks still open at the end of the text
         self.brackets_open = 0  # brackets still open at the end of the text
 
@@ -72,14 +74,22 @@ class Blocks(Indenter):
         super().__init__()
         self.contexts: list[ParseContext] = []
 
+    @property
+    def always_accept(self):
+        # Lark's contextual lexer tries only the terminals the parser's state accepts, plus
+        # these. A name is tried everywhere, so that `andy` is one name even where only the
+        # keyword `and` could come (the grammar's keywords are plain strings).
+        return (NEWLINE, "NAME")
+
     def process(self, stream):
         context = self.contexts[-1]
         if context.origin is not None:
-            stream = _moved(stream, *context.origin)
+            stream = move(stream, *context.origin)
         return _lines_and_blocks(stream, context)
 
 
-def _moved(stream, lines: int, columns: int, offset: int):
+def move(stream, lines: int, columns: int, offset: int):
+    """The tokens of ``stream`` moved by an origin (see ``ParseContext``), in place."""
     for token in stream:
         if token.line == 1:
             token.column += columns

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lark import Token
 
-from gradcalc.grammar import ast
+import gradcalc.grammar.ast as ast
 from gradcalc.grammar.blocks import too_deep
 from gradcalc.grammar.checks import (
     call_arguments,
@@ -21,9 +21,15 @@ from gradcalc.grammar.checks import (
     token_loc,
 )
 from gradcalc.grammar.fstrings import fstring_parts
-from gradcalc.grammar.literals import bytes_error, number_value, string_value
+from gradcalc.grammar.literals import bytes_error, number_value, string_kind, string_value
 
 _CONSTANTS = {"None": None, "True": True, "False": False, "...": Ellipsis}
+_COMPARISONS = frozenset({"COMPARISON", "IN", "NOT", "IS"})
+# Python's binary operators from loosest to tightest (the reference's 6.17), `**` apart.
+_PRECEDENCE = {
+    "|": 1, "^": 2, "&": 3, "<<": 4, ">>": 4, "+": 5, "-": 5, "*": 6, "/": 6, "//": 6, "%": 6,
+    "@": 6,
+}  # fmt: skip
 
 _BinOp = ast.BinOp
 _Name = ast.Name
@@ -79,19 +85,19 @@ class ExpressionRules:
     def strings(self, tokens):
         first, last = tokens[0], tokens[-1]
         loc = joined(token_loc(first), token_loc(last))
-        if len(tokens) == 1 and first.type == "STRING":
+        kinds = [string_kind(token.value) for token in tokens]
+        if len(tokens) == 1 and kinds[0] == "str":
             return _Constant(string_value(first.value, loc), first.value, loc)
         parts: list = []
-        for token in tokens:
-            kind = token.type
-            if kind == "STRING":
+        for token, kind in zip(tokens, kinds):
+            if kind == "str":
                 text_loc = token_loc(token)
                 parts.append(_Constant(string_value(token.value, text_loc), None, text_loc))
-            elif kind == "FSTRING":
+            elif kind == "f-string":
                 parts.extend(fstring_parts(token.value, token_loc(token), self.parse_field))
             else:
                 raise bytes_error(token_loc(token))
-        if all(type(part) is _Constant for part in parts):  # "a" "b": one string
+        if "f-string" not in kinds:  # "a" "b": one string
             text = " ".join(token.value for token in tokens)
             return _Constant("".join(part.value for part in parts), text, loc)
         return self._node(ast.JoinedStr, loc, _merge_texts(parts))
@@ -231,6 +237,9 @@ class ExpressionRules:
 
     def bin_op(self, children):
         left, op, right = children
+        return self._binary(left, op, right)
+
+    def _binary(self, left, op, right):
         loc = (*left._loc[:2], *right._loc[2:4], left._loc[4], right._loc[5])
         # A left operand that is a binary operation folds into this one (see the docstring).
         depth = left._depth if type(left) is _BinOp else left._depth + 1
@@ -240,37 +249,82 @@ class ExpressionRules:
             raise self._too_deep(loc)
         return _BinOp(left, op.value, right, loc, depth, token_loc(op))
 
+    def operations(self, children):
+        # Operands and operators in a row (``a + b * c < d``), arranged by precedence: the
+        # comparisons, loosest, split the row into the operands of one Compare.
+        segments: list = []  # (the comparison before it or None, its items)
+        comparison = None
+        items = [children[0]]
+        index = 1
+        while index < len(children):
+            op = children[index]
+            kind = op.type
+            if kind in _COMPARISONS:
+                words = [op.value]
+                if kind in ("NOT", "IS") and type(children[index + 1]) is Token:
+                    index += 1
+                    words.append(children[index].value)  # not in, is not
+                segments.append((comparison, items))
+                comparison = " ".join(words)
+                items = [children[index + 1]]
+            else:
+                items += (op, children[index + 1])
+            index += 2
+        segments.append((comparison, items))
+        operands = [self._arranged(items) for _, items in segments]
+        if len(operands) == 1:
+            return operands[0]
+        loc = joined(operands[0]._loc, operands[-1]._loc)
+        ops = [comparison for comparison, _ in segments[1:]]
+        return self._node(ast.Compare, loc, operands[0], ops, operands[1:])
+
+    def _arranged(self, items: list):
+        """One BinOp tree from ``[operand, op, operand, ...]`` by precedence, left to right."""
+        if len(items) == 1:
+            return items[0]
+        operands = [items[0]]
+        operators: list = []
+        for index in range(1, len(items), 2):
+            op = items[index]
+            precedence = _PRECEDENCE[op.value]
+            while operators and _PRECEDENCE[operators[-1].value] >= precedence:
+                right = operands.pop()
+                operands[-1] = self._binary(operands[-1], operators.pop(), right)
+            operators.append(op)
+            operands.append(items[index + 1])
+        while operators:
+            right = operands.pop()
+            operands[-1] = self._binary(operands[-1], operators.pop(), right)
+        return operands[0]
+
+    def bool_operations(self, children):
+        # ``a and b or c``: `and` binds tighter, so the row splits at each `or`.
+        alternatives: list = []
+        values = [children[0]]
+        for index in range(1, len(children), 2):
+            if children[index].type == "OR":
+                alternatives.append(self._bool("and", values))
+                values = [children[index + 1]]
+            else:
+                values.append(children[index + 1])
+        alternatives.append(self._bool("and", values))
+        return self._bool("or", alternatives)
+
+    def _bool(self, op: str, values: list):
+        if len(values) == 1:
+            return values[0]
+        return self._node(ast.BoolOp, joined(values[0]._loc, values[-1]._loc), op, values)
+
     def unary_op(self, children):
         op, operand = children
         return self._node(ast.UnaryOp, joined(token_loc(op), operand._loc), op.value, operand)
-
-    def bool_op(self, children):
-        values = children[::2]
-        loc = joined(values[0]._loc, values[-1]._loc)
-        return self._node(ast.BoolOp, loc, children[1].value, values)
-
-    def compare(self, children):
-        left = children[0]
-        ops: list[str] = []
-        comparators: list = []
-        words: list[str] = []  # the one or two tokens of the operator being read
-        for child in children[1:]:
-            if type(child) is Token:
-                words.append(child.value)
-            else:
-                ops.append(" ".join(words))
-                words.clear()
-                comparators.append(child)
-        loc = joined(left._loc, comparators[-1]._loc)
-        return self._node(ast.Compare, loc, left, ops, comparators)
 
     def if_exp(self, children):
         body, _if, test, _else, orelse = children
         return self._node(ast.IfExp, joined(body._loc, orelse._loc), test, body, orelse)
 
     def named_expr(self, children):
-        name, value = children
-        target = _Name(name.value, token_loc(name))
+        target, value = children
         check_named_target(target)
         return self._node(ast.NamedExpr, joined(target._loc, value._loc), target, value)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lark import Token
 
-from gradcalc.grammar import ast
+import gradcalc.grammar.ast as ast
 from gradcalc.grammar.checks import (
     check_single_target,
     check_target,

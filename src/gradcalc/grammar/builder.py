@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lark import Transformer
 
-from gradcalc.grammar import ast
+import gradcalc.grammar.ast as ast
 from gradcalc.grammar.blocks import too_deep
 from gradcalc.grammar.build_expressions import ExpressionRules
 from gradcalc.grammar.build_statements import StatementRules

@@ -5,8 +5,8 @@ message. Also the position helpers the tree builders share.
 
 from __future__ import annotations
 
+import gradcalc.grammar.ast as ast
 from gradcalc.errors import GradcalcSyntaxError, Span
-from gradcalc.grammar import ast
 
 
 def token_loc(token) -> tuple:

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from gradcalc.errors import GradcalcSyntaxError, Span
+from gradcalc.grammar.literals import string_kind
 
 OPENERS = {"LPAR": "(", "LSQB": "[", "LBRACE": "{"}
 CLOSERS = {"RPAR": ")", "RSQB": "]", "RBRACE": "}"}
@@ -33,11 +34,10 @@ KEYWORD_TEXT = {
     "NOT": "not", "OR": "or", "PASS": "pass", "RAISE": "raise", "RETURN": "return",
     "TRY": "try", "WHILE": "while", "WITH": "with",
 }  # fmt: skip
-VALUES = {"NAME", "NUMBER", "STRING", "FSTRING", "BYTES", "ELLIPSIS", "NONE", "TRUE", "FALSE"}
+VALUES = {"NAME", "NUMBER", "STRING", "ELLIPSIS", "NONE", "TRUE", "FALSE"}
 BINARY_OPERATORS = {
-    "PLUS", "MINUS", "STAR", "SLASH", "DOUBLESLASH", "PERCENT", "AT", "POW", "VBAR",
-    "AMPERSAND", "CIRCUMFLEX", "LEFTSHIFT", "RIGHTSHIFT", "LESSTHAN", "MORETHAN", "EQEQUAL",
-    "NOTEQUAL", "LESSEQUAL", "MOREEQUAL", "AND", "OR", "IN", "IS", "NOT",
+    "BINARY_OPERATOR", "COMPARISON", "PLUS", "MINUS", "STAR", "SLASH", "AT", "POW", "AND",
+    "OR", "IN", "IS", "NOT",
 }  # fmt: skip
 # After these a line is unfinished: the REPL asks for another rather than show an error.
 CONTINUED_BY = BINARY_OPERATORS | {"TILDE", "DOT", "IMPORT", "FROM", "AS", "LAMBDA"}
@@ -120,22 +120,33 @@ def _opened(token, here: tuple) -> str:
 # ---- tokens the parser did not expect ------------------------------------------------------
 
 
-def unexpected_token(token, end_loc: tuple, at_end: bool, replay: Replay, text: str):
+def unexpected_token(
+    token, end_loc: tuple, at_end: bool, replay: Replay, text: str, offset: int = 0
+):
     """The error for ``token``, which the parser could not take. ``end_loc`` is the position
-    of the end of the text; ``at_end`` tells that nothing but line ends and block ends came
-    after it."""
+    of the end of the text, whose first character is at ``offset`` in the source; ``at_end``
+    tells that nothing but line ends and block ends came after it."""
     kind = token.type
     history = replay.history
     previous = history[-1] if history else None
-    brackets = _open_brackets(history)
+    brackets = open_brackets(history)
     expected = replay.accepts
     made_up = kind == "$END" or (kind in LINE_ENDS and (not token.value or at_end))
     loc = end_loc if made_up and (kind == "$END" or not token.value) else _loc(token)
     if kind in LINE_ENDS and not (made_up and loc is end_loc):
         loc = _point(loc)
     what = _describe_token(token, loc is end_loc)
-    needs_more = at_end and _unfinished(previous, brackets, expected, text)
+    last_line_blank = not text[text.rfind("\n") + 1 :].strip()
+    needs_more = at_end and (
+        _unfinished(previous, brackets, expected, text)
+        # ``try:`` and its block, waiting for ``except``: as in Python's REPL, an empty line
+        # ends a compound statement.
+        or (bool(expected & {"EXCEPT", "FINALLY"}) and not last_line_blank)
+    )
 
+    word = _word_at(text, token.start_pos - offset) if kind in KEYWORD_TEXT else ""
+    if word in UNSUPPORTED:  # `async` starts with the keyword `as`
+        return unsupported(word, _loc(token))
     if kind == "_INDENT":
         return make_error(
             "unexpected indent",
@@ -144,7 +155,7 @@ def unexpected_token(token, end_loc: tuple, at_end: bool, replay: Replay, text: 
         )
     if "_INDENT" in expected:
         header = _header(history)
-        needs_more = at_end and bool(text[text.rfind("\n") + 1 :].strip())
+        needs_more = at_end and not last_line_blank
         line = header.line if header is not None else loc[0]
         return make_error(
             f"expected an indented block after {HEADERS.get(header.type, 'the header')} on "
@@ -164,7 +175,7 @@ def unexpected_token(token, end_loc: tuple, at_end: bool, replay: Replay, text: 
             f"add the missing '{CLOSER_OF[OPENERS[innermost.type]]}'",
             True,
         )
-    wanted = describe_expected(expected, replay.terminal_text, bool(brackets))
+    wanted = describe_expected(expected, replay.terminal_text)
     if "COLON" in expected and kind in LINE_ENDS and _header(history, include_last=True):
         header = _header(history, include_last=True)
         keyword = KEYWORD_TEXT[header.type]
@@ -183,7 +194,7 @@ def _unfinished(previous, brackets: list, expected: set[str], text: str) -> bool
         return True
     if previous is not None and previous.type in CONTINUED_BY:
         return True
-    return "IMPORT" in expected  # from torch
+    return "IMPORT" in expected or "DEF" in expected  # from torch / a decorator
 
 
 def _header(history: list, include_last: bool = False):
@@ -202,7 +213,7 @@ def _header(history: list, include_last: bool = False):
     return first if first is not None and first.type in HEADERS else None
 
 
-def _open_brackets(history: list) -> list:
+def open_brackets(history: list) -> list:
     open_brackets: list = []
     for token in history:
         if token.type in OPENERS:
@@ -224,17 +235,19 @@ def _describe_token(token, at_text_end: bool) -> str:
         return f"keyword '{value}'"
     if kind == "NUMBER":
         return f"number {value}"
-    if kind in ("STRING", "FSTRING", "BYTES"):
+    if kind == "STRING":
         shown = value if len(value) <= 30 else value[:27] + "..."
         shown = shown.replace("\n", "\\n")
-        return {"STRING": "string", "FSTRING": "f-string", "BYTES": "bytes"}[kind] + " " + shown
+        return {"str": "string"}.get(string_kind(value), string_kind(value)) + " " + shown
     return f"'{value}'"
 
 
-def describe_expected(expected: set[str], terminal_text: dict[str, str], in_brackets: bool):
+def describe_expected(expected: set[str], terminal_text: dict[str, str]) -> str:
     """Summarise what the parser could have taken: "an expression", "an operator", ')'..."""
     if "NAME" in expected and ("PASS" in expected or "DEF" in expected):
         return "a statement"
+    if "DEF" in expected:  # after a decorator
+        return "'def', 'class' or another decorator"
     parts: list[str] = []
     wants_value = {"NAME", "NUMBER"} <= expected
     if wants_value:
@@ -247,11 +260,11 @@ def describe_expected(expected: set[str], terminal_text: dict[str, str], in_brac
     for kind in LISTED:
         if kind not in expected:
             continue
-        if wants_operator and kind in IMPLIED_BY_OPERATOR:
+        if wants_operator and (kind in IMPLIED_BY_OPERATOR or kind in BINARY_OPERATORS):
             continue
         if wants_value and kind in ("LPAR", "LSQB"):
             continue  # an expression may start with a bracket; no need to say so
-        if kind in ("COMMA", "COLON", "EQUAL") and not in_brackets and wants_operator:
+        if kind in ("COMMA", "COLON", "EQUAL") and "_NEWLINE" in expected and wants_operator:
             continue  # a, b = ... / x: int = ... / x = ... after a statement's first value
         text = KEYWORD_TEXT.get(kind) or terminal_text.get(kind, kind)
         parts.append(f"'{text}'")
@@ -295,8 +308,23 @@ def _hint(token, previous, brackets, expected, history, loc) -> str | None:
             return f"Missing parentheses in call to '{word}'. Did you mean {word}(...)?"
         if word == "match" and previous is line_start:
             return "the match statement is not in gradcalc's language: use if/elif/else"
+    if kind in ("ELSE", "ELIF", "EXCEPT", "FINALLY"):
+        return (
+            f"'{value}' continues the block of an if, for, while or try above it, at the same "
+            "indentation"
+        )
+    if "DEF" in expected and "NAME" not in expected:
+        return "a decorator goes on the line right above a def or a class"
     if kind in KEYWORD_TEXT and "NAME" in expected:
         return f"'{value}' is a Python keyword: it cannot be used as a name"
+    if (
+        kind == "NUMBER"
+        and prev_kind == "DOT"
+        and len(history) > 1
+        and history[-2].type == "NUMBER"
+        and history[-2].end_pos == previous.start_pos == token.start_pos - 1
+    ):
+        return "a number has one decimal point at most, as in 1.25"
     if kind in VALUES and prev_kind == "NUMBER" and previous.end_pos == token.start_pos:
         return f"a number cannot run into a name: write {previous.value} * {value} to multiply"
     if kind in VALUES and expected & BINARY_OPERATORS and "NAME" not in expected:
@@ -312,11 +340,11 @@ def _hint(token, previous, brackets, expected, history, loc) -> str | None:
         return "to compare two values use '=='"
     if kind in LINE_ENDS and "ELSE" in expected and prev_kind != "COLON":
         return "a conditional expression needs an else: a if condition else b"
-    if kind in ("ELSE", "ELIF", "EXCEPT", "FINALLY"):
-        return (
-            f"'{value}' continues the block of an if, for, while or try above it, at the same "
-            "indentation"
-        )
+    if kind == "COLONEQUAL":
+        return "':=' works inside an expression, as in (y := f(x)); as a statement, write y = f(x)"
+    if value in ("&", "|") and prev_kind == kind and previous.value == value:
+        word = "and" if value == "&" else "or"
+        return f"write '{word}' for a logical {word}: '{value}' is a bitwise operator"
     if kind in LINE_ENDS and prev_kind in BINARY_OPERATORS | {"TILDE"}:
         return f"the '{previous.value}' at {_where(_loc(previous), loc)} needs a value after it"
     return None
@@ -332,21 +360,14 @@ def _line_start(history: list):
 # ---- text that is no token at all ----------------------------------------------------------
 
 
-def unexpected_character(text: str, pos: int, loc: tuple, offset: int) -> GradcalcSyntaxError:
+def unexpected_character(text: str, pos: int, loc: tuple) -> GradcalcSyntaxError:
     """The error for ``text[pos]``, where no token starts; ``loc`` is its position in the
-    whole source and ``offset`` that of ``text[0]``."""
+    whole source."""
     char = text[pos]
     line_end = text.find("\n", pos)
     rest = text[pos : line_end if line_end >= 0 else len(text)].rstrip("\r")
     if char in "'\"":
         return _unterminated(text, pos, loc, rest)
-    word_end = pos
-    while word_end < len(text) and (text[word_end].isascii() and text[word_end].isalnum()):
-        word_end += 1
-    word = text[pos:word_end]
-    if word in UNSUPPORTED:
-        span = (loc[0], loc[1], loc[0], loc[1] + len(word), loc[4], loc[4] + len(word))
-        return make_error(f"'{word}' is not supported in gradcalc", span, UNSUPPORTED[word])
     if char == "\\":
         return make_error(
             "unexpected character after line continuation character",
@@ -354,6 +375,9 @@ def unexpected_character(text: str, pos: int, loc: tuple, offset: int) -> Gradca
             "'\\' continues a line only at its very end; inside brackets line ends are free",
             pos == len(text) - 1 or not text[pos + 1 :].strip(" \t\f"),
         )
+    word = _word_at(text, pos)
+    if word in UNSUPPORTED:  # `yield`, `await`: no token starts with them
+        return unsupported(word, loc)
     if not char.isprintable() or char in "\u2028\u2029\x85":
         code = f"U+{ord(char):04X}"
         return make_error(
@@ -377,6 +401,19 @@ def unexpected_character(text: str, pos: int, loc: tuple, offset: int) -> Gradca
         "`": "write repr(x) for the text of a value",
     }
     return make_error(f"unexpected character '{char}'", loc, hints.get(char))
+
+
+def _word_at(text: str, pos: int) -> str:
+    end = pos
+    while end < len(text) and text[end].isascii() and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return text[pos:end]
+
+
+def unsupported(word: str, loc: tuple) -> GradcalcSyntaxError:
+    """The error for ``async``, ``await`` or ``yield`` at ``loc``."""
+    span = (loc[0], loc[1], loc[0], loc[1] + len(word), loc[4], loc[4] + len(word))
+    return make_error(f"'{word}' is not supported in gradcalc", span, UNSUPPORTED[word])
 
 
 def _unterminated(text: str, pos: int, loc: tuple, rest: str) -> GradcalcSyntaxError:

@@ -1,6 +1,6 @@
 """Split an f-string token into text and ``{expression!conversion:format_spec}`` fields.
 
-The lexer hands an f-string over as one ``FSTRING`` token, as Python 3.11's tokenizer does;
+The lexer hands an f-string over as one ``STRING`` token, as Python 3.11's tokenizer does;
 this module finds its fields by Python 3.11's rules (``{{``/``}}`` escapes, brackets and
 quoted strings inside a field, ``!=``/``==``/``<=``/``>=`` that do not end one, ``{x=}``,
 replacement fields inside a format spec one level deep) and has each field's expression
@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import gradcalc.grammar.ast as ast
 from gradcalc.errors import GradcalcSyntaxError, Span
-from gradcalc.grammar import ast
 from gradcalc.grammar.literals import decode_escapes, split_prefix
 
-ParseField = Callable[[str, tuple], ast.expr]
-"""``(expression text, (line, column, offset) of the '{' before it) -> expression``."""
+ParseField = Callable[[str, tuple, str], ast.expr]
+"""``(expression text, (line, column, offset) of the '{' before it, the character that ends
+it: '}', '!', ':' or '=') -> expression``."""
 
 _CLOSING = {"(": ")", "[": "]", "{": "}"}
 _SPACE = " \t\f\n\r"
@@ -101,7 +102,12 @@ class _Splitter:
             pieces.append(text[chunk:pos])
             self._add_text(parts, pieces, text_start, pos)
             if nesting > _MAX_SPEC_NESTING:
-                raise self.error("f-string: expressions nested too deeply", pos)
+                raise self.error(
+                    "f-string: expressions nested too deeply",
+                    pos,
+                    hint="a format spec may hold {fields}, but theirs may not: compute the "
+                    "inner spec first, as in spec = f'{w}.{p}f'",
+                )
             pos = self._field(pos, nesting, parts)
             text_start = chunk = pos
         pieces.append(text[chunk:pos])
@@ -134,7 +140,9 @@ class _Splitter:
                 f"put an expression between the braces, as in {_EXAMPLE}; write '{{{{' for "
                 "a literal '{'",
             )
-        expression = self.parse_field(text[opening + 1 : expr_end], self.position(opening))
+        expression = self.parse_field(
+            text[opening + 1 : expr_end], self.position(opening), terminator
+        )
         depth = expression._depth
         pos = expr_end
         if terminator == "=":

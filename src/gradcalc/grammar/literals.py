@@ -24,6 +24,11 @@ _PREFIXED = {
     "o": ("octal", re.compile(r"0[oO](?:_?[0-7])+"), "01234567"),
     "b": ("binary", re.compile(r"0[bB](?:_?[01])+"), "01"),
 }
+_PREFIXED_EXAMPLE = {
+    "x": "0xff (digits 0-9, a-f)",
+    "o": "0o17 (digits 0-7)",
+    "b": "0b101 (digits 0, 1)",
+}
 _LEADING_ZEROS = re.compile(r"0[0-9_]*[1-9][0-9_]*")
 MAX_INT_DIGITS = 4300
 """Python's own limit on the digits of an int converted from text."""
@@ -48,9 +53,10 @@ def _wrong_number(text: str, loc: tuple):
         if pattern.fullmatch(text):
             return int(text, 0)
         wrong = next((char for char in text[2:] if char not in allowed and char != "_"), None)
+        hint = f"a {name} literal is written as {_PREFIXED_EXAMPLE[kind]}"
         if wrong is not None and wrong.isdigit():
-            raise _error(f"invalid digit '{wrong}' in {name} literal", loc)
-        raise _error(f"invalid {name} literal", loc)
+            raise _error(f"invalid digit '{wrong}' in {name} literal", loc, hint)
+        raise _error(f"invalid {name} literal", loc, hint)
     if text[-1:] in ("j", "J"):
         raise _error(
             "imaginary numbers are not supported in gradcalc",
@@ -77,6 +83,16 @@ _ESCAPE = re.compile(
     r"\\(\r\n|[0-7]{1,3}|x[\s\S]{0,2}|u[\s\S]{0,4}|U[\s\S]{0,8}|N\{[^}]*\}?|[\s\S])"
 )
 _HEX_LENGTH = {"x": 2, "u": 4, "U": 8}
+
+
+def string_kind(token_text: str) -> str:
+    """ "str", "f-string" or "bytes", from a string literal's prefix."""
+    if token_text[0] in "'\"":
+        return "str"
+    prefix = token_text[: 2 if token_text[1] not in "'\"" else 1].lower()
+    if "f" in prefix:
+        return "f-string"
+    return "bytes" if "b" in prefix else "str"
 
 
 def split_prefix(token_text: str) -> tuple[str, str, str]:

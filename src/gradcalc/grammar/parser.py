@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import threading
-from typing import TYPE_CHECKING
 
+import gradcalc.grammar.ast as ast
 from gradcalc.errors import GradcalcError, GradcalcSyntaxError
-from gradcalc.grammar import ast
 
+TYPE_CHECKING = False  # typing's own constant, without importing typing (start-up time)
 if TYPE_CHECKING:
     from lark import Lark
 
@@ -42,7 +41,6 @@ Depth counts real nesting, what an evaluator recurses into: brackets, operands, 
 attribute and index chains, blocks. A flat left-associative chain (``x + x + ... + x``) is
 one level however long, since the evaluator folds it in a loop."""
 
-_LONE_CARRIAGE_RETURN = re.compile(r"\r(?!\n)")
 _COMPOUND = (ast.If, ast.For, ast.While, ast.With, ast.Try, ast.FunctionDef, ast.ClassDef)
 
 # One parse at a time: the postlex and the builder hold the settings of the parse under way
@@ -114,19 +112,13 @@ def build_parser(*, cache: bool = True, **options) -> Lark:
     cache_file = _cache_file(grammar) if cache else None
     if cache_file is None:
         return Lark(grammar, **options)
-    if os.path.exists(cache_file):
-        try:
-            return Lark(grammar, cache=cache_file, **options)
-        except Exception:  # noqa: BLE001 - an unusable cache must never stop a parse
-            pass
-    # Written under another name and renamed, so another process never reads half a file.
-    partial = f"{cache_file}.{os.getpid()}.{threading.get_ident()}"
     try:
-        parser = Lark(grammar, cache=partial, **options)
-        os.replace(partial, cache_file)
+        # Lark writes the file itself when it has none to read (its own hash, which covers
+        # the path, tells it whether one is usable); a half-written or unreadable file is
+        # ignored and the tables built again.
+        return Lark(grammar, cache=cache_file, **options)
     except OSError:
         return Lark(grammar, **options)
-    return parser
 
 
 def _cache_file(grammar: str) -> str | None:
@@ -161,17 +153,21 @@ def _parser() -> Lark:
 def _prepared(source: str) -> tuple[str, bool]:
     """The text lark reads: a lone ``\\r`` made a ``\\n`` (lark counts lines at ``\\n``) and a
     byte order mark at the start made a space; neither changes an offset."""
-    text = _LONE_CARRIAGE_RETURN.sub("\n", source) if "\r" in source else source
+    text = source
+    if "\r" in source:
+        import re
+
+        text = re.sub(r"\r(?!\n)", "\n", source)
     bom = text.startswith("\ufeff")
     if bom:
         text = " " + text[1:]
     return text, bom
 
 
-def _context(text: str, max_depth: int, origin, bom: bool = False) -> ParseContext:
+def _context(text: str, max_depth: int, origin, bom=False, closer=None) -> ParseContext:
     from gradcalc.grammar.blocks import ParseContext
 
-    return ParseContext(text, max_depth, origin, bom)
+    return ParseContext(text, max_depth, origin, bom, closer)
 
 
 def _parse_text(text: str, start: str, context: ParseContext):
@@ -206,15 +202,15 @@ def _parse_part(text: str, origin: tuple[int, int, int], max_depth: int, bom: bo
     return _parse_text(text, "start", _context(text, max_depth, origin, bom)).body
 
 
-def _parse_field(text: str, brace: tuple[int, int, int]) -> ast.expr:
+def _parse_field(text: str, brace: tuple[int, int, int], closer: str) -> ast.expr:
     """The expression of an f-string field, ``text``, whose ``{`` is at ``brace`` (line,
     column, offset in the source). It is parsed in parentheses, as Python does (line ends
     are free, ``{a, b}`` is a tuple): the ``(`` stands where the ``{`` is, the ``)`` where
-    the ``}``, ``!``, ``:`` or ``=`` that ends the expression is."""
+    the ``closer`` (``}``, ``!``, ``:`` or ``=``) that ends the expression is."""
     line, column, offset = brace
     padded = f"({text})"
     builder = _parser().options.transformer
-    context = _context(padded, builder.max_depth, (line - 1, column - 1, offset))
+    context = _context(padded, builder.max_depth, (line - 1, column - 1, offset), False, closer)
     try:
         return _parse_text(padded, "field_input", context)
     except GradcalcSyntaxError as error:
@@ -227,23 +223,38 @@ def _parse_field(text: str, brace: tuple[int, int, int]) -> ast.expr:
 def _syntax_error(lark, text: str, start: str, context, error) -> GradcalcSyntaxError:
     from lark.exceptions import UnexpectedCharacters
 
-    from gradcalc.grammar import diagnostics
+    import gradcalc.grammar.diagnostics as diagnostics
 
     if isinstance(error, UnexpectedCharacters):
         loc = _moved(context.origin, (error.line, error.column, error.pos_in_stream))
         span = (loc[0], loc[1], loc[0], loc[1] + 1, loc[2], loc[2] + 1)
-        offset = context.origin[2] if context.origin else 0
-        return diagnostics.unexpected_character(text, error.pos_in_stream, span, offset)
+        return diagnostics.unexpected_character(text, error.pos_in_stream, span)
     token = error.token
+    if error.token_history is not None and context.origin is not None:
+        # Lark's contextual lexer made this token itself, to report it (a keyword where the
+        # parser cannot take one): it never went through the postlex, which moves tokens.
+        _move_token(token, context.origin)
     replay = _replay(lark, text, start, context, token)
     end = _moved(context.origin, _end_position(text))
     end_loc = (end[0], end[1], end[0], end[1], end[2], end[2])
-    # Nothing but blanks after it: more input could still complete the program.
-    relative_end = token.end_pos - (context.origin[2] if context.origin else 0)
+    # Nothing but blanks (and line continuations) after it: more input could complete it.
     at_end = token.type == "$END" or (
-        token.type in diagnostics.LINE_ENDS and not text[relative_end:].strip(" \t\f\r\n")
+        token.type in diagnostics.LINE_ENDS
+        and not text[token.end_pos - (context.origin[2] if context.origin else 0) :].strip(
+            " \t\f\r\n\\"
+        )
     )
-    return diagnostics.unexpected_token(token, end_loc, at_end, replay, text)
+    if context.closer is not None:
+        # In an f-string field, the ')' that closes the field's own '(' is its '}' (or '!',
+        # ':', '='), the only one a user sees.
+        opener = context.origin[2]
+        innermost = diagnostics.open_brackets(replay.history)[-1:]
+        if innermost and innermost[0].start_pos == opener:
+            replay.terminal_text["RPAR"] = context.closer
+            if token.type == "RPAR" and token.end_pos == opener + len(text):
+                token = token.update(value=context.closer)
+    offset = context.origin[2] if context.origin else 0
+    return diagnostics.unexpected_token(token, end_loc, at_end, replay, text, offset)
 
 
 def _replay(lark, text: str, start: str, context, bad):
@@ -256,7 +267,7 @@ def _replay(lark, text: str, start: str, context, bad):
     from gradcalc.grammar.diagnostics import Replay
 
     history: list = []
-    replay_context = _context(text, context.max_depth, context.origin, context.bom)
+    replay_context = _context(text, context.max_depth, context.origin, context.bom, context.closer)
     cursor = lark.parse_interactive(text, start)
     with _lock:
         lark.options.postlex.contexts.append(replay_context)
@@ -271,6 +282,13 @@ def _replay(lark, text: str, start: str, context, bad):
             lark.options.postlex.contexts.pop()
     terminal_text = {t.name: t.pattern.value for t in lark.terminals if t.pattern.type == "str"}
     return Replay(cursor.accepts(), history, terminal_text)
+
+
+def _move_token(token, origin: tuple[int, int, int]) -> None:
+    from gradcalc.grammar.blocks import move
+
+    for _ in move(iter([token]), *origin):
+        pass
 
 
 def _end_position(text: str) -> tuple[int, int, int]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import gradcalc.grammar.ast as ast
 from gradcalc.errors import GradcalcSyntaxError
-from gradcalc.grammar import ast
 
 ParsePart = Callable[..., list]
 """``(text, origin, max_depth, bom=False) -> statements``, raising ``GradcalcSyntaxError``."""
@@ -37,19 +37,47 @@ _STOPS = {
 def parse_units(text: str, bom: bool, max_depth: int, parse_part: ParsePart) -> list:
     """The statements of ``text``, with an ``ast.Invalid`` for each part that fails."""
     body: list = []
-    line, line_of = 1, 0  # the line of offset ``line_of``, counted as the units go
+    lines = _Lines(text)
     for start, end in split_units(text, bom):
-        line += text.count("\n", line_of, start)
-        line_of = start
-        column = start - (text.rfind("\n", 0, start) + 1) + 1
-        try:
-            body.extend(
-                parse_part(text[start:end], (line - 1, column - 1, start), max_depth, bom=bom)
-            )
-        except GradcalcSyntaxError as error:
-            body.append(ast.Invalid(error, _trimmed_loc(text, start, end, line, column)))
-        bom = False
+        body.extend(_parse_unit(lines, start, end, bom and start == 0, max_depth, parse_part))
     return body
+
+
+class _Lines:
+    """Line numbers of offsets asked for in increasing order, counted once."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.line = 1
+        self.offset = 0
+
+    def position(self, offset: int) -> tuple[int, int]:
+        text = self.text
+        self.line += text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _parse_unit(lines: _Lines, start, end, bom, max_depth, parse_part, resplit=True) -> list:
+    text = lines.text
+    line, column = lines.position(start)
+    try:
+        return parse_part(text[start:end], (line - 1, column - 1, start), max_depth, bom=bom)
+    except GradcalcSyntaxError as error:
+        if resplit:
+            # A bracket left open holds everything after it together: split again at every
+            # line that starts a statement, brackets aside, so one bad line stays one.
+            parts = split_units(text[start:end], bom, brackets=False)
+            if len(parts) > 1:
+                return [
+                    statement
+                    for part_start, part_end in parts
+                    for statement in _parse_unit(
+                        lines, start + part_start, start + part_end, bom and not part_start,
+                        max_depth, parse_part, resplit=False,
+                    )
+                ]  # fmt: skip
+        return [ast.Invalid(error, _trimmed_loc(text, start, end, line, column))]
 
 
 def _trimmed_loc(text: str, start: int, end: int, line: int, column: int) -> tuple:
@@ -63,9 +91,10 @@ def _trimmed_loc(text: str, start: int, end: int, line: int, column: int) -> tup
     return (line, column, end_line, end_column, start, end)
 
 
-def split_units(text: str, bom: bool = False) -> list[tuple[int, int]]:
+def split_units(text: str, bom: bool = False, brackets: bool = True) -> list[tuple[int, int]]:
     """(start, end) of each top-level statement of ``text``, in order, covering it all but
-    blank lines before the first."""
+    blank lines before the first. ``brackets=False``: a line end inside brackets ends a
+    line all the same."""
     units: list[tuple[int, int]] = []
     size = len(text)
     unit_start: int | None = None
@@ -121,7 +150,7 @@ def split_units(text: str, bom: bool = False) -> list[tuple[int, int]]:
             units.append((unit_start, pos + 1))
             rest = _BLANKS.match(text, pos + 1).end()
             unit_start = rest if rest < size and text[rest] not in "#\r\n" else None
-        elif char == "\n" and not depth:
+        elif char == "\n" and (not depth or not brackets):
             at_line_start = True
         pos += 1
     if unit_start is not None and unit_start < size:

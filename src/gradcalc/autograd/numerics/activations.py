@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd.numerics import sleef
+import gradcalc.autograd.numerics.sleef as sleef
 from gradcalc.autograd.numerics.driver import TORCH_THREADS
 from gradcalc.autograd.numerics.elementwise import with_vector_paths
 from gradcalc.autograd.numerics.libm import erf64, rounded
@@ -133,7 +133,7 @@ def _gelu_tanh(tanh32, v):
 
 
 def gelu(x: np.ndarray, approximate: str = "none", *, threads: int = TORCH_THREADS) -> np.ndarray:
-    """F.gelu, exact (erf) or ``approximate="tanh"``."""
+    """F.gelu, exact (through the error function) or ``approximate="tanh"``."""
     x = np.asarray(x)
     with np.errstate(all="ignore"):
         if not _is_f32(x):

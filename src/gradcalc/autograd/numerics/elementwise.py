@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd.numerics import glibc, sleef
+import gradcalc.autograd.numerics.glibc as glibc
+import gradcalc.autograd.numerics.sleef as sleef
 from gradcalc.autograd.numerics.driver import TORCH_THREADS
 from gradcalc.autograd.numerics.libm import erf64, erfc64, rounded
 from gradcalc.autograd.numerics.loops import SIMD_LANES, vector_mask

@@ -1,7 +1,7 @@
-"""float64 ``erf``/``erfc`` for numpy arrays, and float32 results rounded once from float64.
+"""The float64 error function and its complement for numpy arrays, and float32 results rounded once from float64.
 
-Source of the method and its coefficients: FreeBSD msun ``s_erf.c`` (Sun's fdlibm), as carried by
-bminor/musl ``src/math/erf.c``. Rewritten for whole arrays: every interval is computed with masks.
+Source of the method and its coefficients: FreeBSD msun's error function (Sun's fdlibm), as
+carried by bminor/musl's ``src/math``. Rewritten for whole arrays: every interval is computed with masks.
 
 Where torch's float32 function is MKL's "high accuracy" VML routine or the C library's float
 function, both within about half an ulp, the float32 rounding of a float64 result is the closest
@@ -113,7 +113,7 @@ def _tail(ax: np.ndarray) -> np.ndarray:
 
 
 def erf64(x: np.ndarray) -> np.ndarray:
-    """erf in float64 (fdlibm's method, under 1 ulp)."""
+    """The error function in float64 (fdlibm's method, under 1 ulp)."""
     x = np.asarray(x, dtype=np.float64)
     ax = np.abs(x)
     sign = np.where(np.signbit(x), -1.0, 1.0)

@@ -1,8 +1,8 @@
-"""Reductions with the values torch 2.13 computes on the CPU: sum, mean, prod, cumsum, var, std,
-vector norms and logsumexp.
+"""Reductions with the values torch 2.13 computes on the CPU: sum, mean, prod, running sums,
+var, std, vector norms and the log of summed exponentials.
 
 Sources (read, not copied): pytorch/pytorch ``aten/src/ATen/native/ReduceOps.cpp`` (mean as
-``sum(...).div_(n)``, ``std_var_all_cpu``, ``logsumexp_out_impl``, cumsum's double accumulator),
+``sum(...).div_(n)``, ``std_var_all_cpu``, ``logsumexp_out_impl``, the running sum's double accumulator),
 ``aten/src/ATen/native/SharedReduceOps.h`` (``WelfordOps``, ``NormTwoOps``, ``NormOps``) and
 ``aten/src/ATen/native/cpu/ReduceOpsKernel.cpp`` (``norm_kernel_tensor_iterator_impl``).
 
@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd.numerics import elementwise
+import gradcalc.autograd.numerics.elementwise as elementwise
 from gradcalc.autograd.numerics.cascade import cascade_sum
 from gradcalc.autograd.numerics.driver import TORCH_THREADS, reduction_rows, run_reduction
 from gradcalc.autograd.numerics.layout import (
@@ -107,15 +107,15 @@ def reduce_prod(x: np.ndarray, dim=None, keepdim: bool = False, *, threads: int 
 
 
 def cumulative_sum(x: np.ndarray, dim: int) -> np.ndarray:
-    """torch.cumsum: float32 runs in a float64 accumulator, each value rounded on the way out."""
+    """Running sums: float32 runs in a float64 accumulator, each value rounded on the way out."""
     x = np.asarray(x)
     axis = normalize_axes(dim, x.ndim)
     axis = axis[0] if axis else 0
     if x.ndim == 0:
         return x.astype(np.int64 if x.dtype.kind in "biu" else x.dtype)
     if x.dtype.kind in "biu":
-        return np.cumsum(x, axis=axis, dtype=np.int64)
-    return np.cumsum(x, axis=axis, dtype=np.float64).astype(x.dtype)
+        return np.add.accumulate(x, axis=axis, dtype=np.int64)
+    return np.add.accumulate(x, axis=axis, dtype=np.float64).astype(x.dtype)
 
 
 # -------------------------------------------------------------------- var / std

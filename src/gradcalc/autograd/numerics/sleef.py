@@ -326,7 +326,7 @@ def _inf_pattern(d: np.ndarray, m: np.ndarray) -> np.ndarray:
 
 
 def atan2f_u10(y, x) -> np.ndarray:
-    """Sleef_atan2f16_u10 (SLEEF's xatan2f_u1): torch's vectorised ``atan2``."""
+    """Sleef_atan2f16_u10 (SLEEF's xatan2f_u1): torch's vectorised two-argument arctangent."""
     y, x = np.broadcast_arrays(_array(y), _array(x))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         tiny = np.abs(x) < _c(2.9387372783541830947e-39)

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd.numerics import sleef
+import gradcalc.autograd.numerics.sleef as sleef
 from gradcalc.autograd.numerics.driver import TORCH_THREADS
 from gradcalc.autograd.numerics.layout import GRAIN_SIZE, split_chunks
 from gradcalc.autograd.numerics.libm import rounded

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.inplace import apply_inplace
 from gradcalc.autograd.ops.pointwise import (
@@ -30,6 +30,7 @@ from gradcalc.autograd.ops.pointwise import (
 )
 from gradcalc.autograd.ops.pointwise import relu as relu_op
 from gradcalc.autograd.ops.pointwise import sigmoid as sigmoid_op
+from gradcalc.autograd.ops.special import normal_cdf
 from gradcalc.errors import AutogradError, EvaluationError, ValueDomainError
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -41,7 +42,7 @@ def _complete(declared, values: list) -> list:
     return [*values, *declared.schema.defaults[len(values) :]]
 
 
-def _functional(text: str, out_of_place, in_place, extra=(), doc: str = ""):
+def _functional(text: str, out_of_place, in_place, extra=(), doc: str = "", example: str = ""):
     """``F.<name>(input, ..., inplace=False)``: the op, or its in-place form."""
 
     def call(self, *args):
@@ -52,17 +53,22 @@ def _functional(text: str, out_of_place, in_place, extra=(), doc: str = ""):
         return out_of_place.apply(values)
 
     call.__doc__ = doc or out_of_place.doc
-    return composite(text, method=False, namespaces=("F",))(call)
+    return composite(text, method=False, namespaces=("F",), example=example)(call)
 
 
-def _in_place_function(text: str, in_place, extra=(), namespaces=("F",), doc: str = ""):
+def _in_place_function(
+    text: str, in_place, extra=(), namespaces=("F",), doc: str = "", example: str = ""
+):
     """``F.<name>_(input, ...)`` / ``torch.<name>_``: the op applied in place."""
 
     def call(self, *params):
         return apply_inplace(in_place, _complete(in_place, [self, *params, *extra]))
 
-    call.__doc__ = doc or f"In place: {in_place.doc}"
-    return composite(text, method=False, namespaces=namespaces)(call)
+    in_place_doc = (
+        in_place.doc if in_place.doc.startswith("In place: ") else f"In place: {in_place.doc}"
+    )
+    call.__doc__ = doc or in_place_doc
+    return composite(text, method=False, namespaces=namespaces, example=example)(call)
 
 
 def _negative_slope_in_place(what: str, tail: str = "") -> AutogradError:
@@ -163,7 +169,7 @@ def _celu_forward(self, alpha):
     dtype=floating("elu_cpu"),
     method=False,
     grads={"self": lambda grad, self, alpha: _elu_grad(grad, self, alpha, 1, 1 / alpha)},
-    example="F.celu(x)",
+    example="torch.celu(x, alpha=2.0)",
 )
 def celu(self, alpha=1.0):
     """x for x > 0, alpha (exp(x / alpha) - 1) below."""
@@ -186,12 +192,17 @@ def celu_in_place(self, alpha=1.0):
 
 
 elu_functional = _functional(
-    "elu.F(Tensor self, Scalar alpha=1.0, Any inplace=False) -> Tensor", elu, elu_in_place
+    "elu.F(Tensor self, Scalar alpha=1.0, Any inplace=False) -> Tensor",
+    elu,
+    elu_in_place,
+    example="F.elu(x)",
 )
-elu_ = _in_place_function("elu_(Tensor self, Scalar alpha=1.0) -> Tensor", elu_in_place)
+elu_ = _in_place_function(
+    "elu_(Tensor self, Scalar alpha=1.0) -> Tensor", elu_in_place, example="F.elu_(x.clone())"
+)
 
 
-@composite("selu(Tensor self) -> Tensor", method=False, example="F.selu(x)")
+@composite("selu(Tensor self) -> Tensor", method=False, example="torch.selu(x)")
 def selu(self):
     """scale * elu(x, alpha) with the self-normalising constants (node EluBackward0)."""
     return elu.apply([self, _SELU_ALPHA, _SELU_SCALE, 1])
@@ -203,18 +214,26 @@ selu_functional = _functional(
     elu_in_place,
     extra=(_SELU_ALPHA, _SELU_SCALE, 1),
     doc=selu.doc,
+    example="F.selu(x)",
 )
 selu_ = _in_place_function(
     "selu_(Tensor self) -> Tensor",
     elu_in_place,
     extra=(_SELU_ALPHA, _SELU_SCALE, 1),
     namespaces=("torch", "F"),
+    example="torch.selu_(x.clone())",
 )
 celu_functional = _functional(
-    "celu.F(Tensor self, Scalar alpha=1.0, Any inplace=False) -> Tensor", celu, celu_in_place
+    "celu.F(Tensor self, Scalar alpha=1.0, Any inplace=False) -> Tensor",
+    celu,
+    celu_in_place,
+    example="F.celu(x)",
 )
 celu_ = _in_place_function(
-    "celu_(Tensor self, Scalar alpha=1.0) -> Tensor", celu_in_place, namespaces=("torch", "F")
+    "celu_(Tensor self, Scalar alpha=1.0) -> Tensor",
+    celu_in_place,
+    namespaces=("torch", "F"),
+    example="torch.celu_(x.clone())",
 )
 
 # ---- GELU, SiLU, Mish -------------------------------------------------------------------------
@@ -240,7 +259,7 @@ def _gelu_grad(grad, self, approximate):
         left_derivative = 0.5 * (1 + t)
         right_derivative = (1 - t * t) * _GELU_TANH_BETA * (1 + 3 * _GELU_KAPPA * self * self)
         return grad * (left_derivative + 0.5 * self * right_derivative)
-    cdf = 0.5 * (1 + F.erf(self * _SQRT1_2))
+    cdf = normal_cdf(self)
     pdf = _GELU_PDF * F.exp(self * self * -0.5)
     return grad * (cdf + self * pdf)
 
@@ -304,14 +323,30 @@ def mish(self):
         return self * np.tanh(np.log1p(np.exp(self)))
 
 
-silu_functional = _functional("silu.F(Tensor self, Any inplace=False) -> Tensor", silu, silu)
-mish_functional = _functional("mish.F(Tensor self, Any inplace=False) -> Tensor", mish, mish)
+silu_functional = _functional(
+    "silu.F(Tensor self, Any inplace=False) -> Tensor", silu, silu, example="F.silu(x)"
+)
+mish_functional = _functional(
+    "mish.F(Tensor self, Any inplace=False) -> Tensor", mish, mish, example="F.mish(x)"
+)
 
 # ---- ReLU and its piecewise-linear kin --------------------------------------------------------
 
-relu_functional = _functional("relu.F(Tensor self, Any inplace=False) -> Tensor", relu_op, relu_op)
-relu_ = _in_place_function("relu_(Tensor self) -> Tensor", relu_op, namespaces=("torch", "F"))
-sigmoid_ = _in_place_function("sigmoid_(Tensor self) -> Tensor", sigmoid_op, namespaces=("torch",))
+relu_functional = _functional(
+    "relu.F(Tensor self, Any inplace=False) -> Tensor", relu_op, relu_op, example="F.relu(x)"
+)
+relu_ = _in_place_function(
+    "relu_(Tensor self) -> Tensor",
+    relu_op,
+    namespaces=("torch", "F"),
+    example="torch.relu_(x.clone())",
+)
+sigmoid_ = _in_place_function(
+    "sigmoid_(Tensor self) -> Tensor",
+    sigmoid_op,
+    namespaces=("torch",),
+    example="torch.sigmoid_(x.clone())",
+)
 
 
 def _leaky_grad_from_result(grad, result, negative_slope):
@@ -352,9 +387,12 @@ leaky_relu_functional = _functional(
     "leaky_relu.F(Tensor self, Scalar negative_slope=0.01, Any inplace=False) -> Tensor",
     leaky_relu,
     leaky_relu_in_place,
+    example="F.leaky_relu(x, 0.1)",
 )
 leaky_relu_ = _in_place_function(
-    "leaky_relu_(Tensor self, Scalar negative_slope=0.01) -> Tensor", leaky_relu_in_place
+    "leaky_relu_(Tensor self, Scalar negative_slope=0.01) -> Tensor",
+    leaky_relu_in_place,
+    example="F.leaky_relu_(x.clone(), 0.1)",
 )
 
 
@@ -382,9 +420,12 @@ hardtanh_functional = _functional(
     "hardtanh.F(Tensor self, Scalar min_val=-1.0, Scalar max_val=1.0, Any inplace=False) -> Tensor",
     hardtanh,
     hardtanh,
+    example="F.hardtanh(x)",
 )
 hardtanh_ = _in_place_function(
-    "hardtanh_(Tensor self, Scalar min_val=-1.0, Scalar max_val=1.0) -> Tensor", hardtanh
+    "hardtanh_(Tensor self, Scalar min_val=-1.0, Scalar max_val=1.0) -> Tensor",
+    hardtanh,
+    example="F.hardtanh_(x.clone())",
 )
 relu6_functional = _functional(
     "relu6.F(Tensor self, Any inplace=False) -> Tensor",
@@ -392,6 +433,7 @@ relu6_functional = _functional(
     hardtanh,
     extra=(0, 6),
     doc="min(max(x, 0), 6) (PyTorch records it as hardtanh: HardtanhBackward0).",
+    example="F.relu6(4 * x)",
 )
 
 # PyTorch's hardsigmoid backward multiplies by a single-precision 1/6, also for doubles.
@@ -447,10 +489,16 @@ def hardswish(self):
 
 
 hardsigmoid_functional = _functional(
-    "hardsigmoid.F(Tensor self, Any inplace=False) -> Tensor", hardsigmoid, hardsigmoid
+    "hardsigmoid.F(Tensor self, Any inplace=False) -> Tensor",
+    hardsigmoid,
+    hardsigmoid,
+    example="F.hardsigmoid(x)",
 )
 hardswish_functional = _functional(
-    "hardswish.F(Tensor self, Any inplace=False) -> Tensor", hardswish, hardswish
+    "hardswish.F(Tensor self, Any inplace=False) -> Tensor",
+    hardswish,
+    hardswish,
+    example="F.hardswish(x)",
 )
 
 
@@ -470,7 +518,7 @@ threshold = op(
     method=False,
     grads={"self": _threshold_grad},
     doc="value where x <= threshold, else x.",
-    example="F.threshold(x, 0.1, 0.0)",
+    example="torch.threshold(x, 0.1, 20.0)",
 )(_threshold_forward)
 threshold_in_place = op(
     "threshold_.result(Tensor self, Scalar threshold, Scalar value) -> Tensor",
@@ -484,11 +532,13 @@ threshold_functional = _functional(
     "threshold.F(Tensor self, Scalar threshold, Scalar value, Any inplace=False) -> Tensor",
     threshold,
     threshold_in_place,
+    example="F.threshold(x, 0.1, 0.0)",
 )
 threshold_ = _in_place_function(
     "threshold_(Tensor self, Scalar threshold, Scalar value) -> Tensor",
     threshold_in_place,
     namespaces=("torch", "F"),
+    example="torch.threshold_(x.clone(), 0.1, 0.0)",
 )
 
 # ---- logsigmoid, softsign, tanhshrink ---------------------------------------------------------
@@ -514,13 +564,17 @@ def logsigmoid(self):
     return np.minimum(self, 0) - np.log1p(np.exp(-np.abs(self)))
 
 
-@composite("softsign(Tensor self) -> Tensor", method=False, namespaces=("F",))
+@composite(
+    "softsign(Tensor self) -> Tensor", method=False, namespaces=("F",), example="F.softsign(x)"
+)
 def softsign(self):
     """x / (1 + |x|)."""
     return F.div(self, F.add(F.abs(self), 1))
 
 
-@composite("tanhshrink(Tensor self) -> Tensor", method=False, namespaces=("F",))
+@composite(
+    "tanhshrink(Tensor self) -> Tensor", method=False, namespaces=("F",), example="F.tanhshrink(x)"
+)
 def tanhshrink(self):
     """x - tanh(x)."""
     return F.sub(self, F.tanh(self))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd.declare import F, op
+import gradcalc.autograd.fidelity as fidelity
+import gradcalc.autograd.numerics.elementwise as exact_elementwise
+from gradcalc.autograd.declare import F, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import boolean, compare, promote, promote_float
 from gradcalc.errors import EvaluationError
 
@@ -118,6 +120,49 @@ def div(self, other, rounding_mode=None):
     )
 
 
+# The Scalar overloads PyTorch's C++ code calls (its losses write ``x * 0.9``, which in C++
+# is ``mul.Scalar``, node MulBackward1, where Python's ``x * 0.9`` records MulBackward0).
+# No spelling reaches them: the ops here that copy those C++ bodies call F.mul_Scalar.
+_INTERNAL = {"method": False, "function": False}
+
+
+@op(
+    "add.Scalar(Tensor self, Scalar other) -> Tensor",
+    "AddBackward1",
+    dtype=promote,
+    grads={"self": lambda grad: grad},
+    **_INTERNAL,
+)
+def add_scalar(self, other):
+    """``self + other`` for a number ``other``."""
+    return np.add(self, other)
+
+
+@op(
+    "mul.Scalar(Tensor self, Scalar other) -> Tensor",
+    "MulBackward1",
+    dtype=promote,
+    grads={"self": lambda grad, other: grad * other},
+    **_INTERNAL,
+)
+def mul_scalar(self, other):
+    """``self * other`` for a number ``other``."""
+    return np.multiply(self, other)
+
+
+@op(
+    "div.Scalar(Tensor self, Scalar other) -> Tensor",
+    "DivBackward1",
+    dtype=promote_float,
+    grads={"self": lambda grad, other: grad / other},
+    **_INTERNAL,
+)
+def div_scalar(self, other):
+    """``self / other`` for a number ``other``."""
+    with np.errstate(all="ignore"):
+        return np.true_divide(self, other)
+
+
 @op(
     "neg(Tensor self) -> Tensor",
     "NegBackward0",
@@ -176,26 +221,12 @@ def _pow_exponent(grad, self, result):
 )
 def pow(self, exponent):
     """``self ** exponent``; either may be a number."""
+    if isinstance(self, np.ndarray) and (
+        not isinstance(exponent, np.ndarray) or exponent.dtype == self.dtype
+    ):
+        return fidelity.elementwise(exact_elementwise.pow, np.power, self, exponent)
     with np.errstate(all="ignore"):
         return np.power(self, exponent)
-
-
-@op(
-    "remainder(Tensor self, Tensor|Scalar other) -> Tensor",
-    "RemainderBackward0",
-    dtype=promote,
-    broadcast=True,
-    inplace=True,
-    operators=("__mod__",),
-    grads={
-        "self": lambda grad: grad,
-        "other": lambda grad, self, other: -grad * F.floor(self / other),
-    },
-    example="torch.remainder(x, 2)",
-)
-def remainder(self, other):
-    """Python's ``%``: the result has the sign of ``other``."""
-    return np.remainder(self, other)
 
 
 def _compare(name: str, ufunc, dunder: str, doc: str):
@@ -287,3 +318,27 @@ def bitwise_not(self):
     if self.dtype.kind == "f":
         raise EvaluationError('"bitwise_not_cpu" not implemented for ' + "'Float'")
     return np.invert(self)
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(
+    add,
+    sub,
+    mul,
+    div,
+    pow,
+    eq,
+    ne,
+    lt,
+    le,
+    gt,
+    ge,
+    logical_and,
+    logical_or,
+    logical_xor,
+    logical_not,
+    bitwise_and,
+    bitwise_or,
+    bitwise_xor,
+    bitwise_not,
+)

@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import composite
 from gradcalc.autograd.settings import check_elements, check_ndim, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor
@@ -121,7 +121,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     return leaf(data_array(data, dtype), requires_grad)
 
 
-def _filled(name: str, fill):
+def _filled(name: str, fill, example: str = ""):
     def make(size, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
         target = dtype or dtypes.DEFAULTS.float
         shape = _size(size)
@@ -133,7 +133,7 @@ def _filled(name: str, fill):
         f"{name}(int[] size, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
         "bool requires_grad=False, bool pin_memory=False) -> Tensor",
         method=False,
-        example=f"torch.{name}(2, 3)",
+        example=example or f"torch.{name}(2, 3)",
     )(make)
 
 
@@ -149,10 +149,10 @@ def _size(size: tuple) -> tuple:
 
 _ones = _filled("ones", np.ones)
 _zeros = _filled("zeros", np.zeros)
-_empty = _filled("empty", np.zeros)
+_empty = _filled("empty", np.zeros, example="torch.empty(2, 3).shape")
 
 
-def _filled_like(name: str, fill):
+def _filled_like(name: str, fill, example: str = ""):
     def make(self, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
         target = dtype or dtypes.BY_NUMPY[self.array.dtype]
         return leaf(fill(self.array.shape, target.np), requires_grad)
@@ -163,13 +163,13 @@ def _filled_like(name: str, fill):
         f"{name}(Tensor self, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, "
         "bool requires_grad=False, MemoryFormat? memory_format=None) -> Tensor",
         method=False,
-        example=f"torch.{name}(x)",
+        example=example or f"torch.{name}(x)",
     )(make)
 
 
 _ones_like = _filled_like("ones_like", np.ones)
 _zeros_like = _filled_like("zeros_like", np.zeros)
-_empty_like = _filled_like("empty_like", np.zeros)
+_empty_like = _filled_like("empty_like", np.zeros, example="torch.empty_like(B).shape")
 
 
 def _scalar_dtype(value) -> dtypes.DType:
@@ -242,7 +242,27 @@ def linspace(start, end, steps, dtype=None, layout=None, device=None, requires_g
         raise EvaluationError("number of steps must be non-negative")
     check_elements((steps,), "tensor")
     target = dtype or dtypes.DEFAULTS.float
-    return leaf(np.linspace(start, end, steps).astype(target.np), requires_grad)
+    return leaf(_linspace(start, end, steps, target.np), requires_grad)
+
+
+def _linspace(start, end, steps: int, dtype: np.dtype) -> np.ndarray:
+    """PyTorch's CPU linspace: from ``start`` up to the middle, from ``end`` down after it,
+    each element one fused multiply-add (``start + step * i``), in the tensor's dtype."""
+    if dtype.kind != "f" or steps < 2:
+        return np.linspace(start, end, steps).astype(dtype)
+    from gradcalc.autograd.random_mathfun import fma32, fma64
+
+    first = dtype.type(start)
+    last = dtype.type(end)
+    step = dtype.type((last - first) / dtype.type(steps - 1))
+    index = np.arange(steps)
+    half = steps // 2
+    fma = fma32 if dtype == np.float32 else fma64
+    if dtype not in (np.float32, np.float64):
+        return np.linspace(start, end, steps).astype(dtype)
+    lower = fma(step, index[:half].astype(np.float64), first)
+    upper = fma(-step, (steps - 1 - index[half:]).astype(np.float64), last)
+    return np.concatenate([lower, upper]).astype(dtype)
 
 
 @composite(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.dtype_rules import from_forward
 from gradcalc.autograd.tensor import make_tensor, version_box
@@ -70,7 +70,7 @@ def to(self, dtype=None, non_blocking=False, copy=False, device=None):
     return _convert(self, dtype)
 
 
-def _conversion(name: str, dtype):
+def _conversion(name: str, dtype, example: str = ""):
     def convert(self, memory_format=None):
         return _convert(self, dtype)
 
@@ -79,7 +79,7 @@ def _conversion(name: str, dtype):
     return composite(
         f"{name}(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor",
         function=False,
-        example=f"x.{name}()",
+        example=example or f"x.{name}()",
     )(convert)
 
 
@@ -90,17 +90,21 @@ _long = _conversion("long", dtypes.int64)
 _int = _conversion("int", dtypes.int32)
 _short = _conversion("short", dtypes.int16)
 _char = _conversion("char", dtypes.int8)
-_byte = _conversion("byte", dtypes.uint8)
+_byte = _conversion("byte", dtypes.uint8, example="(10 * p).byte()")
 _bool = _conversion("bool", dtypes.bool_)
 
 
-@composite("type_as(Tensor self, Tensor other) -> Tensor", function=False)
+@composite("type_as(Tensor self, Tensor other) -> Tensor", function=False, example="idx.type_as(x)")
 def type_as(self, other):
     """``self.to(other.dtype)``."""
     return _convert(self, other.dtype)
 
 
-@composite("contiguous(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor", function=False)
+@composite(
+    "contiguous(Tensor self, *, MemoryFormat? memory_format=None) -> Tensor",
+    function=False,
+    example="B.t().contiguous()",
+)
 def contiguous(self, memory_format=None):
     """The same tensor when its memory is in order, else a copy (``CloneBackward0``)."""
     if self.array.flags.c_contiguous:
@@ -116,7 +120,7 @@ def detach(self):
     return out
 
 
-@composite("detach_(Tensor self) -> Tensor", function=False)
+@composite("detach_(Tensor self) -> Tensor", function=False, example="x.clone().detach_()")
 def detach_(self):
     """Cut this tensor from the graph in place: it becomes a leaf that needs no gradient."""
     if self._base is not None and self._base._requires_grad:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
-from gradcalc.autograd.declare import F, composite, op
+import gradcalc.autograd.dtypes as dtypes
+from gradcalc.autograd.declare import F, composite, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import from_forward
 from gradcalc.autograd.ops.support import array_of, constant_as, dim_of
 from gradcalc.errors import EvaluationError, ShapeError
@@ -55,7 +55,7 @@ def _diagonal_dims(ndim: int, dim1: int, dim2: int) -> tuple:
             grad, self_shape, offset, dim_of(dim1, len(self_shape)), dim_of(dim2, len(self_shape))
         )
     },
-    example="torch.diagonal(x)",
+    example="torch.diagonal(A)",
 )
 def diagonal(self, offset=0, dim1=0, dim2=1):
     """The diagonal over ``dim1``/``dim2`` (``offset`` above it), as a view, in the last dim."""
@@ -150,7 +150,7 @@ def _trace_grad(grad, self_shape):
     "TraceBackward0",
     dtype=_trace_dtype,
     grads={"self": _trace_grad},
-    example="torch.trace(x)",
+    example="torch.trace(A)",
 )
 def trace(self):
     """Sum of a matrix's diagonal."""
@@ -172,7 +172,7 @@ def _triangle(name: str, numpy_fn, node: str, doc: str):
         node,
         inplace=True,
         grads={"self": lambda grad, diagonal: getattr(F, name)(grad, diagonal)},
-        example=f"torch.{name}(x)",
+        example=f"torch.{name}(A)",
     )(forward)
 
 
@@ -182,3 +182,7 @@ triu = _triangle(
 tril = _triangle(
     "tril", np.tril, "TrilBackward0", "The lower triangle (on and below ``diagonal``); 0 above."
 )
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(triu, tril)

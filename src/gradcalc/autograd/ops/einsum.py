@@ -393,7 +393,7 @@ einsum = _EinsumComposite(
     _einsum,
     method=False,
     doc="Einstein summation: einsum('ij,jk->ik', a, b) is a @ b.",
-    example="torch.einsum('ij,jk->ik', a, b)",
+    example="torch.einsum('ij,jk->ik', B, A)",
 )
 OPS[einsum.name] = einsum
 F._register(einsum)

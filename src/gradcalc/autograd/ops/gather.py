@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
-from gradcalc.autograd.declare import F, composite, op
+from gradcalc.autograd.declare import F, composite, in_place_methods_only, op
 from gradcalc.autograd.ops.support import array_of, dim_of, shape_text, zeros_as
 from gradcalc.autograd.settings import warn
 from gradcalc.autograd.tensor import Tensor
@@ -62,7 +62,7 @@ def _size(a: np.ndarray, d: int) -> int:
             zeros_as(grad, self_shape), dim, index, grad
         )
     },
-    example="torch.gather(x, 1, index)",
+    example="torch.gather(B, 1, torch.tensor([[2, 0], [1, 1]]))",
 )
 def gather(self, dim, index, sparse_grad=False):
     """``out[i][j] = self[i][index[i][j]]`` for ``dim=1``: values picked along ``dim``."""
@@ -148,7 +148,7 @@ def _scatter_src_grad(grad, dim, index, reduce):
     _scatter_node,
     inplace=True,
     grads={"self": _scatter_self_grad, "src": _scatter_src_grad},
-    example="torch.zeros(2, 3).scatter(1, index, 1.0)",
+    example="torch.zeros(2, 3).scatter(1, idx.view(2, 1), 1.0)",
 )
 def scatter(self, dim, index, src, reduce=None):
     """``self`` with ``src`` (a tensor or a number) written at ``index`` along ``dim``."""
@@ -172,7 +172,7 @@ def scatter(self, dim, index, src, reduce=None):
     "ScatterAddBackward0",
     inplace=True,
     grads={"self": lambda grad: grad, "src": lambda grad, dim, index: F.gather(grad, dim, index)},
-    example="torch.zeros(3).scatter_add(0, index, x)",
+    example="torch.zeros(3).scatter_add(0, torch.tensor([0, 1, 0, 2]), x)",
 )
 def scatter_add(self, dim, index, src):
     """``self`` with ``src`` added at ``index`` along ``dim`` (repeats add up)."""
@@ -191,7 +191,7 @@ def scatter_add(self, dim, index, src):
             zeros_as(grad, self_shape), dim, index, grad
         )
     },
-    example="torch.index_select(x, 0, torch.tensor([0, 2]))",
+    example="torch.index_select(x, 0, idx)",
 )
 def index_select(self, dim, index):
     """The slices along ``dim`` at the positions in ``index`` (a copy)."""
@@ -223,7 +223,7 @@ def _index_add_source_grad(grad, dim, index, source_shape, alpha):
     "IndexAddBackward0",
     inplace=True,
     grads={"self": lambda grad: grad, "source": _index_add_source_grad},
-    example="x.index_add(0, torch.tensor([0, 2]), y)",
+    example="x.index_add(0, idx, torch.tensor([10.0, 20.0]))",
 )
 def index_add(self, dim, index, source, alpha=1):
     """``self`` with the slices of ``source`` (times ``alpha``) added at ``index`` along dim."""
@@ -270,7 +270,7 @@ def _masked_select_grad(grad, self_shape, mask):
     "masked_select(Tensor self, Tensor mask) -> Tensor",
     "MaskedSelectBackward0",
     grads={"self": _masked_select_grad},
-    example="torch.masked_select(x, x > 0)",
+    example="torch.masked_select(x, mask)",
 )
 def masked_select(self, mask):
     """The elements where the bool ``mask`` (broadcast) is true, as a vector."""
@@ -295,7 +295,7 @@ def _take_grad(grad, self_shape, index):
     "take(Tensor self, Tensor index) -> Tensor",
     "TakeBackward0",
     grads={"self": _take_grad},
-    example="torch.take(x, torch.tensor([0, 5]))",
+    example="torch.take(B, torch.tensor([0, 5]))",
 )
 def take(self, index):
     """Elements of the flattened tensor at ``index`` (the result has index's shape)."""
@@ -312,7 +312,7 @@ def take(self, index):
 
 @composite(
     "take_along_dim(Tensor self, Tensor indices, int? dim=None) -> Tensor",
-    example="torch.take_along_dim(x, x.argsort(dim=1), dim=1)",
+    example="torch.take_along_dim(B, B.argsort(dim=1), dim=1)",
 )
 def take_along_dim(self, indices, dim=None):
     """``gather`` along ``dim`` with ``self`` and ``indices`` broadcast against each other."""
@@ -338,3 +338,7 @@ def take_along_dim(self, indices, dim=None):
     index_sizes[dim] = self.shape[dim]
     self_shape = broadcast_shapes(tuple(index_sizes), tuple(self.shape))
     return F.gather(F.expand(self, self_shape), dim, F.expand(indices, index_shape))
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(scatter, scatter_add, index_add)

@@ -219,6 +219,7 @@ def _zeros_like_shape(grad, shape):
     function=False,
     inplace=True,
     dtype=same,
+    example="x.clone().index_put_((idx,), torch.tensor([10.0, 20.0]))",
     grads={
         "self": lambda grad, indices, accumulate: (
             grad if accumulate else F.index_put(grad, indices, 0.0, False)
@@ -228,6 +229,7 @@ def _zeros_like_shape(grad, shape):
 )
 def index_put(self, indices, values, accumulate=False):
     """``self`` with ``values`` written (or added) at ``indices``."""
+    indices = tuple(_as_index_array(i) if type(i) is Tensor else i for i in indices)
     _check_bounds(self.shape, indices)
     out = np.array(self, copy=True)
     if accumulate:
@@ -244,6 +246,7 @@ def index_put(self, indices, values, accumulate=False):
     function=False,
     inplace="copy_",
     dtype=same,
+    example="x.clone().copy_(y)",
     grads={"self": lambda grad: grad * 0, "src": lambda grad: grad},
 )
 def _copy_from(self, src, non_blocking=False):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import composite, op
 from gradcalc.autograd.dtype_rules import boolean, same
 from gradcalc.autograd.ops.constructors import leaf
@@ -15,7 +15,7 @@ from gradcalc.autograd.values import Size
 from gradcalc.errors import EvaluationError
 
 
-@composite("size(Tensor self, int? dim=None) -> Any", function=False, example="x.size()")
+@composite("size(Tensor self, int? dim=None) -> Any", function=False, example="B.size()")
 def size(self, dim=None):
     """The shape (``torch.Size``), or the size of one dim."""
     if dim is None:
@@ -23,32 +23,32 @@ def size(self, dim=None):
     return self.array.shape[normalize_dim(dim, self.array.ndim)]
 
 
-@composite("stride(Tensor self, int? dim=None) -> Any", function=False, example="x.stride()")
+@composite("stride(Tensor self, int? dim=None) -> Any", function=False, example="B.stride()")
 def stride(self, dim=None):
     """Elements to step in memory along each dim."""
     strides = tuple(s // self.array.itemsize for s in self.array.strides)
     return strides if dim is None else strides[normalize_dim(dim, self.array.ndim)]
 
 
-@composite("numel(Tensor self) -> int", example="torch.numel(x)")
+@composite("numel(Tensor self) -> int", example="torch.numel(B)")
 def numel(self):
     """The number of elements."""
     return int(self.array.size)
 
 
-@composite("nelement(Tensor self) -> int", function=False)
+@composite("nelement(Tensor self) -> int", function=False, example="B.nelement()")
 def nelement(self):
     """The number of elements (``numel``)."""
     return int(self.array.size)
 
 
-@composite("dim(Tensor self) -> int", function=False, example="x.dim()")
+@composite("dim(Tensor self) -> int", function=False, example="T.dim()")
 def dim(self):
     """The number of dims."""
     return self.array.ndim
 
 
-@composite("ndimension(Tensor self) -> int", function=False)
+@composite("ndimension(Tensor self) -> int", function=False, example="B.ndimension()")
 def ndimension(self):
     """The number of dims (``dim()``)."""
     return self.array.ndim
@@ -60,25 +60,31 @@ def is_floating_point(self):
     return self.array.dtype.kind == "f"
 
 
-@composite("is_contiguous(Tensor self, *, MemoryFormat? memory_format=None) -> bool", function=False)
+@composite(
+    "is_contiguous(Tensor self, *, MemoryFormat? memory_format=None) -> bool",
+    function=False,
+    example="B.t().is_contiguous()",
+)
 def is_contiguous(self, memory_format=None):
     """Whether the elements lie in memory in row-major order, without gaps."""
     return bool(self.array.flags.c_contiguous)
 
 
-@composite("element_size(Tensor self) -> int", function=False)
+@composite("element_size(Tensor self) -> int", function=False, example="x.element_size()")
 def element_size(self):
     """Bytes per element."""
     return self.array.itemsize
 
 
-@composite("data_ptr(Tensor self) -> int", function=False)
+@composite(
+    "data_ptr(Tensor self) -> int", function=False, example="x[1:].data_ptr() - x.data_ptr()"
+)
 def data_ptr(self):
     """The address of the first element (equal for tensors that share memory there)."""
     return self.array.__array_interface__["data"][0]
 
 
-@composite("storage_offset(Tensor self) -> int", function=False)
+@composite("storage_offset(Tensor self) -> int", function=False, example="x[2:].storage_offset()")
 def storage_offset(self):
     """Elements between the start of the base's memory and this tensor's first element."""
     base = self._base if self._base is not None else self
@@ -104,7 +110,7 @@ def type_(self, dtype=None):
     return self if target is d else F._to_copy(self, target)
 
 
-@composite("equal(Tensor self, Tensor other) -> bool", example="torch.equal(x, y)")
+@composite("equal(Tensor self, Tensor other) -> bool", example="torch.equal(x, x.clone())")
 def equal(self, other):
     """True when both have the same shape and elements."""
     return self.array.shape == other.array.shape and bool(np.array_equal(self.array, other.array))
@@ -118,7 +124,7 @@ def _close(a, b, rtol, atol, equal_nan):
 
 @composite(
     "allclose(Tensor self, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> bool",
-    example="torch.allclose(x, y)",
+    example="torch.allclose(x, x + 1e-6)",
 )
 def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True when every element is within ``atol + rtol * |other|``."""
@@ -133,7 +139,7 @@ def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 @op(
     "isclose(Tensor self, Tensor|Scalar other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False) -> Tensor",
     dtype=boolean,
-    example="torch.isclose(x, y)",
+    example="torch.isclose(x, torch.tensor([-1.5, 0.5, 0.25000001, 2.1]))",
 )
 def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Elementwise: within ``atol + rtol * |other|`` (a bool tensor)."""
@@ -147,6 +153,7 @@ def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     function=False,
     inplace="zero_",
     dtype=same,
+    example="x.clone().zero_()",
     grads={"self": lambda grad: grad * 0},
 )
 def zero_like_fill(self):
@@ -154,13 +161,18 @@ def zero_like_fill(self):
     return np.zeros_like(self)
 
 
+def _fill_node(self, value):
+    return "FillBackward3" if type(value).__name__ == "Tensor" else "FillBackward2"
+
+
 @op(
     "fill(Tensor self, Tensor|Scalar value) -> Tensor",
-    "FillBackward0",
+    _fill_node,
     method=False,
     function=False,
     inplace="fill_",
     dtype=same,
+    example="x.clone().fill_(7.0)",
     grads={"self": lambda grad: grad * 0},
 )
 def fill(self, value):
@@ -168,7 +180,7 @@ def fill(self, value):
     return np.full_like(self, value)
 
 
-def _new(name: str, make):
+def _new(name: str, make, example: str):
     def new(self, size, dtype=None, device=None, requires_grad=False):
         target = dtype or dtypes.BY_NUMPY[self.array.dtype]
         return leaf(make(tuple(size), target.np), requires_grad)
@@ -179,18 +191,20 @@ def _new(name: str, make):
         f"{name}(Tensor self, int[] size, *, ScalarType? dtype=None, Device? device=None, "
         "bool requires_grad=False) -> Tensor",
         function=False,
+        example=example,
     )(new)
 
 
-_new_zeros = _new("new_zeros", np.zeros)
-_new_ones = _new("new_ones", np.ones)
-_new_empty = _new("new_empty", np.zeros)
+_new_zeros = _new("new_zeros", np.zeros, "x.new_zeros(2, 3)")
+_new_ones = _new("new_ones", np.ones, "idx.new_ones(3)")
+_new_empty = _new("new_empty", np.zeros, "x.new_empty(2, 3).shape")
 
 
 @composite(
     "new_full(Tensor self, int[] size, Scalar fill_value, *, ScalarType? dtype=None, "
     "Device? device=None, bool requires_grad=False) -> Tensor",
     function=False,
+    example="x.new_full((2,), 7.0)",
 )
 def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
     """A new tensor of ``size`` filled with ``fill_value``, with this tensor's dtype."""
@@ -202,6 +216,7 @@ def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=Fals
     "new_tensor(Tensor self, Any data, *, ScalarType? dtype=None, Device? device=None, "
     "bool requires_grad=False) -> Tensor",
     function=False,
+    example="idx.new_tensor([1, 2, 3])",
 )
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     """A new tensor of ``data`` with this tensor's dtype."""
@@ -209,4 +224,3 @@ def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
 
     target = dtype or dtypes.BY_NUMPY[self.array.dtype]
     return leaf(data_array(data, target), requires_grad)
-

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.dtype_rules import same
 from gradcalc.autograd.ops.support import (
@@ -241,7 +241,7 @@ def _solve_grad(grad, A, B, result, left, which: str):
         "A": lambda grad, A, B, result, left: _solve_grad(grad, A, B, result, left, "A"),
         "B": lambda grad, A, B, result, left: _solve_grad(grad, A, B, result, left, "B"),
     },
-    example="torch.linalg.solve(A, b)",
+    example="torch.linalg.solve(A, v)",
 )
 def solve(A, B, left=True):
     """``X`` with ``A @ X = B`` (``left=False``: ``X @ A = B``); ``B`` may be a vector."""
@@ -457,7 +457,12 @@ def svd(A, full_matrices=True):
     return U.astype(A.dtype), S.astype(A.dtype), Vh.astype(A.dtype)
 
 
-@composite("svdvals(Tensor A) -> Tensor", method=False, namespaces=("linalg",))
+@composite(
+    "svdvals(Tensor A) -> Tensor",
+    method=False,
+    namespaces=("linalg",),
+    example="torch.linalg.svdvals(A)",
+)
 def svdvals(A):
     """The singular values, in descending order."""
     return F.svd(A, False)[1]

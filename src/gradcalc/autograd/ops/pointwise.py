@@ -15,9 +15,13 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
-from gradcalc.autograd.declare import OPS, F, composite, op
+import gradcalc.autograd.dtypes as dtypes
+import gradcalc.autograd.fidelity as fidelity
+import gradcalc.autograd.numerics.activations as exact_activations
+import gradcalc.autograd.numerics.elementwise as exact_elementwise
+from gradcalc.autograd.declare import OPS, F, composite, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import promote, promote_float, same, to_float
+from gradcalc.autograd.fidelity import unary
 from gradcalc.autograd.inplace import apply_inplace
 from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import AutogradError, EvaluationError
@@ -88,18 +92,19 @@ def _nan_from(out, bound):
     return out
 
 
-def inplace_alias(declared, name: str):
+def inplace_alias(declared, name: str, example: str = ""):
     """``x.<name>()`` for an alias (``arctan_``, ``clip_``): the op applied in place."""
     text = name + declared.schema.text[len(declared.name) :]
 
     def in_place(*values):
         return apply_inplace(declared, list(values))
 
-    in_place.__doc__ = f"In place: {declared.doc}"
-    return composite(text, function=False)(in_place)
+    doc = declared.doc
+    in_place.__doc__ = doc if doc.startswith("In place: ") else f"In place: {doc}"
+    return composite(text, function=False, example=example)(in_place)
 
 
-def _unary(name: str, node: str, grad, *, dtype=to_float, inplace=True, **spellings):
+def _unary(name: str, node: str, grad, *, dtype=to_float, inplace=True, example="", **spellings):
     """Declare a function of one tensor (most of this module)."""
     return op(
         f"{name}(Tensor self) -> Tensor",
@@ -107,7 +112,7 @@ def _unary(name: str, node: str, grad, *, dtype=to_float, inplace=True, **spelli
         dtype=dtype,
         inplace=inplace,
         grads={"self": grad},
-        example=f"torch.{name}(x)",
+        example=example or f"torch.{name}(x)",
         **spellings,
     )
 
@@ -121,7 +126,7 @@ _LN10 = math.log(10.0)
 @_unary("exp", "ExpBackward0", lambda grad, result: grad * result)
 def exp(self):
     """e to the power of each element."""
-    return np.exp(self)
+    return unary("exp", self, np.exp)
 
 
 @_unary("exp2", "Exp2Backward0", lambda grad, result: grad * result * _LN2,
@@ -137,24 +142,26 @@ def exp2(self):
 def expm1(self):
     """exp(x) - 1, accurate near 0."""
     with np.errstate(over="ignore"):
-        return np.expm1(self)
+        return unary("expm1", self, np.expm1)
 
 
-@_unary("log", "LogBackward0", lambda grad, self: grad / self)
+@_unary("log", "LogBackward0", lambda grad, self: grad / self, example="torch.log(p)")
 def log(self):
     """Natural logarithm (``-inf`` at 0, ``nan`` below)."""
     with np.errstate(all="ignore"):
-        return np.log(self)
+        return unary("log", self, np.log)
 
 
-@_unary("log2", "Log2Backward0", lambda grad, self: grad / (self * _LN2))
+@_unary("log2", "Log2Backward0", lambda grad, self: grad / (self * _LN2),
+        example="torch.log2(p)")  # fmt: skip
 def log2(self):
     """Base-2 logarithm."""
     with np.errstate(all="ignore"):
         return np.log2(self)
 
 
-@_unary("log10", "Log10Backward0", lambda grad, self: grad / (self * _LN10))
+@_unary("log10", "Log10Backward0", lambda grad, self: grad / (self * _LN10),
+        example="torch.log10(p)")  # fmt: skip
 def log10(self):
     """Base-10 logarithm."""
     with np.errstate(all="ignore"):
@@ -166,21 +173,23 @@ def log10(self):
 def log1p(self):
     """log(1 + x), accurate near 0."""
     with np.errstate(all="ignore"):
-        return np.log1p(self)
+        return unary("log1p", self, np.log1p)
 
 
-@_unary("sqrt", "SqrtBackward0", lambda grad, result: grad / (2 * result))
+@_unary("sqrt", "SqrtBackward0", lambda grad, result: grad / (2 * result),
+        example="torch.sqrt(p)")  # fmt: skip
 def sqrt(self):
     """Square root (``nan`` below 0)."""
     with np.errstate(all="ignore"):
-        return np.sqrt(self)
+        return unary("sqrt", self, np.sqrt)
 
 
-@_unary("rsqrt", "RsqrtBackward0", lambda grad, result: -0.5 * grad * result**3)
+@_unary("rsqrt", "RsqrtBackward0", lambda grad, result: -0.5 * grad * result**3,
+        example="torch.rsqrt(p)")  # fmt: skip
 def rsqrt(self):
     """1 / sqrt(x)."""
     with np.errstate(all="ignore"):
-        return 1 / np.sqrt(self)
+        return unary("rsqrt", self, lambda v: 1 / np.sqrt(v))
 
 
 @_unary("reciprocal", "ReciprocalBackward0", lambda grad, result: -grad * (result * result))
@@ -196,7 +205,7 @@ def square(self):
     return F.pow(self, 2)
 
 
-@composite("square_(Tensor self) -> Tensor", function=False)
+@composite("square_(Tensor self) -> Tensor", function=False, example="x.clone().square_()")
 def square_(self):
     """In place: x * x."""
     return apply_inplace(OPS["pow"], [self, 2])
@@ -222,7 +231,7 @@ def abs(self):
     return np.abs(self)
 
 
-absolute_ = inplace_alias(abs, "absolute_")
+absolute_ = inplace_alias(abs, "absolute_", example="x.clone().absolute_()")
 
 
 # PyTorch's threshold_backward(grad, result, 0): the gradient passes unless result <= 0
@@ -241,69 +250,71 @@ def relu(self):
 @_unary("sin", "SinBackward0", lambda grad, self: grad * F.cos(self))
 def sin(self):
     """Sine."""
-    return np.sin(self)
+    return unary("sin", self, np.sin)
 
 
 @_unary("cos", "CosBackward0", lambda grad, self: grad * -F.sin(self))
 def cos(self):
     """Cosine."""
-    return np.cos(self)
+    return unary("cos", self, np.cos)
 
 
 @_unary("tan", "TanBackward0", lambda grad, result: grad * (1 + result**2))
 def tan(self):
     """Tangent."""
-    return np.tan(self)
+    return unary("tan", self, np.tan)
 
 
 @_unary("asin", "AsinBackward0", lambda grad, self: grad * F.rsqrt(-self * self + 1),
-        aliases=("arcsin",))  # fmt: skip
+        aliases=("arcsin",), example="torch.asin(p)")  # fmt: skip
 def asin(self):
     """Inverse sine (``nan`` outside [-1, 1]); its derivative at ±1 is inf."""
     with np.errstate(all="ignore"):
-        return np.arcsin(self)
+        return unary("asin", self, np.arcsin)
 
 
 @_unary("acos", "AcosBackward0", lambda grad, self: grad * -F.rsqrt(-self * self + 1),
-        aliases=("arccos",))  # fmt: skip
+        aliases=("arccos",), example="torch.acos(p)")  # fmt: skip
 def acos(self):
     """Inverse cosine (``nan`` outside [-1, 1])."""
     with np.errstate(all="ignore"):
-        return np.arccos(self)
+        return unary("acos", self, np.arccos)
 
 
 @_unary("atan", "AtanBackward0", lambda grad, self: grad / (self * self + 1),
         aliases=("arctan",))  # fmt: skip
 def atan(self):
     """Inverse tangent."""
-    return np.arctan(self)
+    return unary("atan", self, np.arctan)
 
 
 @_unary("sinh", "SinhBackward0", lambda grad, self: grad * F.cosh(self))
 def sinh(self):
     """Hyperbolic sine."""
     with np.errstate(all="ignore"):
-        return np.sinh(self)
+        return unary("sinh", self, np.sinh)
 
 
 @_unary("cosh", "CoshBackward0", lambda grad, self: grad * F.sinh(self))
 def cosh(self):
     """Hyperbolic cosine."""
     with np.errstate(all="ignore"):
-        return np.cosh(self)
+        return unary("cosh", self, np.cosh)
 
 
 @_unary("tanh", "TanhBackward0", lambda grad, result: grad * (1 - result * result),
         namespaces=("torch", "F"))  # fmt: skip
 def tanh(self):
     """Hyperbolic tangent."""
-    return np.tanh(self)
+    return unary("tanh", self, np.tanh)
 
 
 @_unary("sigmoid", "SigmoidBackward0", lambda grad, result: grad * (result * (1 - result)),
         namespaces=("torch", "F"))  # fmt: skip
 def sigmoid(self):
     """1 / (1 + exp(-x)), computed so that no exp overflows and tiny values stay accurate."""
+    if fidelity.exact(self):
+        return exact_activations.sigmoid(self)
     e = np.exp(-np.abs(self))
     return np.where(self >= 0, 1 / (1 + e), e / (1 + e))
 
@@ -314,26 +325,27 @@ def sigmoid(self):
         inplace=False, aliases=("arcsinh",))  # fmt: skip
 def asinh(self):
     """Inverse hyperbolic sine."""
-    return np.arcsinh(self)
+    return unary("asinh", self, np.arcsinh)
 
 
 @_unary("acosh", "AcoshBackward0", lambda grad, self: grad * F.rsqrt(self * self - 1),
-        inplace=False, aliases=("arccosh",))  # fmt: skip
+        inplace=False, aliases=("arccosh",), example="torch.acosh(1 / p)")  # fmt: skip
 def acosh(self):
     """Inverse hyperbolic cosine (``nan`` below 1)."""
     with np.errstate(all="ignore"):
-        return np.arccosh(self)
+        return unary("acosh", self, np.arccosh)
 
 
 @_unary("atanh", "AtanhBackward0", lambda grad, self: grad * 1 / (1 - self**2),
-        inplace=False, aliases=("arctanh",))  # fmt: skip
+        inplace=False, aliases=("arctanh",), example="torch.atanh(p)")  # fmt: skip
 def atanh(self):
     """Inverse hyperbolic tangent (``±inf`` at ±1, ``nan`` beyond)."""
     with np.errstate(all="ignore"):
-        return np.arctanh(self)
+        return unary("atanh", self, np.arctanh)
 
 
-def _inverse_hyperbolic_in_place(name: str, declared):
+def _inverse_hyperbolic_in_place(name: str, declared, source: str):
+    """``x.<name>_()`` and ``x.arc<name>_()`` (examples applied to ``source``)."""
     forward = declared.forward
     hidden = op(
         f"{name}_(Tensor self) -> Tensor",
@@ -348,16 +360,19 @@ def _inverse_hyperbolic_in_place(name: str, declared):
                 kind="NotImplementedError",
             )
         },
+        doc=f"In place: {declared.doc} PyTorch has no derivative for the in-place form.",
+        example=f"{source}.{name}_()",
     )(lambda self: forward(self))
-    return hidden, inplace_alias(hidden, f"arc{name[1:]}_")
+    alias = f"arc{name[1:]}_"
+    return hidden, inplace_alias(hidden, alias, example=f"{source}.{alias}()")
 
 
-asinh_, arcsinh_ = _inverse_hyperbolic_in_place("asinh", asinh)
-acosh_, arccosh_ = _inverse_hyperbolic_in_place("acosh", acosh)
-atanh_, arctanh_ = _inverse_hyperbolic_in_place("atanh", atanh)
-arcsin_ = inplace_alias(asin, "arcsin_")
-arccos_ = inplace_alias(acos, "arccos_")
-arctan_ = inplace_alias(atan, "arctan_")
+asinh_, arcsinh_ = _inverse_hyperbolic_in_place("asinh", asinh, "x.clone()")
+acosh_, arccosh_ = _inverse_hyperbolic_in_place("acosh", acosh, "(1 / p)")
+atanh_, arctanh_ = _inverse_hyperbolic_in_place("atanh", atanh, "p.clone()")
+arcsin_ = inplace_alias(asin, "arcsin_", example="p.clone().arcsin_()")
+arccos_ = inplace_alias(acos, "arccos_", example="p.clone().arccos_()")
+arctan_ = inplace_alias(atan, "arctan_", example="x.clone().arctan_()")
 
 _DEG_PER_RAD = 180.0 / math.pi
 _RAD_PER_DEG = math.pi / 180.0
@@ -404,10 +419,10 @@ def _atan2_grad_other(grad, self, other):
 )
 def atan2(self, other):
     """The angle of the point (other, self): atan(self / other) in the right quadrant."""
-    return np.arctan2(self, other)
+    return fidelity.binary(exact_elementwise.atan2, np.arctan2, self, other)
 
 
-arctan2_ = inplace_alias(atan2, "arctan2_")
+arctan2_ = inplace_alias(atan2, "arctan2_", example="x.clone().arctan2_(y)")
 
 
 @op(
@@ -558,7 +573,7 @@ def _with_value(grad, value):
         "tensor1": lambda grad, tensor2, value: grad * _with_value(tensor2, value),
         "tensor2": lambda grad, tensor1, value: grad * _with_value(tensor1, value),
     },
-    example="torch.addcmul(x, a, b, value=0.5)",
+    example="torch.addcmul(x, y, p, value=0.5)",
 )
 def addcmul(self, tensor1, tensor2, value=1):
     """self + value * tensor1 * tensor2."""
@@ -599,9 +614,13 @@ def _addcdiv_dtype(op, values):
             -grad * (value * tensor1 / (tensor2 * tensor2))
         ),
     },
-    example="torch.addcdiv(x, a, b, value=0.5)",
+    example="torch.addcdiv(x, y, p, value=0.5)",
 )
 def addcdiv(self, tensor1, tensor2, value=1):
     """self + value * tensor1 / tensor2."""
     with np.errstate(all="ignore"):
         return self + value * (tensor1 / tensor2)
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(atan2, hypot, copysign, lerp, addcmul, addcdiv)

@@ -16,9 +16,9 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
-from gradcalc.autograd.declare import OPS, Composite, F, composite, op
+from gradcalc.autograd.declare import OPS, Composite, F, composite, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import same
 from gradcalc.autograd.ops.support import dim_of, shape_text
 from gradcalc.autograd.settings import check_elements, check_work, warn
@@ -136,7 +136,7 @@ def _mm_shapes(a: np.ndarray, b: np.ndarray) -> None:
         "self": lambda grad, mat2: F.mm(grad, F.t(mat2)),
         "mat2": lambda grad, self: F.mm(F.t(self), grad),
     },
-    example="torch.mm(x, y)",
+    example="torch.mm(B, A)",
 )
 def mm(self, mat2):
     """Product of two matrices."""
@@ -175,7 +175,7 @@ def _mv_checks(result_kind: str, mat: np.ndarray, vec: np.ndarray, rows) -> None
         "self": lambda grad, vec: F.mul(F.unsqueeze(grad, 1), vec),
         "vec": lambda grad, self: F.mv(F.t(self), grad),
     },
-    example="torch.mv(x, v)",
+    example="torch.mv(A, v)",
 )
 def mv(self, vec):
     """Product of a matrix and a vector."""
@@ -206,7 +206,7 @@ def _bmm_checks(a: np.ndarray, b: np.ndarray) -> None:
         "self": lambda grad, mat2: F.bmm(grad, F.transpose(mat2, 1, 2)),
         "mat2": lambda grad, self: F.bmm(F.transpose(self, 1, 2), grad),
     },
-    example="torch.bmm(x, y)",
+    example="torch.bmm(A.expand(2, 3, 3), T)",
 )
 def bmm(self, mat2):
     """Products of two batches of matrices, pair by pair."""
@@ -247,7 +247,7 @@ def _combine(self, product, beta, alpha):
         "mat1": lambda grad, mat2, alpha: _scaled(F.mm(grad, F.t(mat2)), alpha),
         "mat2": lambda grad, mat1, alpha: _scaled(F.mm(F.t(mat1), grad), alpha),
     },
-    example="torch.addmm(b, x, w)",
+    example="torch.addmm(v, B, A)",
 )
 def addmm(self, mat1, mat2, beta=1, alpha=1):
     """``beta * self + alpha * (mat1 @ mat2)`` (``self`` broadcast)."""
@@ -279,7 +279,7 @@ def addmm(self, mat1, mat2, beta=1, alpha=1):
         "mat": lambda grad, vec, alpha: _scaled(F.mul(F.unsqueeze(grad, 1), vec), alpha),
         "vec": lambda grad, mat, alpha: _scaled(F.mv(F.t(mat), grad), alpha),
     },
-    example="torch.addmv(b, x, v)",
+    example="torch.addmv(v, A, v)",
 )
 def addmv(self, mat, vec, beta=1, alpha=1):
     """``beta * self + alpha * (mat @ vec)`` (``self`` broadcast)."""
@@ -308,7 +308,7 @@ def addmv(self, mat, vec, beta=1, alpha=1):
             F.bmm(F.transpose(batch1, 1, 2), grad), alpha
         ),
     },
-    example="torch.baddbmm(c, x, y)",
+    example="torch.baddbmm(T, T, A.expand(2, 3, 3))",
 )
 def baddbmm(self, batch1, batch2, beta=1, alpha=1):
     """``beta * self + alpha * bmm(batch1, batch2)`` (``self`` broadcast)."""
@@ -428,7 +428,7 @@ matmul = _OperatorComposite(
     operators=("__matmul__",),
     namespaces=("torch", "linalg"),
     doc="Matrix product with broadcasting: vectors, matrices and batches of matrices.",
-    example="torch.matmul(x, y)",
+    example="torch.matmul(B, A)",
 )
 OPS[matmul.name] = matmul
 F._register(matmul)
@@ -486,7 +486,7 @@ def _cross_forward(self, other, dim):
         "self": lambda grad, other, dim: F.cross_linalg(other, grad, dim=dim),
         "other": lambda grad, self, dim: F.cross_linalg(grad, self, dim=dim),
     },
-    example="torch.linalg.cross(x, y)",
+    example="torch.linalg.cross(A, torch.eye(3))",
 )
 def cross_linalg(self, other, dim=-1):
     """Cross product of 3-vectors along ``dim`` (broadcasting)."""
@@ -494,7 +494,8 @@ def cross_linalg(self, other, dim=-1):
 
 
 @composite(
-    "cross(Tensor self, Tensor other, int? dim=None) -> Tensor", example="torch.cross(x, y, dim=1)"
+    "cross(Tensor self, Tensor other, int? dim=None) -> Tensor",
+    example="torch.cross(B, torch.ones(2, 3), dim=1)",
 )
 def cross(self, other, dim=None):
     """Cross product of 3-vectors along ``dim`` (default: the first dim of size 3)."""
@@ -516,7 +517,7 @@ def cross(self, other, dim=None):
     "linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor",
     method=False,
     namespaces=("F",),
-    example="F.linear(x, w, b)",
+    example="F.linear(B, A, v)",
 )
 def linear(input, weight, bias=None):
     """``input @ weight.T + bias``, composed as PyTorch composes it."""
@@ -558,7 +559,7 @@ def _tensordot_dims(dims, a: Tensor, b: Tensor) -> tuple:
 @composite(
     "tensordot(Tensor self, Tensor other, Any dims=2) -> Tensor",
     method=False,
-    example="torch.tensordot(x, y, dims=1)",
+    example="torch.tensordot(B, A, dims=1)",
 )
 def tensordot(self, other, dims=2):
     """Sum of products over the dims ``dims`` of each tensor (``dims=n``: last n / first n)."""
@@ -603,7 +604,7 @@ def tensordot(self, other, dims=2):
     return F.reshape(total, tuple(kept1 + kept2))
 
 
-@composite("kron(Tensor self, Tensor other) -> Tensor", example="torch.kron(x, y)")
+@composite("kron(Tensor self, Tensor other) -> Tensor", example="torch.kron(B, torch.eye(2))")
 def kron(self, other):
     """Kronecker product: every element of ``self`` times the whole of ``other``."""
     ndim = max(self.ndim, other.ndim)
@@ -618,3 +619,7 @@ def kron(self, other):
     check_elements(out_shape, "result of kron()")
     product = F.mul(F._unsafe_view(self, tuple(a_shape)), F._unsafe_view(other, tuple(b_shape)))
     return F._unsafe_view(product, tuple(out_shape))
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(addmm, baddbmm)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
-from gradcalc.autograd.declare import F, op
+from gradcalc.autograd.declare import F, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import boolean, promote, same
 from gradcalc.autograd.ops.pointwise import (
     NOT_IMPLEMENTED,
@@ -106,7 +106,7 @@ ceil = _rounding("ceil", "CeilBackward0", np.ceil, "Round up; the gradient is 0.
 trunc = _rounding(
     "trunc", "TruncBackward0", np.trunc, "Round toward zero; the gradient is 0.", aliases=("fix",)
 )
-fix_ = inplace_alias(trunc, "fix_")
+fix_ = inplace_alias(trunc, "fix_", example="x.clone().fix_()")
 
 
 def _round_node(self, decimals=None):
@@ -119,7 +119,7 @@ def _round_node(self, decimals=None):
     inplace=True,
     namespaces=("torch", "special"),
     grads=_ZERO_GRAD,
-    example="torch.round(x, decimals=2)",
+    example="torch.round(x / 3, decimals=2)",
 )
 def round(self, decimals=None):
     """Round half to even, to ``decimals`` places (negative: tens, hundreds...)."""
@@ -193,6 +193,51 @@ def fmod(self, other):
     _refuse_integer_zero(other, kind)
     with np.errstate(all="ignore"):
         return np.fmod(self, other)
+
+
+def _remainder_node(self, other):
+    return "RemainderBackward1" if type(other) is Tensor else "RemainderBackward0"
+
+
+@op(
+    "remainder(Tensor self, Tensor|Scalar other) -> Tensor",
+    _remainder_node,
+    dtype=promote,
+    broadcast=True,
+    inplace=True,
+    operators=("__mod__",),
+    grads={
+        "self": lambda grad: grad,
+        "other": lambda grad, self, other: -grad * F.floor(self / other),
+    },
+    example="torch.remainder(x, 2)",
+)
+def remainder(self, other):
+    """Python's ``%``: the result has the sign of ``other``."""
+    _refuse_bools("remainder_cpu", self, other)
+    _refuse_integer_zero(other, np.result_type(self, other).kind)
+    with np.errstate(all="ignore"):
+        if np.result_type(self, other).kind != "f":
+            return np.remainder(self, other)
+        # PyTorch's kernel: fmod, moved by one divisor when the signs differ, so an exact
+        # multiple gives +0 where numpy's remainder gives -0 for a negative divisor.
+        mod = np.fmod(self, other)
+        shift = (mod != 0) & ((np.asarray(other) < 0) != (mod < 0))
+        return np.where(shift, mod + other, mod)
+
+
+@op(
+    "remainder.Scalar_Tensor(Scalar self, Tensor other) -> Tensor",
+    NOT_IMPLEMENTED,
+    dtype=promote,
+    broadcast=True,
+    method=False,
+    grads={"other": no_derivative("derivative for aten::remainder is not implemented")},
+    example="torch.remainder(3, x)",
+)
+def remainder_scalar_tensor(self, other):
+    """``number % tensor``; as in PyTorch, backward through it fails."""
+    return remainder.forward(self, other)
 
 
 _FLOOR_DIVIDE = no_derivative("derivative for aten::floor_divide is not implemented")
@@ -331,7 +376,7 @@ def clamp(self, min=None, max=None):
     return out.astype(self.dtype, copy=False) if out is not self else out.copy()
 
 
-clip_ = inplace_alias(clamp, "clip_")
+clip_ = inplace_alias(clamp, "clip_", example="x.clone().clip_(-1, 1)")
 
 
 def _one_sided_node(name: str):
@@ -474,7 +519,7 @@ def _masked_fill_node(self, mask, value):
         "self": lambda grad, mask: F.where(mask, 0.0, grad),
         "value": lambda grad, mask: F.sum(F.where(mask, grad, 0.0)),
     },
-    example="x.masked_fill(x < 0, 0.0)",
+    example="x.masked_fill(mask, 0.0)",
 )
 def masked_fill(self, mask, value):
     """``value`` where ``mask`` is True, else ``self`` (the mask broadcasts)."""
@@ -492,7 +537,7 @@ def masked_fill(self, mask, value):
     "NanToNumBackward0",
     inplace=True,
     grads={"self": lambda grad, self: grad * F.isfinite(self)},
-    example="torch.nan_to_num(x)",
+    example="torch.nan_to_num(torch.log(x))",
 )
 def nan_to_num(self, nan=None, posinf=None, neginf=None):
     """nan -> 0 (or ``nan``), ±inf -> the dtype's largest finite values (or those given)."""
@@ -501,7 +546,7 @@ def nan_to_num(self, nan=None, posinf=None, neginf=None):
     return np.nan_to_num(self, nan=0.0 if nan is None else nan, posinf=posinf, neginf=neginf)
 
 
-def _test(name: str, predicate, integers: bool, doc: str):
+def _test(name: str, predicate, integers: bool, doc: str, example: str):
     def forward(self):
         if self.dtype.kind != "f":
             return np.full(self.shape, integers)
@@ -509,11 +554,42 @@ def _test(name: str, predicate, integers: bool, doc: str):
 
     forward.__doc__ = doc
     forward.__name__ = name
-    return op(f"{name}(Tensor self) -> Tensor", dtype=boolean, example=f"torch.{name}(x)")(forward)
+    return op(f"{name}(Tensor self) -> Tensor", dtype=boolean, example=example)(forward)
 
 
-isnan = _test("isnan", np.isnan, False, "True where the element is nan.")
-isinf = _test("isinf", np.isinf, False, "True where the element is inf or -inf.")
-isfinite = _test("isfinite", np.isfinite, True, "True where the element is neither inf nor nan.")
-isposinf = _test("isposinf", np.isposinf, False, "True where the element is inf.")
-isneginf = _test("isneginf", np.isneginf, False, "True where the element is -inf.")
+_SPECIAL_VALUES = "torch.tensor([1.0, 0.0, -0.0, float('nan')])"
+isnan = _test(
+    "isnan", np.isnan, False, "True where the element is nan.", "torch.isnan(torch.log(x))"
+)
+isinf = _test(
+    "isinf",
+    np.isinf,
+    False,
+    "True where the element is inf or -inf.",
+    f"torch.isinf(1 / {_SPECIAL_VALUES})",
+)
+isfinite = _test(
+    "isfinite",
+    np.isfinite,
+    True,
+    "True where the element is neither inf nor nan.",
+    f"torch.isfinite(1 / {_SPECIAL_VALUES})",
+)
+isposinf = _test(
+    "isposinf",
+    np.isposinf,
+    False,
+    "True where the element is inf.",
+    f"torch.isposinf(1 / {_SPECIAL_VALUES})",
+)
+isneginf = _test(
+    "isneginf",
+    np.isneginf,
+    False,
+    "True where the element is -inf.",
+    f"torch.isneginf(1 / {_SPECIAL_VALUES})",
+)
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(sign, sgn, fmod, remainder, floor_divide, heaviside, masked_fill)

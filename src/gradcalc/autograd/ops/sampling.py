@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
-from gradcalc.autograd.declare import F, composite
+import gradcalc.autograd.dtypes as dtypes
+from gradcalc.autograd.declare import F, composite, op
 from gradcalc.autograd.ops.constructors import leaf
+from gradcalc.autograd.ops.pointwise import NOT_IMPLEMENTED, no_derivative
 from gradcalc.autograd.random import default_generator, fill_view
 from gradcalc.autograd.settings import check_elements
 from gradcalc.autograd.tensor import Tensor, make_tensor
@@ -20,14 +21,23 @@ from gradcalc.errors import EvaluationError
 def _shape(size) -> tuple:
     for n in size:
         if n < 0:
-            raise EvaluationError(f"Trying to create tensor with negative dimension {n}: {list(size)}")
+            raise EvaluationError(
+                f"Trying to create tensor with negative dimension {n}: {list(size)}"
+            )
     check_elements(size, "tensor")
     return tuple(size)
 
 
 def _sampler(name: str, draw, doc: str):
-    def make(size, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
-             pin_memory=False):
+    def make(
+        size,
+        generator=None,
+        dtype=None,
+        layout=None,
+        device=None,
+        requires_grad=False,
+        pin_memory=False,
+    ):
         target = dtype or dtypes.DEFAULTS.float
         return leaf(draw(default_generator(), _shape(size), target.np), requires_grad)
 
@@ -61,8 +71,12 @@ def _like(name: str, draw, doc: str):
     )(make)
 
 
-_rand_like = _like("rand_like", lambda g, s, d: g.rand(s, d), "Uniform on [0, 1), shaped like input.")
-_randn_like = _like("randn_like", lambda g, s, d: g.randn(s, d), "Standard normal, shaped like input.")
+_rand_like = _like(
+    "rand_like", lambda g, s, d: g.rand(s, d), "Uniform on [0, 1), shaped like input."
+)
+_randn_like = _like(
+    "randn_like", lambda g, s, d: g.randn(s, d), "Standard normal, shaped like input."
+)
 
 
 def _randint(low, high, size, dtype, requires_grad):
@@ -82,7 +96,11 @@ _RANDINT_TAIL = (
 )
 
 
-@composite(f"randint(int high, int[] size, {_RANDINT_TAIL}", method=False, example="torch.randint(10, (3,))")
+@composite(
+    f"randint(int high, int[] size, {_RANDINT_TAIL}",
+    method=False,
+    example="torch.randint(10, (3,))",
+)
 def randint(high, size, generator=None, dtype=None, layout=None, device=None, requires_grad=False):
     """Integers uniform on ``[0, high)``."""
     return _randint(0, high, size, dtype, requires_grad)
@@ -93,8 +111,9 @@ def randint(high, size, generator=None, dtype=None, layout=None, device=None, re
     method=False,
     example="torch.randint(0, 10, (2, 3))",
 )
-def randint_low(low, high, size, generator=None, dtype=None, layout=None, device=None,
-                requires_grad=False):
+def randint_low(
+    low, high, size, generator=None, dtype=None, layout=None, device=None, requires_grad=False
+):
     """Integers uniform on ``[low, high)``."""
     return _randint(low, high, size, dtype, requires_grad)
 
@@ -127,18 +146,32 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_gr
     return leaf(g.normal(_shape(size or ()), float(mean), float(std), target.np), requires_grad)
 
 
-@composite("bernoulli(Tensor self, float? p=None, *, Generator? generator=None) -> Tensor")
-def bernoulli(self, p=None, generator=None):
-    """1 with probability ``self`` (or ``p``), else 0."""
-    g = default_generator()
-    if p is None:
-        return make_tensor(g.bernoulli(self.array))
-    return make_tensor(g.bernoulli_scalar(self.array.shape, p, self.array.dtype))
+@op(
+    "bernoulli(Tensor self, *, Generator? generator=None) -> Tensor",
+    "BernoulliBackward0",
+    grads={"self": lambda grad: np.zeros_like(grad) if type(grad) is np.ndarray else grad * 0},
+    example="torch.bernoulli(p)",
+)
+def bernoulli(self, generator=None):
+    """1 with probability ``self``, else 0 (its gradient is 0, as PyTorch's)."""
+    return default_generator().bernoulli(self)
+
+
+@op(
+    "bernoulli.p(Tensor self, float p, *, Generator? generator=None) -> Tensor",
+    NOT_IMPLEMENTED,
+    grads={"self": no_derivative("derivative for aten::bernoulli is not implemented")},
+    example="torch.bernoulli(x, 0.5)",
+)
+def bernoulli_p(self, p, generator=None):
+    """1 with probability ``p``, else 0, in ``self``'s shape and dtype."""
+    return default_generator().bernoulli_scalar(self.shape, p, self.dtype)
 
 
 @composite(
     "multinomial(Tensor self, int num_samples, bool replacement=False, *, "
-    "Generator? generator=None) -> Tensor"
+    "Generator? generator=None) -> Tensor",
+    example="torch.multinomial(p, 2)",
 )
 def multinomial(self, num_samples, replacement=False, generator=None):
     """Indices drawn with the probabilities in ``self`` (rows for 2-D)."""
@@ -154,7 +187,9 @@ def multinomial(self, num_samples, replacement=False, generator=None):
 def dropout(self, p=0.5, training=True, inplace=False):
     """Zeros each element with probability ``p`` and scales the rest by ``1 / (1 - p)``."""
     if p < 0 or p > 1:
-        raise EvaluationError(f"dropout probability has to be between 0 and 1, but got {p}", kind="ValueError")
+        raise EvaluationError(
+            f"dropout probability has to be between 0 and 1, but got {p}", kind="ValueError"
+        )
     if not training:
         return self
     noise = default_generator().dropout_noise(self.array.shape, p, self.array.dtype)
@@ -188,7 +223,11 @@ _NORMAL = _in_place_sampler(
 )
 
 
-@composite("uniform_(Tensor self, float from=0.0, float to=1.0, *, Generator? generator=None) -> Tensor", function=False)
+@composite(
+    "uniform_(Tensor self, float from=0.0, float to=1.0, *, Generator? generator=None) -> Tensor",
+    function=False,
+    example="torch.empty(3).uniform_(-1, 1)",
+)
 def uniform_(self, low=0.0, high=1.0, generator=None):
     """Fill in place with uniform samples on ``[from, to)``."""
     from gradcalc.autograd.inplace import check_writable
@@ -197,11 +236,14 @@ def uniform_(self, low=0.0, high=1.0, generator=None):
     return _UNIFORM(self, low, high)
 
 
-@composite("normal_(Tensor self, float mean=0.0, float std=1.0, *, Generator? generator=None) -> Tensor", function=False)
+@composite(
+    "normal_(Tensor self, float mean=0.0, float std=1.0, *, Generator? generator=None) -> Tensor",
+    function=False,
+    example="torch.empty(3).normal_(0.0, 2.0)",
+)
 def normal_(self, mean=0.0, std=1.0, generator=None):
     """Fill in place with normal samples."""
     from gradcalc.autograd.inplace import check_writable
 
     check_writable(self)
     return _NORMAL(self, mean, std)
-

@@ -150,7 +150,9 @@ def _non_empty(tensors, name: str) -> None:
         raise ShapeError(f"{name} expects a non-empty TensorList")
 
 
-@composite("atleast_1d(Tensor self) -> Tensor", method=False, example="torch.atleast_1d(x)")
+@composite(
+    "atleast_1d(Tensor self) -> Tensor", method=False, example="torch.atleast_1d(torch.tensor(1.0))"
+)
 def atleast_1d(self):
     """The tensor with at least one dim (a scalar becomes a 1-element vector)."""
     return F.reshape(self, (1,)) if not self.shape else self
@@ -287,7 +289,7 @@ def _interleave_counts(repeats: np.ndarray) -> np.ndarray:
     if repeats.ndim != 1:
         raise ShapeError("repeat_interleave only accept 1D vector as repeat")
     if repeats.dtype.kind not in "iu":
-        from gradcalc.autograd import dtypes
+        import gradcalc.autograd.dtypes as dtypes
 
         raise EvaluationError(
             '"repeat_interleave_cpu" not implemented for '
@@ -302,7 +304,7 @@ def _interleave_counts(repeats: np.ndarray) -> np.ndarray:
 @composite(
     "repeat_interleave.self_Tensor(Tensor self, Tensor repeats, int? dim=None, *, "
     "int? output_size=None) -> Tensor",
-    example="torch.repeat_interleave(x, torch.tensor([1, 2]), dim=0)",
+    example="torch.repeat_interleave(B, idx, dim=0)",
 )
 def repeat_interleave_tensor(self, repeats, dim=None, output_size=None):
     """Each element (or slice along ``dim``) repeated its own number of times."""
@@ -368,7 +370,7 @@ def flip(self, dims):
     return np.flip(self, axes).copy() if axes else self.copy()
 
 
-@composite("fliplr(Tensor self) -> Tensor", example="torch.fliplr(x)")
+@composite("fliplr(Tensor self) -> Tensor", example="torch.fliplr(B)")
 def fliplr(self):
     """Columns in reverse order (``flip(x, [1])``)."""
     if len(self.shape) < 2:
@@ -376,7 +378,7 @@ def fliplr(self):
     return F.flip(self, (1,))
 
 
-@composite("flipud(Tensor self) -> Tensor", example="torch.flipud(x)")
+@composite("flipud(Tensor self) -> Tensor", example="torch.flipud(B)")
 def flipud(self):
     """Rows in reverse order (``flip(x, [0])``)."""
     if len(self.shape) < 1:
@@ -388,7 +390,7 @@ def flipud(self):
     "roll(Tensor self, int[] shifts, int[] dims=[]) -> Tensor",
     "RollBackward0",
     grads={"self": lambda grad, shifts, dims: F.roll(grad, tuple(-s for s in shifts), dims)},
-    example="torch.roll(x, 1, 0)",
+    example="torch.roll(B, 1, 1)",
 )
 def roll(self, shifts, dims=()):
     """Elements shifted along ``dims``, wrapping around (no dims: over the flattened tensor)."""
@@ -414,7 +416,7 @@ def _moved_order(source: list, destination: list, ndim: int) -> tuple:
 @composite(
     "movedim(Tensor self, int[] source, int[] destination) -> Tensor",
     aliases=("moveaxis",),
-    example="torch.movedim(x, 0, -1)",
+    example="torch.movedim(B, 0, -1)",
 )
 def movedim(self, source, destination):
     """Dims ``source`` moved to positions ``destination``, the others kept in order."""
@@ -467,14 +469,18 @@ def unflatten(self, dim, sizes):
     return F.view(self, shape[:dim] + inferred + shape[dim + 1 :])
 
 
-@composite("view_as(Tensor self, Tensor other) -> Tensor", function=False, example="x.view_as(y)")
+@composite(
+    "view_as(Tensor self, Tensor other) -> Tensor",
+    function=False,
+    example="B.view_as(torch.empty(3, 2))",
+)
 def view_as(self, other):
     """``self.view(other.size())``."""
     return F.view(self, _shape(other))
 
 
 @composite(
-    "reshape_as(Tensor self, Tensor other) -> Tensor", function=False, example="x.reshape_as(y)"
+    "reshape_as(Tensor self, Tensor other) -> Tensor", function=False, example="B.t().reshape_as(B)"
 )
 def reshape_as(self, other):
     """``self.reshape(other.size())``."""

@@ -16,10 +16,18 @@ import math
 
 import numpy as np
 
-from gradcalc.autograd.declare import F, composite, op
+from gradcalc.autograd.declare import F, composite, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import promote_float, to_float
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, EvaluationError
+
+_SQRT1_2 = math.sqrt(0.5)
+
+
+def normal_cdf(x):
+    """The standard normal CDF of ``x`` (an array, or a tensor inside a derivative)."""
+    return 0.5 * (1 + F.erf(x * _SQRT1_2))
+
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _HALF_SQRT_PI = 0.5 * math.sqrt(math.pi)
@@ -250,7 +258,7 @@ def erfc(self):
     inplace=True,
     namespaces=_SPECIAL,
     grads={"self": lambda grad, self: _HALF_SQRT_PI * F.exp(F.erfinv(self) ** 2) * grad},
-    example="torch.erfinv(x)",
+    example="torch.erfinv(p)",
 )
 def erfinv(self):
     """The inverse of erf on (-1, 1); ±inf at ±1, nan beyond."""
@@ -310,7 +318,9 @@ def polygamma(n, self):
     return polygamma_kernel(n, self)
 
 
-@composite("polygamma.method(Tensor self, int n) -> Tensor", function=False)
+@composite(
+    "polygamma.method(Tensor self, int n) -> Tensor", function=False, example="x.polygamma(1)"
+)
 def polygamma_method(self, n):
     """x.polygamma(n): the n-th derivative of digamma."""
     return F.polygamma(n, self)
@@ -323,6 +333,7 @@ def polygamma_method(self, n):
     function=False,
     method=False,
     inplace="polygamma_",
+    example="x.clone().polygamma_(1)",
     grads={"self": lambda grad, self, n: grad * F.polygamma(n + 1, self)},
 )
 def polygamma_in_place(self, n):
@@ -331,19 +342,34 @@ def polygamma_in_place(self, n):
     return polygamma_kernel(n, self)
 
 
-@composite("psi(Tensor self) -> Tensor", method=False, namespaces=("special",))
+@composite(
+    "psi(Tensor self) -> Tensor",
+    method=False,
+    namespaces=("special",),
+    example="torch.special.psi(x)",
+)
 def psi(self):
     """digamma under its other name."""
     return F.digamma(self)
 
 
-@composite("gammaln(Tensor self) -> Tensor", method=False, namespaces=("special",))
+@composite(
+    "gammaln(Tensor self) -> Tensor",
+    method=False,
+    namespaces=("special",),
+    example="torch.special.gammaln(x)",
+)
 def gammaln(self):
     """lgamma under its other name."""
     return F.lgamma(self)
 
 
-@composite("expit(Tensor self) -> Tensor", method=False, namespaces=("special",))
+@composite(
+    "expit(Tensor self) -> Tensor",
+    method=False,
+    namespaces=("special",),
+    example="torch.special.expit(x)",
+)
 def expit(self):
     """sigmoid under its other name."""
     return F.sigmoid(self)
@@ -450,3 +476,7 @@ def xlogy(self, other):
     with np.errstate(all="ignore"):
         out = np.where(np.equal(self, 0), 0, self * np.log(other))
         return np.where(np.isnan(other), np.nan, out).astype(out.dtype, copy=False)
+
+
+# PyTorch has these ops' in-place methods (x.add_()) but no torch.add_ function.
+in_place_methods_only(erfinv, lgamma, digamma)

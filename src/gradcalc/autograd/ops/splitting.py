@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import OPS, F, composite
 from gradcalc.autograd.ops.support import MultiOutput, dim_of, fill_missing, shape_text
 from gradcalc.autograd.tensor import Tensor
@@ -155,7 +155,7 @@ def split(self, split_size_or_sections, dim=0):
 
 @composite(
     "split.sizes(Tensor self, int[] split_size_or_sections, int dim=0) -> Tensor[]",
-    example="torch.split(x, [1, 2])",
+    example="torch.split(x, [1, 3])",
 )
 def split_sizes(self, split_size_or_sections, dim=0):
     """Pieces of the given sizes along ``dim``, as views."""
@@ -164,14 +164,14 @@ def split_sizes(self, split_size_or_sections, dim=0):
 
 @composite(
     "split_with_sizes(Tensor self, int[] split_sizes, int dim=0) -> Tensor[]",
-    example="x.split_with_sizes([1, 2])",
+    example="x.split_with_sizes([3, 1])",
 )
 def split_with_sizes(self, split_sizes, dim=0):
     """Pieces of the given sizes along ``dim``, as views."""
     return _split_sizes(self, split_sizes, dim)
 
 
-@composite("chunk(Tensor self, int chunks, int dim=0) -> Tensor[]", example="x.chunk(2)")
+@composite("chunk(Tensor self, int chunks, int dim=0) -> Tensor[]", example="B.chunk(3, dim=1)")
 def chunk(self, chunks, dim=0):
     """At most ``chunks`` equal pieces along ``dim`` (the last may be smaller), as views."""
     if not self.shape:
@@ -206,7 +206,7 @@ _UNBIND = MultiOutput(
 )
 
 
-@composite("unbind(Tensor self, int dim=0) -> Tensor[]", example="x.unbind(0)")
+@composite("unbind(Tensor self, int dim=0) -> Tensor[]", example="B.unbind(0)")
 def unbind(self, dim=0):
     """The slices along ``dim`` (that dim removed), as views."""
     if not self.shape:

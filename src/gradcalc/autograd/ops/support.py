@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes
+import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import Op, _make_view
 from gradcalc.autograd.dtypes import result_type
 from gradcalc.autograd.schema import normalize_dim

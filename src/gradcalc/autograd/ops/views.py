@@ -42,7 +42,7 @@ def infer_size(shape: tuple, numel: int) -> tuple:
     view=True,
     function=False,
     grads={"self": lambda grad, self_shape: F.reshape(grad, self_shape)},
-    example="x.view(-1)",
+    example="B.view(-1)",
 )
 def view(self, size):
     """The same elements under another shape, sharing memory (``-1``: inferred)."""
@@ -76,7 +76,7 @@ def _viewable(array, shape) -> bool:
     return True
 
 
-@composite("reshape(Tensor self, int[] shape) -> Tensor", example="x.reshape(2, -1)")
+@composite("reshape(Tensor self, int[] shape) -> Tensor", example="B.reshape(3, -1)")
 def reshape(self, shape):
     """The same elements under another shape: a view when memory allows, else a copy."""
     array = self if isinstance(self, np.ndarray) else self.array
@@ -88,7 +88,7 @@ def reshape(self, shape):
     return F._unsafe_view(F.clone(self), shape)
 
 
-@composite("flatten(Tensor self, int start_dim=0, int end_dim=-1) -> Tensor", example="x.flatten()")
+@composite("flatten(Tensor self, int start_dim=0, int end_dim=-1) -> Tensor", example="B.flatten()")
 def flatten(self, start_dim=0, end_dim=-1):
     """Dims ``start_dim`` to ``end_dim`` merged into one."""
     shape = self.shape
@@ -150,7 +150,9 @@ def expand(self, size):
     return np.broadcast_to(self, _expand_shape(self.shape, tuple(size)))
 
 
-@composite("sum_to_size(Tensor self, int[] size) -> Tensor", function=False)
+@composite(
+    "sum_to_size(Tensor self, int[] size) -> Tensor", function=False, example="B.sum_to_size(1, 3)"
+)
 def sum_to_size(self, size):
     """Summed over broadcast dims down to ``size``."""
     shape = tuple(self.shape)
@@ -165,7 +167,9 @@ def sum_to_size(self, size):
     return F.reshape(out, size) if lead else out
 
 
-@composite("expand_as(Tensor self, Tensor other) -> Tensor", function=False)
+@composite(
+    "expand_as(Tensor self, Tensor other) -> Tensor", function=False, example="v.expand_as(B)"
+)
 def expand_as(self, other):
     """``self.expand(other.size())``."""
     return F.expand(self, tuple(other.shape))
@@ -181,7 +185,7 @@ def _inverse(dims: tuple) -> tuple:
     "PermuteBackward0",
     view=True,
     grads={"self": lambda grad, dims: F.permute(grad, _inverse(dims))},
-    example="x.permute(1, 0)",
+    example="B.permute(1, 0)",
 )
 def permute(self, dims):
     """Dims reordered: dim ``i`` of the result is dim ``dims[i]`` of the input."""
@@ -205,7 +209,7 @@ def permute(self, dims):
     view=True,
     aliases=("swapaxes", "swapdims"),
     grads={"self": lambda grad, dim0, dim1: F.transpose(grad, dim0, dim1)},
-    example="x.transpose(0, 1)",
+    example="B.transpose(0, 1)",
 )
 def transpose(self, dim0, dim1):
     """Dims ``dim0`` and ``dim1`` swapped."""
@@ -217,7 +221,7 @@ def transpose(self, dim0, dim1):
     "TBackward0",
     view=True,
     grads={"self": lambda grad: F.t(grad)},
-    example="x.t()",
+    example="B.t()",
 )
 def t(self):
     """The transpose of a matrix (vectors and scalars stay as they are)."""
@@ -231,7 +235,7 @@ def t(self):
     "UnsqueezeBackward0",
     view=True,
     grads={"self": lambda grad, dim: F.squeeze(grad, (dim,))},
-    example="x.unsqueeze(0)",
+    example="x.unsqueeze(1)",
 )
 def unsqueeze(self, dim):
     """A new size-1 dim at ``dim``."""
@@ -249,7 +253,7 @@ def _squeeze_node(self, dim=None):
     _squeeze_node,
     view=True,
     grads={"self": lambda grad, self_shape: F.reshape(grad, self_shape)},
-    example="x.squeeze()",
+    example="B[:1].squeeze(0)",
 )
 def squeeze(self, dim=None):
     """Size-1 dims removed (all of them, or those in ``dim`` that have size 1)."""
@@ -267,7 +271,7 @@ def squeeze(self, dim=None):
     grads={
         "self": lambda grad, self_shape, dim, index: F.select_backward(grad, self_shape, dim, index)
     },
-    example="x.select(0, 1)",
+    example="B.select(1, 2)",
 )
 def select(self, dim, index):
     """The slice at ``index`` along ``dim`` (that dim removed)."""
@@ -327,7 +331,7 @@ def slice_backward(grad_output, input_sizes, dim, start, end, step):
 
 
 @composite(
-    "narrow(Tensor self, int dim, int start, int length) -> Tensor", example="x.narrow(0, 0, 1)"
+    "narrow(Tensor self, int dim, int start, int length) -> Tensor", example="B.narrow(1, 1, 2)"
 )
 def narrow(self, dim, start, length):
     """``length`` elements along ``dim`` from ``start``, as a view."""
