@@ -23,13 +23,7 @@ KNOWN = {
 
 # snippet -> the gap in core_gaps.md it waits for
 CORE_GAPS = {
-    "real/001_basics_loss_gradients.py": "ops: binary_cross_entropy_with_logits (ops-reductions)",
-    "real/006_blitz_2019_autograd.py": "ops: Tensor.norm (ops-reductions)",
-    "real/007_fundamentals_simple_example.py": "numerics: float32 sin of a linspace",
-    "real/010_fundamentals_vector_backward.py": "ops: Tensor.norm (ops-reductions)",
-    "real/011_fundamentals_high_level_api.py": "ops: Tensor.norm (ops-reductions)",
     "real/012_examples_polynomial_tensor.py": "numerics: float32 sum order",
-    "real/013_examples_polynomial_autograd.py": "numerics: float32 sum order",
     "real/014_examples_legendre_custom_function.py": "numerics: float32 sum order",
     "real/022_notes_saved_tensors_hooks_identity.py": "engine: saved_tensors_hooks",
     "real/026_functional_jvp_doc.py": "engine: sum's double backward node (SqueezeBackward1)",
@@ -38,14 +32,12 @@ CORE_GAPS = {
     "real/047_hooks_saved_tensors_hooks_doc.py": "engine: saved_tensors_hooks",
     "real/048_hooks_allow_mutation_on_saved_doc.py": "engine: allow_mutation_on_saved_tensors",
     "real/051_anomaly_detection_doc.py": "engine: anomaly mode's 'Error detected in' warning",
-    "real/054_d2l_control_flow.py": "ops: Tensor.norm (ops-reductions)",
     "real/059_issue_7860_detach_zero.py": "core: 'informations' in the non-leaf .grad warning",
     "real/062_forum_inplace_changes_is_leaf.py": "ops: torch.add(out=), index_copy_",
     "real/064_forum_torch_tensor_loses_grad.py": "core: torch.tensor() of tensors warns",
     "real/065_blog_integer_requires_grad.py": "core: requires_grad message for integer tensors",
     "real/070_blog_detach_shares_storage.py": "core: untyped_storage",
     "peer/008_test_not_implemented_grad.py": "ops: nextafter",
-    "peer/011_test_custom_function_setup_context_multi_input.py": "numerics: float32 sum",
     "peer/014_test_hessian_vector.py": "engine: CopyBackwards when create_graph accumulates",
     "peer/016_test_grad_nonleaf.py": "core: 'informations' in the non-leaf .grad warning",
     "peer/017_test_grad_nonleaf_many_outputs.py": "engine: autograd.grad stops at its inputs",
@@ -62,7 +54,6 @@ CORE_GAPS = {
     "peer/038_test_retain_grad_inplace_over_view.py": "engine: retain_grad after in-place",
     "peer/044_test_backward_with_inputs.py": "engine: backward(inputs=) accumulates twice",
     "peer/045_test_backward_with_nonleaf_inputs.py": "engine: CopyBackwards, backward(inputs=)",
-    "peer/067_test_grad_transform_composite_two_ops.py": "ops: cross_entropy (ops-reductions)",
     "peer/070_test_grad_transform_inplace_on_captures.py": "core: in-place on captured tensors",
 }
 SNIPPETS = snippet_paths()

@@ -245,12 +245,7 @@ SYNTAX_ERRORS = [
     "x := 1",
     "x = 1 = 2",
     "def f(:",
-    pytest.param(
-        "try: x",
-        marks=pytest.mark.xfail(
-            strict=True, reason="grammar: a try without except crashes the parser (TypeError)"
-        ),
-    ),
+    "try: x",
 ]
 
 

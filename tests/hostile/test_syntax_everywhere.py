@@ -46,18 +46,7 @@ def check(source: str) -> None:
     assert is_complete(source) in (True, False)
 
 
-PARSER_CRASH = pytest.mark.xfail(
-    strict=True,
-    reason="grammar: the end of input right after a decorator or a 'try:' body crashes the "
-    "parser with a TypeError ('@ w', 'try: x')",
-)
-
-
-@pytest.mark.parametrize(
-    "program",
-    [pytest.param(p, marks=PARSER_CRASH) if "@" in p else p for p in PROGRAMS],
-    ids=range(len(PROGRAMS)),
-)
+@pytest.mark.parametrize("program", PROGRAMS, ids=range(len(PROGRAMS)))
 def test_every_prefix_suffix_and_deletion_parses_or_says_where(program):
     for source in variants(program):
         check(source)

@@ -155,7 +155,7 @@ class StmtCompiler(ExprCompiler):
 
     def s_AugAssign(self, node, scope):
         op = INPLACE[node.op]
-        value = self.expr(node.value, scope)
+        value = self.operand(node.value, scope)  # w -= [1., 2.]: tensor data in the calculator
         target = node.target
         kind = type(target).__name__
         if kind == "Name":
