@@ -14,7 +14,7 @@ from gradcalc.errors import LimitError, Span
 
 DEFAULT_MAX_STEPS = 10_000_000
 DEFAULT_MAX_DEPTH = 200
-_CLOCK_EVERY = 1024  # steps between deadline checks
+_CLOCK_EVERY = 64  # steps between deadline checks (a step may be a slow tensor loop body)
 # Catching an exception costs as much as this many loop steps: `while True: try: 1/0
 # except: pass` then stops at --max-steps as soon as `while True: pass` does.
 EXCEPTION_STEPS = 64

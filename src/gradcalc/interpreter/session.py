@@ -4,6 +4,15 @@ A session never raises for a user's mistake in a program: every GradcalcError en
 the RunResult. Variables persist across ``run()`` calls, as the REPL needs. Which rules a
 program follows (``calculator.py``: gradcalc's own language; or Python's, for PyTorch code)
 is decided per run: a program that imports torch, or a ``.py`` script, is PyTorch code.
+
+- One ``StatementResult`` per top-level statement: a whole ``for``/``with``/``def`` is one.
+- Errors carry Python's exception name as ``kind``, PyTorch's message, the failing part's
+  span, a hint, and ``frames``: the call chain, innermost first, ending at ``<module>``.
+- A session starts as if ``torch.manual_seed(seed)`` had run (PyTorch's own generator).
+- What a statement leaves behind is what it bound: the history keeps offsets into each run's
+  source, the graph view's labels live as long as the nodes and leaves they describe.
+- Ctrl-C (KeyboardInterrupt) ends the running statement with a ``KeyboardInterrupt`` error;
+  the variables and the grad mode stay as they were.
 """
 
 from __future__ import annotations
