@@ -76,8 +76,6 @@ def leaf_rule(v, value):
 
 
 def _number_or_list(node) -> bool:
-    from gradcalc.interpreter.compile_expr import numeric_literal
-
     kind = type(node).__name__
     if kind == "Constant":
         return type(node.value) is float
@@ -214,3 +212,25 @@ def calculator_builtins(python: dict, modules: dict, rt) -> dict:
     table["true"] = True
     table["false"] = False
     return table
+
+
+def numeric_literal(node) -> bool:
+    """A list literal of numbers (nested, signed): tensor data in gradcalc's own language."""
+    kind = type(node).__name__
+    if kind == "List":
+        return bool(node.elts) and all(numeric_literal(e) for e in node.elts)
+    if kind == "UnaryOp" and node.op in "-+":
+        return numeric_literal(node.operand) and type(node.operand).__name__ == "Constant"
+    if kind == "Constant":
+        return type(node.value) in (int, float, bool)
+    return False
+
+
+def literal_data(node):
+    kind = type(node).__name__
+    if kind == "List":
+        return [literal_data(e) for e in node.elts]
+    if kind == "UnaryOp":
+        value = literal_data(node.operand)
+        return -value if node.op == "-" else value
+    return node.value

@@ -9,63 +9,20 @@ from native operations (``1 / 0``) become gradcalc errors of the same type.
 
 from __future__ import annotations
 
-import operator
-
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, GradcalcError, NameLookupError
 from gradcalc.interpreter import attributes, pyerrors, text
+from gradcalc.interpreter.calculator import literal_data, numeric_literal
+from gradcalc.interpreter.comprehensions import ComprehensionCompiler
 from gradcalc.interpreter.functions import Function, Parameters
-from gradcalc.interpreter.runtime import Env
-from gradcalc.interpreter.scope import Scope, comprehension_scope, function_scope
-from gradcalc.interpreter.unpacking import iterate
+from gradcalc.interpreter.observe import label_text
+from gradcalc.interpreter.operators import COMPARE, INPLACE, UNARY, bounded
+from gradcalc.interpreter.pyerrors import guarded
+from gradcalc.interpreter.scope import Scope, function_scope
+from gradcalc.interpreter.suggest import name_error, why_none
 
 _MISSING = object()
 NATIVE = pyerrors.NATIVE
-
-BINARY = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "//": operator.floordiv,
-    "%": operator.mod,
-    "**": operator.pow,
-    "@": operator.matmul,
-    "&": operator.and_,
-    "|": operator.or_,
-    "^": operator.xor,
-    "<<": operator.lshift,
-    ">>": operator.rshift,
-}
-INPLACE = {
-    "+": operator.iadd,
-    "-": operator.isub,
-    "*": operator.imul,
-    "/": operator.itruediv,
-    "//": operator.ifloordiv,
-    "%": operator.imod,
-    "**": operator.ipow,
-    "@": operator.imatmul,
-    "&": operator.iand,
-    "|": operator.ior,
-    "^": operator.ixor,
-    "<<": operator.ilshift,
-    ">>": operator.irshift,
-}
-COMPARE = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "is": operator.is_,
-    "is not": operator.is_not,
-    "in": lambda a, b: a in b,
-    "not in": lambda a, b: a not in b,
-}
-UNARY = {"-": operator.neg, "+": operator.pos, "~": operator.invert, "not": operator.not_}
-
 
 _LABELLED = frozenset({"UnaryOp", "Call", "Subscript", "Attribute", "List"})
 
@@ -82,23 +39,7 @@ def dunder_error(name: str, span) -> NameLookupError:
     )
 
 
-def guarded(fn, span):
-    """``fn(env)`` with ``span`` on its errors and Python's own errors converted."""
-
-    def run(env):
-        try:
-            return fn(env)
-        except GradcalcError as error:
-            if error.span is None:
-                error.span = span
-            raise
-        except NATIVE as error:
-            raise pyerrors.from_native(error, span) from None
-
-    return run
-
-
-class ExprCompiler:
+class ExprCompiler(ComprehensionCompiler):
     """Compiles expressions; ``StmtCompiler`` (``compile_stmt.py``) adds statements."""
 
     def __init__(self, builtins: dict, calculator: bool, *, source: str = "", record=False):
@@ -294,7 +235,7 @@ class ExprCompiler:
         steps = []
         for link in chain:
             span = getattr(link, "op_span", None) or link.span
-            op = _modulo if link.op == "%" else _bounded(link.op)
+            op = bounded(link.op)
             label = self._step_label(link) if self.record else None
             steps.append((op, self.operand(link.right, scope), span, label, link.right))
         source = self.source
@@ -309,7 +250,7 @@ class ExprCompiler:
             if error.hint is None and (a is None or b is None):
                 culprit = left_node if a is None else right_node
                 if culprit is not None:
-                    error.hint = _why_none(culprit, source)
+                    error.hint = why_none(culprit, source)
             return error
 
         if len(steps) == 1:
@@ -438,7 +379,7 @@ class ExprCompiler:
                 return get(obj, name)
             except GradcalcError as error:
                 if obj is None and error.hint is None:
-                    error.hint = _why_none(owner, source)
+                    error.hint = why_none(owner, source)
                 raise
 
         return guarded(attribute, span)
@@ -583,69 +524,6 @@ class ExprCompiler:
 
         return make
 
-    def _comprehension(self, node, scope, collect):
-        inner = comprehension_scope(node, scope)
-        generators = []
-        for i, g in enumerate(node.generators):
-            iterable = self.expr(g.iter, scope if i == 0 else inner)
-            target = self.store_target(g.target, inner, g.iter.span)
-            conditions = [self.expr(c, inner) for c in g.ifs]
-            generators.append((iterable, target, conditions))
-        first_iterable = generators[0][0]
-        return inner, generators, first_iterable
-
-    def e_ListComp(self, node, scope):
-        inner, generators, first = self._comprehension(node, scope, list)
-        element = self.expr(node.elt, inner)
-
-        def build(env):
-            out: list = []
-            local = Env({}, env, env.globals, env.rt)
-            _fill(local, generators, 0, first(env), lambda e: out.append(element(e)))
-            return out
-
-        return guarded(build, node.span)
-
-    def e_SetComp(self, node, scope):
-        inner, generators, first = self._comprehension(node, scope, set)
-        element = self.expr(node.elt, inner)
-
-        def build(env):
-            out: set = set()
-            local = Env({}, env, env.globals, env.rt)
-            _fill(local, generators, 0, first(env), lambda e: out.add(element(e)))
-            return out
-
-        return guarded(build, node.span)
-
-    def e_DictComp(self, node, scope):
-        inner, generators, first = self._comprehension(node, scope, dict)
-        key = self.expr(node.key, inner)
-        value = self.expr(node.value, inner)
-
-        def build(env):
-            out: dict = {}
-            local = Env({}, env, env.globals, env.rt)
-
-            def put(e):
-                out[key(e)] = value(e)
-
-            _fill(local, generators, 0, first(env), put)
-            return out
-
-        return guarded(build, node.span)
-
-    def e_GeneratorExp(self, node, scope):
-        inner, generators, first = self._comprehension(node, scope, list)
-        element = self.expr(node.elt, inner)
-        span = node.span
-
-        def build(env):
-            local = Env({}, env, env.globals, env.rt)
-            return _generate(local, generators, 0, first(env), element, span)
-
-        return guarded(build, span)
-
     # ---- stores (used by statements and comprehensions) --------------------------------
 
     def store_name(self, name: str, scope: Scope | None, span):
@@ -727,39 +605,6 @@ class ExprCompiler:
         return unpack
 
 
-LABEL_HEAD, LABEL_TAIL = 120, 60  # characters of a long expression a graph label keeps
-
-
-def label_text(source: str, span) -> str:
-    """The source of ``span`` for a graph label, abbreviated in the middle when long.
-
-    Each link of a chain ``x * a * b * ...`` is labelled with the text up to it, so keeping
-    whole texts would cost memory quadratic in the chain's length."""
-    if span is None:
-        return ""
-    start, end = span.start, span.end
-    if end - start <= LABEL_HEAD + LABEL_TAIL + 3:
-        return source[start:end]
-    return source[start : start + LABEL_HEAD] + " … " + source[end - LABEL_TAIL : end]
-
-
-def _why_none(node, source: str) -> str:
-    """Why the value of ``node`` may be None, said from what the code is."""
-    text = source[node.span.start : node.span.end] if node.span is not None else "the value"
-    if type(node).__name__ == "Attribute":
-        if node.attr == "grad":
-            return (
-                f"{text} stays None until a backward pass reaches the tensor: call backward() "
-                "first (a non-leaf tensor keeps .grad only after .retain_grad())"
-            )
-        if node.attr == "grad_fn":
-            owner = source[node.value.span.start : node.value.span.end]
-            return (
-                f"{owner} is a leaf (a tensor made directly, not computed): leaves have no grad_fn"
-            )
-    return f"the value is None: {text} holds None here"
-
-
 def _guarded_store(store, span):
     def run(env, value):
         try:
@@ -793,152 +638,4 @@ def _invoke(f, args, kwargs, span):
         raise pyerrors.from_native(error, span) from None
 
 
-MAX_INT_BITS = 1_000_000  # a Python int result larger than this is refused
-MAX_SEQUENCE = 50_000_000  # elements of a repeated list, tuple or string
-
-
-def _bounded(symbol: str):
-    op = BINARY[symbol]
-    if symbol == "**":
-        return _power
-    if symbol == "<<":
-        return _shift
-    if symbol == "*":
-        return _times
-    return op
-
-
-def _int_too_large(bits) -> None:
-    if bits > MAX_INT_BITS:
-        from gradcalc.errors import LimitError
-
-        raise LimitError(
-            f"integer result of about {int(bits):,} bits is over gradcalc's limit of "
-            f"{MAX_INT_BITS:,}",
-            kind="OverflowError",
-            hint="use floats (2.0 ** 100) or tensors for large values",
-        )
-
-
-def _power(a, b):
-    if type(a) is int and type(b) is int and b > 0 and abs(a) > 1:
-        _int_too_large(b * abs(a).bit_length())
-    return a**b
-
-
-def _shift(a, b):
-    if type(a) is int and type(b) is int and b > 0:
-        _int_too_large(b + a.bit_length())
-    return a << b
-
-
-def _times(a, b):
-    if (
-        type(b) is int
-        and isinstance(a, str | list | tuple)
-        or (type(a) is int and isinstance(b, str | list | tuple))
-    ):
-        n, seq = (b, a) if type(b) is int else (a, b)
-        if n > 0 and len(seq) * n > MAX_SEQUENCE:
-            from gradcalc.errors import LimitError
-
-            raise LimitError(
-                f"a sequence of {len(seq) * n:,} elements is over the limit of {MAX_SEQUENCE:,}",
-                kind="MemoryError",
-            )
-    if type(a) is int and type(b) is int:
-        _int_too_large(a.bit_length() + b.bit_length())
-    return a * b
-
-
-def _modulo(a, b):
-    if type(a) is str:
-        from gradcalc.interpreter.strformat import percent_format
-
-        return percent_format(a, b)
-    return a % b
-
-
-def _fill(env, generators, level, iterable, emit) -> None:
-    iterable_, store, conditions = generators[level]
-    step = env.rt.step
-    last = level == len(generators) - 1
-    for item in iterate(iterable):
-        step()
-        store(env, item)
-        if conditions and not all(c(env) for c in conditions):
-            continue
-        if last:
-            emit(env)
-        else:
-            _fill(env, generators, level + 1, generators[level + 1][0](env), emit)
-
-
-def _generate(env, generators, level, iterable, element, span):
-    _, store, conditions = generators[level]
-    step = env.rt.step
-    last = level == len(generators) - 1
-    try:
-        for item in iterate(iterable):
-            step()
-            store(env, item)
-            if conditions and not all(c(env) for c in conditions):
-                continue
-            if last:
-                yield element(env)
-            else:
-                yield from _generate(
-                    env, generators, level + 1, generators[level + 1][0](env), element, span
-                )
-    except GradcalcError as error:
-        if error.span is None:
-            error.span = span
-        raise
-
-
-def name_error(name: str, env, span) -> NameLookupError:
-    """Python's NameError. Its 'did you mean' hint compares the name with every known name,
-    so it is worked out only if the error reaches the user (``finish_hint``), not each time
-    a loop's ``except NameError`` catches it."""
-    error = NameLookupError(f"name '{name}' is not defined", span=span)
-    names, builtins = env.globals, env.rt.builtins
-    error.pending_hint = lambda: _suggest_name(name, names, builtins)
-    return error
-
-
-def _suggest_name(name: str, names: dict, builtins: dict) -> str | None:
-    from gradcalc.interpreter.suggest import did_you_mean
-
-    return did_you_mean(name, [*names, *builtins])
-
-
-def finish_hint(error: GradcalcError) -> None:
-    """Work out a hint left pending by ``name_error`` (the error is being reported)."""
-    pending = error.__dict__.pop("pending_hint", None)
-    if pending is not None and error.hint is None:
-        error.hint = pending()
-
-
-def numeric_literal(node) -> bool:
-    """A list literal of numbers (nested, signed): tensor data in gradcalc's own language."""
-    kind = type(node).__name__
-    if kind == "List":
-        return bool(node.elts) and all(numeric_literal(e) for e in node.elts)
-    if kind == "UnaryOp" and node.op in "-+":
-        return numeric_literal(node.operand) and type(node.operand).__name__ == "Constant"
-    if kind == "Constant":
-        return type(node.value) in (int, float, bool)
-    return False
-
-
-def literal_data(node):
-    kind = type(node).__name__
-    if kind == "List":
-        return [literal_data(e) for e in node.elts]
-    if kind == "UnaryOp":
-        value = literal_data(node.operand)
-        return -value if node.op == "-" else value
-    return node.value
-
-
-__all__ = ["ExprCompiler", "INPLACE", "Tensor"]
+__all__ = ["INPLACE", "NATIVE", "ExprCompiler", "guarded", "name_error"]

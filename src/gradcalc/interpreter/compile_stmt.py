@@ -236,7 +236,7 @@ class StmtCompiler(ExprCompiler):
             def delete_name(env):
                 table = env.vars if local else env.globals
                 if name not in table:
-                    from gradcalc.interpreter.compile_expr import name_error
+                    from gradcalc.interpreter.suggest import name_error
 
                     raise name_error(name, env, span)
                 del table[name]

@@ -93,6 +93,22 @@ class Observer:
         return [list(p) for p in self._passes]
 
 
+LABEL_HEAD, LABEL_TAIL = 120, 60  # characters of a long expression a graph label keeps
+
+
+def label_text(source: str, span) -> str:
+    """The source of ``span`` for a graph label, abbreviated in the middle when long.
+
+    Each link of a chain ``x * a * b * ...`` is labelled with the text up to it, so keeping
+    whole texts would cost memory quadratic in the chain's length."""
+    if span is None:
+        return ""
+    start, end = span.start, span.end
+    if end - start <= LABEL_HEAD + LABEL_TAIL + 3:
+        return source[start:end]
+    return source[start : start + LABEL_HEAD] + " … " + source[end - LABEL_TAIL : end]
+
+
 def as_array(value) -> np.ndarray:
     if type(value) is Tensor:
         return np.asarray(value.array)

@@ -226,3 +226,19 @@ def _classes() -> dict:
 
 
 _CLASSES = _classes()
+
+
+def guarded(fn, span):
+    """``fn(env)`` with ``span`` on its errors and Python's own errors converted."""
+
+    def run(env):
+        try:
+            return fn(env)
+        except GradcalcError as error:
+            if error.span is None:
+                error.span = span
+            raise
+        except NATIVE as error:
+            raise from_native(error, span) from None
+
+    return run

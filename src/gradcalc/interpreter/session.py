@@ -33,10 +33,10 @@ from gradcalc.errors import (
     UsageError,
 )
 from gradcalc.interpreter import observe
-from gradcalc.interpreter.compile_expr import finish_hint
 from gradcalc.interpreter.history import History
 from gradcalc.interpreter.results import RunResult, StatementResult
 from gradcalc.interpreter.runtime import DEFAULT_MAX_DEPTH, DEFAULT_MAX_STEPS, Env, Runtime
+from gradcalc.interpreter.suggest import finish_hint
 
 DEFAULT_MAX_ELEMENTS = settings.DEFAULT_MAX_ELEMENTS
 _RECURSION_LIMIT = 30_000  # Python frames a run may use: deep enough for --max-depth calls
