@@ -40,7 +40,7 @@ def bind_value(session, name: str, value: str) -> None:
     t = make_tensor(array)
     t.requires_grad = True
     session.globals[name] = t
-    session.history.append(f"{name} = {value}")
+    session.history.add_text(f"{name} = {value}")
 
 
 def _evaluate(session, name: str, text: str) -> np.ndarray:
