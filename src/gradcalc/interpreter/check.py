@@ -52,9 +52,7 @@ def check_gradients(session, wrt=None) -> dict[str, float]:
 
 
 def _replay(session, source: str, overrides: dict, failure: list) -> float:
-    from gradcalc.interpreter.session import Session
-
-    replay = Session(
+    replay = type(session)(  # a fresh session of the same kind
         seed=session.seed,
         dtype="float64",
         max_elements=session.max_elements,

@@ -93,7 +93,9 @@ def _blocks(text: str):
         start = end + 1
 
 
-def _read_numeric_table(text: str, shown: str, *, comma_only: bool, max_elements: int) -> np.ndarray:
+def _read_numeric_table(
+    text: str, shown: str, *, comma_only: bool, max_elements: int
+) -> np.ndarray:
     table = _Table(shown, comma_only, max_elements)
     for first_number, block in _blocks(text):
         if not table.read_block(block):
