@@ -212,6 +212,11 @@ def _zeros_like_shape(grad, shape):
     return make_tensor(np.zeros(shape, dtype=grad.array.dtype))
 
 
+def _index_arrays(indices) -> tuple:
+    """``x.index_put_((t,), v)`` keeps index tensors: the derivatives read them as arrays."""
+    return tuple(_as_index_array(i) if type(i) is Tensor else i for i in indices)
+
+
 @op(
     "index_put(Tensor self, Any indices, Tensor|Scalar values, bool accumulate=False) -> Tensor",
     "IndexPutBackward0",
@@ -222,9 +227,9 @@ def _zeros_like_shape(grad, shape):
     example="x.clone().index_put_((idx,), torch.tensor([10.0, 20.0]))",
     grads={
         "self": lambda grad, indices, accumulate: (
-            grad if accumulate else F.index_put(grad, indices, 0.0, False)
+            grad if accumulate else F.index_put(grad, _index_arrays(indices), 0.0, False)
         ),
-        "values": lambda grad, indices: F.index(grad, indices),
+        "values": lambda grad, indices: F.index(grad, _index_arrays(indices)),
     },
 )
 def index_put(self, indices, values, accumulate=False):

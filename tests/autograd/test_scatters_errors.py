@@ -1,0 +1,251 @@
+"""Writing at indices, masks and slices, and rearranging (``ops/scatters.py``,
+``ops/rearranging.py``) where the case table does not reach: PyTorch's messages for bad
+calls, index_reduce's beta warning, and the in-place forms."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from pytorch_messages import check_gradcalc, check_torch, parametrize
+
+from gradcalc.autograd import torch as gtorch
+
+ERROR_CASES = [
+    (
+        "torch.index_fill(x, 1, torch.tensor([0, 2]), torch.tensor([1.0, 2.0]))",
+        "RuntimeError",
+        "index_fill_ only supports a 0-dimensional value tensor, but got tensor with 1 "
+        "dimension(s).",
+    ),
+    (
+        "torch.index_fill(x, 1, torch.tensor([0., 2]), 1.0)",
+        "IndexError",
+        "index_fill_(): Expected dtype int64 for index.",
+    ),
+    (
+        "torch.index_fill(x, 1, torch.tensor([0, 5]), 1.0)",
+        "IndexError",
+        "index 5 is out of bounds for dimension 1 with size 3",
+    ),
+    (
+        "torch.index_fill(x, 1, torch.tensor([[0, 1]]), 1.0)",
+        "RuntimeError",
+        "Index has to be a vector/scalar",
+    ),
+    (
+        "torch.index_copy(x, 1, torch.tensor([0, 2]), torch.ones(2, 3))",
+        "IndexError",
+        "index_copy_(): Number of indices (2) should be equal to source.size(dim) (3)",
+    ),
+    (
+        "torch.index_copy(x, 1, torch.tensor([0, 2]), torch.ones(2, 2).double())",
+        "RuntimeError",
+        "index_copy_(): self and source expected to have the same dtype, but got (self) Float "
+        "and (source) Double",
+    ),
+    (
+        "torch.index_copy(x, 1, torch.tensor([0, 5]), torch.ones(2, 2))",
+        "IndexError",
+        "index_copy_(): index 5 is out of bounds for dimension 1 with size 3",
+    ),
+    (
+        "torch.index_copy(x, 1, torch.tensor([0., 2]), torch.ones(2, 2))",
+        "RuntimeError",
+        "index_copy_(): Expected a long tensor for index, but got Float",
+    ),
+    (
+        "torch.index_copy(x, 1, torch.tensor([[0, 2]]), torch.ones(2, 2))",
+        "IndexError",
+        "index_copy_(): Index should have dimension 1 or 0 (got 2)",
+    ),
+    (
+        "torch.index_reduce(x, 1, torch.tensor([0, 2]), torch.ones(2, 2), 'sum')",
+        "RuntimeError",
+        "index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got sum.",
+    ),
+    (
+        "torch.index_reduce(x, 1, torch.tensor([0, 2]), torch.ones(2, 3), 'prod')",
+        "RuntimeError",
+        "index_reduce_(): Number of indices (2) should be equal to source.size(dim): (3), for "
+        "dim: 1",
+    ),
+    (
+        "torch.index_reduce(x, 1, torch.tensor([0, 5]), torch.ones(2, 2), 'prod')",
+        "IndexError",
+        "index out of range in self",
+    ),
+    (
+        "torch.scatter_reduce(x, 1, torch.tensor([[0, 1]]), x, 'foo')",
+        "RuntimeError",
+        "reduce argument must be either sum, prod, mean, amax or amin, got foo",
+    ),
+    (
+        "torch.scatter_reduce(x, 1, torch.tensor([[0, 1]]), x.double(), 'sum')",
+        "RuntimeError",
+        "scatter(): Expected self.dtype to be equal to src.dtype",
+    ),
+    (
+        "torch.scatter_reduce(x, 1, torch.tensor([[0, 5]]), x, 'sum')",
+        "RuntimeError",
+        "index 5 is out of bounds for dimension 1 with size 3",
+    ),
+    (
+        "torch.scatter_reduce(x, 1, torch.tensor([0, 1]), x, 'sum')",
+        "RuntimeError",
+        "Index tensor must have the same number of dimensions as self tensor",
+    ),
+    (
+        "torch.masked_scatter(x, x > 0, torch.ones(2))",
+        "RuntimeError",
+        "Number of elements of source < number of ones in mask",
+    ),
+    (
+        "torch.masked_scatter(x, torch.tensor([1, 0, 1]), torch.ones(6))",
+        "RuntimeError",
+        "masked_scatter_ only supports boolean masks, but got mask with dtype Long",
+    ),
+    (
+        "torch.masked_scatter(x, x > 0, torch.ones(6).double())",
+        "RuntimeError",
+        "masked_scatter: expected self and source to have same dtypes but gotFloat and Double",
+    ),
+    (
+        "torch.select_scatter(x, torch.ones(2), 0, 1)",
+        "RuntimeError",
+        "expected src to have a size equal to the slice of self. src size = [2], slice size = [3]",
+    ),
+    (
+        "torch.select_scatter(x, torch.ones(3), 0, 5)",
+        "IndexError",
+        "select(): index 5 out of range for tensor of size [2, 3] at dimension 0",
+    ),
+    (
+        "torch.slice_scatter(x, torch.ones(2, 2), 1, 0, 3)",
+        "RuntimeError",
+        "expected src to have a size equal to the slice of self. src size = [2, 2], slice size = "
+        "[2, 3]",
+    ),
+    (
+        "torch.diagonal_scatter(x, torch.ones(3))",
+        "RuntimeError",
+        "expected src to have a size equal to the slice of self. src size = [3], slice size = [2]",
+    ),
+    (
+        "torch.narrow_copy(x, 1, 2, 3)",
+        "RuntimeError",
+        "start (2) + length (3) exceeds dimension size (3).",
+    ),
+    ("torch.rot90(v)", "RuntimeError", "expected total dims >= 2, but got total dims = 1"),
+    (
+        "torch.rot90(x, 1, [0, 0])",
+        "RuntimeError",
+        "expected rotation dims to be different, but got dim0 = 0 and dim1 = 0",
+    ),
+    (
+        "torch.rot90(x, 1, [0, 1, 2])",
+        "RuntimeError",
+        "expected total rotation dims == 2, but got dims = 3",
+    ),
+    (
+        "torch.rot90(x, 1, [0, 5])",
+        "IndexError",
+        "Dimension out of range (expected to be in range of [-2, 1], but got 5)",
+    ),
+    (
+        "torch.hsplit(torch.tensor(1.), 1)",
+        "RuntimeError",
+        "torch.hsplit requires a tensor with at least 1 dimension, but got a tensor with 0 "
+        "dimensions!",
+    ),
+    (
+        "torch.hsplit(x, 2)",
+        "RuntimeError",
+        "torch.hsplit attempted to split along dimension 1, but the size of the dimension 3 is "
+        "not divisible by the split_size 2!",
+    ),
+    (
+        "torch.vsplit(v, 1)",
+        "RuntimeError",
+        "torch.vsplit requires a tensor with at least 2 dimension, but got a tensor with 1 "
+        "dimensions!",
+    ),
+    (
+        "torch.dsplit(T, 3)",
+        "RuntimeError",
+        "torch.dsplit attempted to split along dimension 2, but the size of the dimension 4 is "
+        "not divisible by the split_size 3!",
+    ),
+    (
+        "torch.as_strided(x, (2, 2), (1, 2), 10)",
+        "RuntimeError",
+        "setStorage: sizes [2, 2], strides [1, 2], storage offset 10, and itemsize 4 requiring a "
+        "storage size of 56 are out of bounds for storage of size 24",
+    ),
+    (
+        "torch.as_strided(x, (2, 2), (1,))",
+        "RuntimeError",
+        "mismatch in length of strides and shape",
+    ),
+    (
+        "torch.index_put(x, (torch.tensor([5]),), torch.tensor(1.))",
+        "IndexError",
+        "index 5 is out of bounds for dimension 0 with size 2",
+    ),
+    (
+        "torch.index_put(x, torch.tensor([0]), torch.tensor(1.))",
+        "TypeError",
+        "index_put(): argument 'indices' (position 2) must be tuple of Tensors, not Tensor",
+    ),
+]
+
+
+@parametrize(ERROR_CASES)
+def test_bad_call_fails_with_pytorchs_message(expression, kind, message):
+    check_gradcalc(expression, kind, message)
+
+
+@pytest.mark.torch
+@parametrize(ERROR_CASES)
+def test_expected_messages_are_pytorchs(expression, kind, message, torch_module):
+    check_torch(expression, kind, message, torch_module)
+
+
+def test_index_reduce_warns_that_it_is_in_beta():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gtorch.ones(3).index_reduce(0, gtorch.tensor([0, 0]), gtorch.tensor([2.0, 3.0]), "prod")
+    assert [str(w.message) for w in caught] == [
+        "index_reduce() is in beta and the API may change at any time. (Triggered internally at "
+        "/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:1523.)"
+    ]
+
+
+def test_in_place_forms_write_into_the_tensor_and_record_the_node():
+    x = gtorch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 1
+    out = y.index_fill_(0, gtorch.tensor([1]), 0.0)
+    assert out is y and y.tolist() == [1.0, 0.0, 3.0]
+    assert y.grad_fn.name() == "IndexFillBackward0"
+    y.masked_scatter_(gtorch.tensor([True, False, False]), gtorch.tensor([9.0]))
+    assert y.tolist() == [9.0, 0.0, 3.0] and y.grad_fn.name() == "MaskedScatterBackward0"
+    y.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 1.0]
+
+
+def test_index_put_in_place_with_index_tensors_has_a_gradient():
+    x = gtorch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    v = gtorch.tensor([5.0, 6.0], requires_grad=True)
+    y = x.clone()
+    y.index_put_((gtorch.tensor([0, 2]),), v)
+    y.sum().backward()
+    assert x.grad.tolist() == [0.0, 1.0, 0.0] and v.grad.tolist() == [1.0, 1.0]
+
+
+def test_as_strided_views_the_storage():
+    base = gtorch.arange(6.0)
+    view = base.view(2, 3)[:, 1:]
+    assert gtorch.as_strided(view, (2,), (3,)).tolist() == [1.0, 4.0]
+    window = gtorch.as_strided(base, (2, 2), (1, 2))
+    base.add_(10)
+    assert window.tolist() == [[10.0, 12.0], [11.0, 13.0]]
