@@ -254,7 +254,7 @@ def pow(self, exponent):
         return np.power(self, exponent)
 
 
-def _compare(name: str, ufunc, dunder: str, doc: str):
+def _compare(name: str, ufunc, dunder: str, doc: str, alias: str):
     def forward(self, other):
         return ufunc(self, other)
 
@@ -266,16 +266,19 @@ def _compare(name: str, ufunc, dunder: str, doc: str):
         broadcast=True,
         inplace=True,
         operators=(dunder,),
+        aliases=(alias,) if alias else (),
         example=f"torch.{name}(x, 2)",
     )(forward)
 
 
-eq = _compare("eq", np.equal, "__eq__", "Elementwise ``==`` (a bool tensor).")
-ne = _compare("ne", np.not_equal, "__ne__", "Elementwise ``!=`` (a bool tensor).")
-lt = _compare("lt", np.less, "__lt__", "Elementwise ``<`` (a bool tensor).")
-le = _compare("le", np.less_equal, "__le__", "Elementwise ``<=`` (a bool tensor).")
-gt = _compare("gt", np.greater, "__gt__", "Elementwise ``>`` (a bool tensor).")
-ge = _compare("ge", np.greater_equal, "__ge__", "Elementwise ``>=`` (a bool tensor).")
+eq = _compare("eq", np.equal, "__eq__", "Elementwise ``==`` (a bool tensor).", "")
+ne = _compare("ne", np.not_equal, "__ne__", "Elementwise ``!=`` (a bool tensor).", "not_equal")
+lt = _compare("lt", np.less, "__lt__", "Elementwise ``<`` (a bool tensor).", "less")
+le = _compare("le", np.less_equal, "__le__", "Elementwise ``<=`` (a bool tensor).", "less_equal")
+gt = _compare("gt", np.greater, "__gt__", "Elementwise ``>`` (a bool tensor).", "greater")
+ge = _compare(
+    "ge", np.greater_equal, "__ge__", "Elementwise ``>=`` (a bool tensor).", "greater_equal"
+)
 
 
 def _logical(name: str, ufunc, doc: str):

@@ -1,0 +1,43 @@
+"""Op cases: more elementwise functions (see ../op_cases.py for the format)."""
+
+A3 = "torch.tensor([[0.5, 1.0, 2.5], [4.0, 0.75, 1.5]], dtype=x.dtype)"
+NAN2 = "torch.tensor([[float('nan'), 0.5, -1.0], [2.0, float('nan'), 0.0]], dtype=x.dtype)"
+
+CASES = [
+    ("greater", "torch.greater(x, y)", {"x": "2x3", "y": "3"}),
+    ("greater_equal", "x.greater_equal(0.5)", {"x": "4"}),
+    ("less", "torch.less(a, 2)", {"a": "int:5:4"}),
+    ("less_equal", "torch.less_equal(x, y)", {"x": "3", "y": "3"}),
+    ("not_equal", "x.not_equal(a)", {"x": "3", "a": "int:3:2"}),
+    ("float_power", "torch.float_power(x, 2)", {"x": "2x3"}),
+    ("float_power_tensor", "torch.float_power(x, y)", {"x": "pos:3", "y": "3"}),
+    ("float_power_scalar_base", "torch.float_power(2.5, y)", {"y": "4"}),
+    ("float_power_int", "torch.float_power(a, 3)", {"a": "int:4:5"}),
+    ("float_power_method", "x.float_power(torch.tensor(0.5))", {"x": "pos:3"}),
+    ("fmax", "torch.fmax(x, y)", {"x": "2x3", "y": "2x3"}),
+    ("fmax_nan", f"torch.fmax(x, {NAN2})", {"x": "2x3"}),
+    ("fmin_nan_broadcast", f"{NAN2}.fmin(x)", {"x": "3"}),
+    ("fmin_int", "torch.fmin(a, b)", {"a": "int:4:5", "b": "int:4:5"}),
+    ("frexp_mantissa", "torch.frexp(x * 10)[0]", {"x": "2x3"}),
+    ("frexp_exponent", "x.frexp()[1]", {"x": "5"}),
+    ("ldexp", "torch.ldexp(x, a)", {"x": "2x3", "a": "int:3:5"}),
+    ("ldexp_float_exponent", "x.ldexp(y)", {"x": "3", "y": "3"}),
+    ("ldexp_int", "torch.ldexp(a, b)", {"a": "int:3:5", "b": "int:3:5"}),
+    ("nextafter", "torch.nextafter(x, y)", {"x": "4", "y": "4"}),
+    ("gcd", "torch.gcd(a, b)", {"a": "int:6:30", "b": "int:6:30"}),
+    ("lcm", "a.lcm(b)", {"a": "int:2x3:12", "b": "int:3:12"}),
+    ("i0", "torch.i0(x * 5)", {"x": "2x3"}),
+    ("i0_special", "torch.special.i0(x)", {"x": "4"}),
+    ("i0_method", "(x * 12).i0()", {"x": "3"}),
+    ("i0_int", "torch.i0(a)", {"a": "int:4:9"}),
+    ("i1", "torch.special.i1(x * 5)", {"x": "2x3"}),
+    ("i1_large", "torch.special.i1(x * 12)", {"x": "4"}),
+    ("igamma", f"torch.igamma({A3}, x)", {"x": "pos:2x3"}),
+    ("igamma_large_x", f"torch.igamma({A3}, x * 6)", {"x": "pos:2x3"}),
+    ("igammac", f"torch.igammac({A3}, x * 3)", {"x": "pos:3"}),
+    ("gammainc", f"torch.special.gammainc({A3}, x)", {"x": "pos:3"}),
+    ("gammaincc", f"torch.special.gammaincc({A3}, x)", {"x": "pos:3"}),
+    ("mvlgamma", "torch.mvlgamma(x + 2, 3)", {"x": "pos:2x3"}),
+    ("mvlgamma_method", "(x + 1).mvlgamma(1)", {"x": "pos:4"}),
+    ("multigammaln", "torch.special.multigammaln(x + 2, 2)", {"x": "pos:4"}),
+]
