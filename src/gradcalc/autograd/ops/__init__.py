@@ -20,6 +20,7 @@ from gradcalc.autograd.ops import (  # noqa: F401
     losses,
     moments,
     norms,
+    outs,
     pointwise,
     products,
     rearranging,

@@ -140,8 +140,7 @@ def div(self, other, rounding_mode=None):
         return np.trunc(quotient).astype(quotient.dtype)
     raise EvaluationError(
         "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
-        f"'{rounding_mode}'",
-        kind="ValueError",
+        f"'{rounding_mode}'"
     )
 
 

@@ -2,7 +2,7 @@
 (``trapz``), ``cumulative_trapezoid``, and the running ``logcumsumexp``.
 
 All but ``logcumsumexp`` are compositions in PyTorch (slices, ``-``, ``/``, ``sum``,
-``cumsum``, ``cat``), written here in ATen's order so the graph shows its nodes: a number
+running sums, ``cat``), written here in ATen's order so the graph shows its nodes: a number
 times or over a tensor inside ATen is the ``Scalar`` overload (``MulBackward1``,
 ``DivBackward1``). Sources: aten/src/ATen/native/ReduceOps.cpp (diff, gradient,
 logcumsumexp), Integration.cpp (trapezoid), torch/csrc/autograd/FunctionsManual.cpp
@@ -16,6 +16,7 @@ import numpy as np
 import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import OPS, F, composite, op
 from gradcalc.autograd.ops.constructors import leaf
+from gradcalc.autograd.ops.reductions import running_sum
 from gradcalc.autograd.ops.support import constant_as, dim_of
 from gradcalc.autograd.schema import normalize_dims
 from gradcalc.autograd.tensor import Tensor
@@ -304,9 +305,9 @@ def cumulative_trapezoid(y, x=None, dx=None, dim=-1):
     n = y.shape[dim] - 1
     pairs = F.narrow(y, dim, 0, n) + F.narrow(y, dim, 1, n)
     if x is not None:
-        return _over(F.cumsum(pairs * _sample_steps(name, y, x, dim), dim), 2.0)
+        return _over(running_sum(pairs * _sample_steps(name, y, x, dim), dim), 2.0)
     step = _real_step(name, 1 if dx is None else dx)
-    return F.cumsum(_times(pairs, step / 2.0), dim)
+    return running_sum(_times(pairs, step / 2.0), dim)
 
 
 # ---- logcumsumexp ---------------------------------------------------------------------------

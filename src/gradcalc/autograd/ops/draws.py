@@ -117,6 +117,7 @@ def _sample_poisson(rate: float, generator) -> int:
     "poisson(Tensor self, Generator? generator=None) -> Tensor",
     "PoissonBackward0",
     grads={"self": lambda grad: grad * 0},
+    method=False,
     example="torch.poisson(torch.tensor([0.5, 4.0, 20.0]))",
 )
 def poisson(self, generator=None):

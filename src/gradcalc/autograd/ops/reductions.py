@@ -87,6 +87,12 @@ def flip(x, dim: int):
     return F.index(x, (slice(None),) * dim + (np.arange(n - 1, -1, -1),))
 
 
+def running_sum(x, dim: int):
+    """The scan op along ``dim`` (recorded as its own node): for compositions elsewhere,
+    which keep the op's name in this module."""
+    return F.cumsum(x, dim)
+
+
 def reversed_cumsum(x, dim: int):
     """Sums from the end along ``dim``: the derivative of ``cumsum``."""
     if len(x.shape) == 0 or x.shape[dim] <= 1:

@@ -225,7 +225,7 @@ def unique_consecutive_op(self, return_inverse=False, return_counts=False, dim=N
             starts[1:] = np.any(rest[1:] != rest[:-1], axis=1)
         found = np.moveaxis(moved[starts], 0, dim)
         inverse_shape = (self.shape[dim],)
-    inverse = (np.cumsum(starts) - 1).reshape(inverse_shape).astype(np.int64)
+    inverse = (np.add.accumulate(starts) - 1).reshape(inverse_shape).astype(np.int64)
     counts = np.diff(np.append(np.flatnonzero(starts), starts.size)).astype(np.int64)
     return found, inverse, counts
 
