@@ -24,6 +24,8 @@ from gradcalc.autograd.ops import (  # noqa: F401
     outs,
     padding,
     pointwise,
+    pooling,
+    pooling_forms,
     products,
     rearranging,
     reductions,
