@@ -20,6 +20,7 @@ from gradcalc.autograd.ops import (  # noqa: F401
     linalg,
     losses,
     moments,
+    normalization,
     norms,
     outs,
     padding,
