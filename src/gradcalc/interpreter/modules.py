@@ -8,7 +8,9 @@ from __future__ import annotations
 import math as _math
 
 import gradcalc.autograd.dtypes as dtypes
+import gradcalc.autograd.multigradhook as multigradhook
 import gradcalc.autograd.registry as registry
+import gradcalc.autograd.savedhooks as savedhooks
 import gradcalc.interpreter.contexts as contexts
 from gradcalc.autograd.api import backward, grad
 from gradcalc.autograd.gradcheck import gradcheck, gradgradcheck
@@ -264,7 +266,15 @@ def build_modules() -> dict[str, Module]:
     autograd_functional = Module("torch.autograd.functional", _functional_table())
     from gradcalc.interpreter.custom import FUNCTION_BASE
 
-    graph = Module("torch.autograd.graph", {"Node": NodeType()})
+    graph = Module(
+        "torch.autograd.graph",
+        {
+            "Node": NodeType(),
+            "saved_tensors_hooks": savedhooks.SavedTensorsHooks,
+            "allow_mutation_on_saved_tensors": savedhooks.AllowMutationOnSavedTensors,
+            "register_multi_grad_hook": multigradhook.register_multi_grad_hook,
+        },
+    )
     function = Module(
         "torch.autograd.function",
         {"Function": FUNCTION_BASE, "once_differentiable": _once_differentiable},
