@@ -17,6 +17,7 @@ from gradcalc.autograd.ops import (  # noqa: F401
     grids,
     indexing,
     info,
+    layers,
     linalg,
     losses,
     moments,
