@@ -20,6 +20,7 @@ from gradcalc.autograd.ops import (  # noqa: F401
     layers,
     linalg,
     losses,
+    margin_losses,
     moments,
     normalization,
     norms,
