@@ -165,3 +165,11 @@ def test_matrix_rank():
     assert gtorch.linalg.matrix_rank(A).tolist() == 1
     assert str(gtorch.linalg.matrix_rank(A).dtype) == "torch.int64"
     assert gtorch.linalg.matrix_rank(gtorch.eye(3)).tolist() == 3
+
+
+def test_lstsq_gives_the_rank_and_empty_residuals_as_cpu_gelsy():
+    a = gtorch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    result = gtorch.linalg.lstsq(a, gtorch.tensor([1.0, 2.0, 3.0]))
+    assert [round(v, 5) for v in result.solution.tolist()] == [1.0, 2.0]
+    assert result.rank.tolist() == 2 and str(result.rank.dtype) == "torch.int64"
+    assert tuple(result.residuals.shape) == (0,) and tuple(result.singular_values.shape) == (0,)

@@ -44,6 +44,12 @@ CASES = [
     ("linalg_diagonal", "torch.linalg.diagonal(a, offset=1)", {"a": "2x3x4"}),
     ("linalg_vander", "torch.linalg.vander(v)", {"v": "4"}),
     ("linalg_vander_n", "torch.linalg.vander(v, N=5)", {"v": "2x3"}),
+    ("pinv", "torch.linalg.pinv(b)", {"b": "3x4"}),
+    ("pinv_tall", "torch.linalg.pinv(b, rtol=0.05)", {"b": "4x3"}),
+    ("pinv_hermitian", f"torch.linalg.pinv({SPD}, hermitian=True)", {"a": "3x3"}),
+    ("pinverse", "torch.pinverse(a + 3 * torch.eye(3, dtype=a.dtype))", {"a": "unit:3x3"}),
+    ("lstsq", "torch.linalg.lstsq(a, b).solution", {"a": "4x3", "b": "4x2"}),
+    ("lstsq_vector", "torch.linalg.lstsq(a, v).solution", {"a": "4x3", "v": "4"}),
     (
         "tensorsolve",
         "torch.linalg.tensorsolve(a + 3 * torch.eye(3, dtype=a.dtype), v)",

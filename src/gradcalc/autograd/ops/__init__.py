@@ -32,6 +32,7 @@ from gradcalc.autograd.ops import (  # noqa: F401
     pooling,
     pooling_forms,
     products,
+    pseudoinverse,
     rearranging,
     reductions,
     rounding,
