@@ -11,6 +11,7 @@ from gradcalc.autograd.ops import (  # noqa: F401
     diagonals,
     distances,
     draws,
+    dropouts,
     einsum,
     elementwise,
     extremes,
