@@ -6,6 +6,13 @@ gradient has run — highest priority first (``AccumulateGrad``, then the most r
 created). Each gradient a node returns is checked against its input's shape and dtype
 (summed over broadcast dimensions, cast) before it is added to the next node's buffer.
 Iterative throughout: a 100,000-op chain needs no deep stack.
+
+One fast path: a plain pass (no capture, ``inputs=``, ``create_graph``, anomaly mode or
+observer) runs each node that has no hooks through ``_run_plain``, which also keeps a
+gradient that is one value expanded to a shape (``broadcast.Expanded``) in that form through
+pointwise derivatives until a ``.grad`` stores it or a sum needs it whole. ``FAST_PATH =
+False`` runs every node through the general ``_run_node``; tests/autograd/test_fast_paths.py
+holds the two against each other.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import numpy as np
 
 from gradcalc.autograd.accumulate import accumulate_into
 from gradcalc.autograd.anomaly import nan_error
+from gradcalc.autograd.broadcast import Expanded, uniform_value
 from gradcalc.autograd.declare import F
 from gradcalc.autograd.dtypes import BOOL, BY_NUMPY
 from gradcalc.autograd.node import AccumulateGrad
@@ -24,6 +32,7 @@ from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import ArgumentError, AutogradError
 
 _ndarray = np.ndarray
+FAST_PATH = True
 
 
 def _dependencies(roots) -> dict:
@@ -111,26 +120,40 @@ def run_backward(
         if not deps.get(node):
             tie += 1
             heappush(heap, (-node.priority, tie, node))
+    plain = (
+        FAST_PATH
+        and needed is None
+        and not create_graph
+        and not record
+        and watch is None
+        and not STATE.anomaly
+    )
     while heap:
         node = heappop(heap)[2]
         grads = buffers.pop(node, None)
         if grads is None:
             grads = [None] * node.n_outputs
-        run = needed is None or node in needed
-        outputs = ()
-        if run:
-            if node in captured:  # PyTorch captures before the hooks of a node that runs
-                _capture(capture, node, grads)
-            if STATE.anomaly:
-                outputs = _run_node_in_anomaly_mode(
-                    node, grads, create_graph, record, watch, shared
-                )
-            else:
-                outputs = _run_node(node, grads, create_graph, record, watch, shared)
+        if plain and _has_no_hooks(node):
+            outputs = _run_plain(node, grads, shared)
             if not retain_graph:
                 node.release()
-        elif node in captured:
-            _capture(capture, node, _tensor_pre_hooks(node, grads))
+        else:
+            grads = _materialized(grads, shared)
+            run = needed is None or node in needed
+            outputs = ()
+            if run:
+                if node in captured:  # PyTorch captures before the hooks of a node that runs
+                    _capture(capture, node, grads)
+                if STATE.anomaly:
+                    outputs = _run_node_in_anomaly_mode(
+                        node, grads, create_graph, record, watch, shared
+                    )
+                else:
+                    outputs = _run_node(node, grads, create_graph, record, watch, shared)
+                if not retain_graph:
+                    node.release()
+            elif node in captured:
+                _capture(capture, node, _tensor_pre_hooks(node, grads))
         for i, (child, nr) in enumerate(node.next_functions):
             if child is None:
                 continue
@@ -142,6 +165,86 @@ def run_backward(
             if not left:
                 tie += 1
                 heappush(heap, (-child.priority, tie, child))
+
+
+def _has_no_hooks(node) -> bool:
+    if node._pre_hooks or node._post_hooks or node._tensor_hooks or node._retained:
+        return False
+    if type(node) is AccumulateGrad:
+        return not node.variable._hooks and not node.post_accumulate
+    return True
+
+
+def _run_plain(node, grads: list, shared: set):
+    """``_run_node`` for a node without hooks in a plain pass; gradients that are one value
+    expanded stay ``Expanded`` through pointwise nodes."""
+    if type(node) is AccumulateGrad:
+        g = grads[0]
+        if g is not None:
+            accumulate_into(node.variable, g, False, id(g) in shared)
+        return ()
+    g = grads[0]
+    if len(grads) == 1:
+        if g is None:
+            return ()
+    elif all(r is None for r in grads):
+        return ()
+    node.check_saved()
+    outputs = None
+    if len(grads) == 1:
+        if type(g) is Expanded:
+            outputs = node.apply_uniform(g, g.value, g.shape)
+            if outputs is None:
+                grads = _materialized(grads, shared)
+        else:
+            value = uniform_value(g)
+            if value is not None:
+                outputs = node.apply_uniform(g, value, g.shape)
+    else:
+        grads = _materialized(grads, shared)
+    if outputs is None:
+        outputs = node.apply(grads, False)
+    next_functions = node.next_functions
+    input_meta = node.input_meta
+    checked = []
+    for i, r in enumerate(outputs):
+        if r is None or next_functions[i][0] is None:
+            checked.append(None)
+            continue
+        shape, dtype = input_meta[i]
+        kind = type(r)
+        if kind is Expanded:
+            if r.shape == shape:
+                if r.value.dtype != dtype:
+                    r = Expanded(r.value.astype(dtype), shape)
+                checked.append(r)
+                continue
+            r = r.materialize()
+        elif kind is not _ndarray:
+            r = r.array if kind is Tensor else np.asarray(r)
+        if r.shape != shape:
+            r = sum_to(r, shape, node, i)
+        if r.dtype != dtype:
+            r = r.astype(dtype)
+        checked.append(r)
+    _note_pass_through(checked, grads, shared)
+    return checked
+
+
+def _materialized(grads: list, shared: set) -> list:
+    """The gradients as arrays: an ``Expanded`` one becomes the array the general loop would
+    hold (and stays marked as reaching more than one place if it did)."""
+    if not any(type(g) is Expanded for g in grads):
+        return grads
+    out = []
+    for g in grads:
+        if type(g) is Expanded:
+            array = g.materialize()
+            if id(g) in shared:
+                shared.add(id(array))
+            g = array
+        out.append(g)
+    return out
 
 
 def _capture(capture: dict, node, grads) -> None:
@@ -206,9 +309,9 @@ def _run_node_in_anomaly_mode(node, grads, create_graph, record, watch, shared) 
 
 
 def _note_pass_through(outputs, grads, shared: set) -> None:
-    seen = {id(g) for g in grads if type(g) is _ndarray}
+    seen = {id(g) for g in grads if type(g) is _ndarray or type(g) is Expanded}
     for r in outputs:
-        if type(r) is _ndarray:
+        if type(r) is _ndarray or type(r) is Expanded:
             key = id(r)
             if key in seen:
                 shared.add(key)
@@ -220,7 +323,14 @@ def _add_to_buffer(buffers: dict, node, nr: int, g) -> None:
     if slots is None:
         slots = buffers[node] = [None] * node.n_outputs
     previous = slots[nr]
-    slots[nr] = g if previous is None else previous + g
+    if previous is None:
+        slots[nr] = g
+        return
+    if type(previous) is Expanded:
+        previous = previous.materialize()
+    if type(g) is Expanded:
+        g = g.materialize()
+    slots[nr] = previous + g
 
 
 def _tensor_pre_hooks(node, grads: list) -> list:
@@ -404,7 +514,7 @@ def sum_to(g, shape: tuple, node=None, index: int = 0):
     if axes:
         g = F.sum(g, axes, True)
     if lead:
-        g = F.reshape(g, shape)
+        g = g.reshape(shape) if type(g) is _ndarray else F.reshape(g, shape)
     return g
 
 

@@ -94,14 +94,21 @@ class MT19937Stream:
         return (raw[0::2] << np.uint64(32)) | raw[1::2]
 
     def uniform24(self, count: int) -> np.ndarray:
-        """Floats in [0, 1) with 24 random bits, as ``uniform_real_distribution<float>(0, 1)``."""
-        bits = (self.random32(count) & np.uint64(0xFFFFFF)).astype(np.float32)
-        return bits * np.float32(2.0**-24)
+        """Floats in [0, 1) with 24 random bits, as ``uniform_real_distribution<float>(0, 1)``.
+        The masked draws are scaled in place (below 2**24 every one is an exact float)."""
+        bits = np.bitwise_and(self.random32(count), np.uint64(0xFFFFFF), dtype=np.uint32)
+        return np.multiply(bits, np.float32(2.0**-24), out=bits.view(np.float32), dtype=np.float32)
 
     def uniform53(self, count: int) -> np.ndarray:
-        """Doubles in [0, 1) with 53 random bits, as ``uniform_real_distribution<double>``."""
-        bits = (self.random64(count) & np.uint64((1 << 53) - 1)).astype(np.float64)
-        return bits * 2.0**-53
+        """Doubles in [0, 1) with 53 random bits, as ``uniform_real_distribution<double>``:
+        ``random64() & (2**53 - 1)`` scaled by 2**-53, where ``random64`` is two draws, the
+        first one high. One 64-bit array, built from the two halves and then scaled in place
+        (each value below 2**53 converts exactly)."""
+        pairs = self.random32(2 * count).reshape(count, 2)
+        bits = np.bitwise_and(pairs[:, 0], np.uint64((1 << 21) - 1))
+        bits <<= np.uint64(32)
+        bits |= pairs[:, 1]
+        return np.multiply(bits, 2.0**-53, out=bits.view(np.float64))
 
     # ------------------------------------------------------------------ state as PyTorch bytes
 
