@@ -28,7 +28,7 @@ from gradcalc.autograd.numerics.cascade import cascade_sum
 from gradcalc.autograd.numerics.reductions import reduce_sum
 from gradcalc.autograd.random_engine import MT19937Stream
 from gradcalc.autograd.schema import Schema
-from gradcalc.autograd.settings import no_grad
+from gradcalc.autograd.settings import STATE, no_grad
 from gradcalc.errors import GradcalcError
 
 
@@ -169,6 +169,24 @@ PROGRAMS = [
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda f: f.__name__.strip("_"))
 def test_program_gives_the_same_gradients_through_both_loops(program, dtype):
     fast, general = _both_ways(lambda: program(dtype))
+    assert fast == general
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda f: f.__name__.strip("_"))
+def test_recorded_output_grads_are_the_same_through_both_loops(program):
+    def run():
+        STATE.record_output_grads = True
+        try:
+            x = _leaf((3, 4))
+            m = (2 * (x + 1) - x / 4).mean()
+            nodes = [m.grad_fn, *[n for n, _ in m.grad_fn.next_functions if n is not None]]
+            m.backward()
+            recorded = [np.asarray(n.output_grad).tolist() for n in nodes]
+            return recorded, _grads(x), program(torch.float64)
+        finally:
+            STATE.record_output_grads = False
+
+    fast, general = _both_ways(run)
     assert fast == general
 
 

@@ -8,7 +8,7 @@ created). Each gradient a node returns is checked against its input's shape and 
 Iterative throughout: a 100,000-op chain needs no deep stack.
 
 One fast path: a plain pass (no capture, ``inputs=``, ``create_graph``, anomaly mode or
-observer) runs each node that has no hooks through ``_run_plain``, which also keeps a
+explaining observer) runs each node that has no hooks through ``_run_plain``, which also keeps a
 gradient that is one value expanded to a shape (``broadcast.Expanded``) in that form through
 pointwise derivatives until a ``.grad`` stores it or a sum needs it whole. ``FAST_PATH =
 False`` runs every node through the general ``_run_node``; tests/autograd/test_fast_paths.py
@@ -120,21 +120,15 @@ def run_backward(
         if not deps.get(node):
             tie += 1
             heappush(heap, (-node.priority, tie, node))
-    plain = (
-        FAST_PATH
-        and needed is None
-        and not create_graph
-        and not record
-        and watch is None
-        and not STATE.anomaly
-    )
+    plain = FAST_PATH and needed is None and not create_graph and watch is None
+    plain = plain and not STATE.anomaly
     while heap:
         node = heappop(heap)[2]
         grads = buffers.pop(node, None)
         if grads is None:
             grads = [None] * node.n_outputs
         if plain and _has_no_hooks(node):
-            outputs = _run_plain(node, grads, shared)
+            outputs = _run_plain(node, grads, shared, record)
             if not retain_graph:
                 node.release()
         else:
@@ -175,15 +169,22 @@ def _has_no_hooks(node) -> bool:
     return True
 
 
-def _run_plain(node, grads: list, shared: set):
+def _run_plain(node, grads: list, shared: set, record: bool):
     """``_run_node`` for a node without hooks in a plain pass; gradients that are one value
-    expanded stay ``Expanded`` through pointwise nodes."""
-    if type(node) is AccumulateGrad:
-        g = grads[0]
-        if g is not None:
-            accumulate_into(node.variable, g, False, id(g) in shared)
-        return ()
+    expanded stay ``Expanded`` through pointwise nodes (``record`` keeps a read-only
+    broadcast view of one as the node's ``output_grad``)."""
     g = grads[0]
+    if record:
+        node.output_grad = np.broadcast_to(g.value, g.shape) if type(g) is Expanded else g
+    if type(node) is AccumulateGrad:
+        if g is not None:
+            if record:  # as _run_node: the leaf gets a copy, output_grad keeps the original
+                if type(g) is _ndarray:
+                    g = g.copy()
+                accumulate_into(node.variable, g, False, False)
+            else:
+                accumulate_into(node.variable, g, False, id(g) in shared)
+        return ()
     if len(grads) == 1:
         if g is None:
             return ()
