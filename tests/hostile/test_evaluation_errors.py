@@ -12,246 +12,165 @@ from hostile_helpers import outputs, run_error, run_ok, session_with_base
 
 from gradcalc.errors import (
     ArgumentError,
+    AttributeLookupError,
     AutogradError,
     DataFileError,
+    EvaluationError,
     GradcalcSyntaxError,
+    IndexOutOfRange,
     LimitError,
     NameLookupError,
+    RaisedError,
     ShapeError,
     ValueDomainError,
 )
 from gradcalc.interpreter import Session
 
-# (source, error type, message pattern, (line, column), hint pattern or None)
+# (source, error type, message pattern, (line, column), hint pattern or None). The messages
+# are Python's and PyTorch's (checked against torch 2.13 by test_the_messages_are_pytorchs);
+# positions are where the failing expression starts; hints are gradcalc's own.
 CASES = [
-    # ---- unknown names, functions, attributes, modules, Python-only keywords -------------
-    (
-        "z = undefined_thing + 1",
-        NameLookupError,
-        r"name 'undefined_thing' is not defined",
-        (1, 5),
-        r"assign it first",
-    ),
-    ("meen(x)", NameLookupError, r"unknown function 'meen'", (1, 1), r"did you mean 'mean'"),
-    (
-        "torch.meen(x)",
-        NameLookupError,
-        r"module 'torch' has no attribute 'meen'",
-        (1, 7),
-        r"'mean'",
-    ),
-    (
-        "F.nope(x)",
-        NameLookupError,
-        r"module 'torch.nn.functional' has no attribute 'nope'",
-        (1, 3),
-        r"subset of torch",
-    ),
-    ("x.meen()", NameLookupError, r"'Tensor' object has no attribute 'meen'", (1, 3), r"'mean'"),
-    (
-        "x.numpy()",
-        NameLookupError,
-        r"'Tensor' object has no attribute 'numpy'",
-        (1, 3),
-        r"did you mean",
-    ),
-    ("import os", NameLookupError, r"No module named 'os'", (1, 1), r"torch"),
-    (
-        "x.bogus = 1",
-        NameLookupError,
-        r"cannot assign to attribute 'bogus'",
-        (1, 3),
-        r"assignable attributes",
-    ),
-    (
-        "x.grad.zero_()",
-        NameLookupError,
-        r"'NoneType' object has no attribute 'zero_'",
-        (1, 8),
-        r"\.grad stays None",
-    ),
-    ("q += 1", NameLookupError, r"name 'q' is not defined", (1, 1), None),
+    # ---- unknown names, functions, attributes, modules ------------------------------------
+    ("z = undefined_thing + 1", NameLookupError, r"^name 'undefined_thing' is not defined$",
+     (1, 5), None),
+    ("meen(x)", NameLookupError, r"^name 'meen' is not defined$", (1, 1), r"did you mean 'mean'"),
+    ("torch.meen(x)", AttributeLookupError, r"^module 'torch' has no attribute 'meen'$", (1, 1),
+     r"'mean'"),
+    ("F.nope(x)", AttributeLookupError,
+     r"^module 'torch.nn.functional' has no attribute 'nope'$", (1, 1), None),
+    ("x.meen()", AttributeLookupError, r"^'Tensor' object has no attribute 'meen'$", (1, 1),
+     r"'mean'"),
+    ("x.numpy()", AutogradError,
+     r"^Can't call numpy\(\) on Tensor that requires grad\. Use tensor\.detach\(\)\.numpy\(\) "
+     r"instead\.$", (1, 1), None),
+    ("import os", NameLookupError, r"^No module named 'os'$", (1, 1), r"torch"),
+    ("x.bogus = 1", AttributeLookupError, r"^'Tensor' object has no attribute 'bogus'$", (1, 1),
+     r"\.grad, \.requires_grad and \.data"),
+    ("x.grad.zero_()", AttributeLookupError, r"^'NoneType' object has no attribute 'zero_'$",
+     (1, 1), r"x\.grad stays None"),
+    ("q += 1", NameLookupError, r"^name 'q' is not defined$", (1, 1), None),
     # ---- wrong argument counts, names and types --------------------------------------------
-    (
-        "mean()",
-        ArgumentError,
-        r"mean\(\) missing a required argument: 'input'",
-        (1, 1),
-        r"usage: mean\(input",
-    ),
-    (
-        "mean(x, 1, 2, 3, 4)",
-        ArgumentError,
-        r"mean\(\) takes at most 3 positional arguments",
-        (1, 1),
-        r"usage",
-    ),
-    (
-        "mean(x, axs=0)",
-        ArgumentError,
-        r"unexpected keyword argument 'axs'",
-        (1, 1),
-        r"did you mean 'axis'",
-    ),
-    (
-        "exp(x, x)",
-        ArgumentError,
-        r"exp\(\) takes at most 1 positional argument",
-        (1, 1),
-        r"usage: exp\(input\)",
-    ),
-    ("exp('a')", ArgumentError, r"must be a tensor or a number, not str", (1, 1), None),
-    ("x.sum(dim='a')", ArgumentError, r"dim must be an integer", (1, 1), None),
-    ("x += 'a'", ArgumentError, r"expected a tensor, got str", (1, 1), None),
-    (
-        "None + 1",
-        ArgumentError,
-        r"unsupported operand type\(s\) for \+: 'NoneType' and 'int'",
-        (1, 6),
-        r"None",
-    ),
-    (
-        "v.grad * 2",
-        ArgumentError,
-        r"unsupported operand",
-        (1, 8),
-        r"\.grad is None until a backward",
-    ),
-    ("x['a']", ArgumentError, r"valid indices", (1, 3), None),
-    ("round(x, 'a')", ArgumentError, r"ndigits must be an integer", (1, 1), r"round\(x, 2\)"),
-    ("randn(2.5)", ArgumentError, r"size must be integers", (1, 1), r"randn\(2, 3\)"),
-    ("ones(2, dtype='object')", ArgumentError, r"unsupported dtype 'object'", (1, 1), r"float32"),
-    ("x.requires_grad = 1", ArgumentError, r"requires_grad must be True or False", (1, 1), None),
-    ("print(x, sep=1)", ArgumentError, r"sep and end must be strings", (1, 1), None),
-    ("(1, 2)(3)", ArgumentError, r"'tuple' object is not callable", (1, 1), None),
+    ("mean()", ArgumentError, r"^mean\(\) missing 1 required positional arguments: \"input\"$",
+     (1, 1), r"usage: mean\(input"),
+    ("mean(x, 1, 2, 3, 4)", ArgumentError, r"^mean\(\) takes 3 positional arguments but 5",
+     (1, 1), r"usage"),
+    ("mean(x, axs=0)", ArgumentError, r"^mean\(\) got an unexpected keyword argument 'axs'$",
+     (1, 1), r"did you mean 'axis'"),
+    ("exp(x, x)", ArgumentError, r"^exp\(\) takes 1 positional argument but 2 were given$",
+     (1, 1), r"usage: exp\(input\)"),
+    ("exp('a')", ArgumentError,
+     r"^exp\(\): argument 'input' \(position 1\) must be Tensor, not str$", (1, 1), r"usage"),
+    ("None + 1", ArgumentError, r"^unsupported operand type\(s\) for \+: 'NoneType' and 'int'$",
+     (1, 6), None),
+    ("v.grad * 2", ArgumentError, r"^unsupported operand type\(s\) for \*: 'NoneType' and 'int'$",
+     (1, 8), r"v\.grad stays None"),
+    ("x['a']", IndexOutOfRange, r"are valid indices \(got str\)$", (1, 1), None),
+    ("randn(2.5)", ArgumentError,
+     r"^randn\(\): argument 'size' \(position 1\) must be tuple of ints, not float$", (1, 1),
+     r"usage"),
+    ("ones(2, dtype='object')", ArgumentError,
+     r"^ones\(\): argument 'dtype' must be torch\.dtype, not str$", (1, 1), r"usage"),
+    ("print(x, sep=1)", ArgumentError, r"^sep must be None or a string, not int$", (1, 1), None),
+    ("(1, 2)(3)", ArgumentError, r"^'tuple' object is not callable$", (1, 1), None),
     # ---- shapes: every op ------------------------------------------------------------------
-    (
-        "x @ x",
-        ShapeError,
-        r"cannot multiply matrices of shapes \(2, 3\) and \(2, 3\)",
-        (1, 3),
-        r"last dim",
-    ),
-    ("matmul(x, [1., 2.])", ShapeError, r"shapes \(2, 3\) and \(2,\)", (1, 1), None),
-    (
-        "x + [1., 2.]",
-        ShapeError,
-        r"cannot add tensors of shapes \(2, 3\) and \(2,\)",
-        (1, 3),
-        r"broadcast",
-    ),
-    (
-        "z = 1 + x * ones(4)",
-        ShapeError,
-        r"cannot multiply tensors of shapes \(2, 3\) and \(4,\)",
-        (1, 11),
-        r"broadcast",
-    ),
-    ("cat([x, v])", ShapeError, r"same number of dimensions", (1, 1), None),
-    ("stack([x, v])", ShapeError, r"equal size", (1, 1), None),
-    (
-        "reshape(x, (4, 2))",
-        ShapeError,
-        r"shape '\[4, 2\]' is invalid for input of size 6",
-        (1, 1),
-        r"number of elements",
-    ),
-    ("x.view(7)", ShapeError, r"invalid for input of size 6", (1, 1), None),
-    ("x.expand(3, 3)", ShapeError, r"expanded size", (1, 1), None),
-    ("broadcast_to(x, (3,))", ShapeError, r"number of sizes", (1, 1), None),
-    ("x[5]", ShapeError, r"index 5 is out of bounds for dimension 0 with size 2", (1, 1), None),
-    ("x[0, 5]", ShapeError, r"index 5 is out of bounds for dimension 1 with size 3", (1, 1), None),
-    ("x[0, 0, 0]", ShapeError, r"too many indices", (1, 1), None),
-    ("v[-4]", ShapeError, r"index -4 is out of bounds", (1, 1), None),
-    ("x[[0, 7]]", ShapeError, r"index 7 is out of bounds", (1, 1), None),
-    ("x.shape[9]", ShapeError, r"out of range", (1, 1), None),
-    ("cat([x, v], dim=5)", ArgumentError, r"Dimension out of range", (1, 1), None),
-    ("x.transpose(0, 5)", ArgumentError, r"Dimension out of range", (1, 1), None),
-    ("softmax(x, dim=9)", ArgumentError, r"Dimension out of range", (1, 1), None),
-    # ---- values: ragged / non-numeric lists, division by zero, domains ---------------------
-    ("[[1, 2], [3]]", ValueDomainError, r"ragged nested lists", (1, 1), r"same length"),
-    ("[[1, 2], 3]", ValueDomainError, r"numbers and lists mixed", (1, 1), None),
-    ("[1, 'a']", ValueDomainError, r"list holding str", (1, 5), r"list literals hold numbers"),
-    ("[1, None]", ValueDomainError, r"list holding NoneType", (1, 5), None),
-    ("[x, v] * 2", ValueDomainError, r"different shapes", (1, 8), r"same shape"),
-    ("1 / 0", ValueDomainError, r"division by zero", (1, 3), r"1/0 gives inf"),
-    ("7 // 0", ValueDomainError, r"division by zero", (1, 3), None),
-    ("7 % 0", ValueDomainError, r"division by zero", (1, 3), None),
-    ("0 ** -1", ValueDomainError, r"division by zero", (1, 3), None),
-    ("(-8) ** 0.5", ValueDomainError, r"has no real value", (1, 6), r"real numbers"),
-    ("q = 10.0 ** 400", ValueDomainError, r"number too large", (1, 10), None),
-    ("x[0:1:0]", ValueDomainError, r"slice step cannot be zero", (1, 3), None),
-    ("ones(-1)", ValueDomainError, r"negative dimension", (1, 1), None),
-    ("arange(0, 10, 0)", ValueDomainError, r"step must be nonzero", (1, 1), None),
-    ("arange(float('nan'))", ValueDomainError, r"finite", (1, 1), None),
-    ("float('a')", ValueDomainError, r"could not convert", (1, 1), None),
-    (
-        "x.item()",
-        ValueDomainError,
-        r"6 elements cannot be converted",
-        (1, 1),
-        r"item\(\) needs a one-element",
-    ),
+    ("x @ x", ShapeError, r"^mat1 and mat2 shapes cannot be multiplied \(2x3 and 2x3\)$",
+     (1, 3), None),
+    ("matmul(x, [1., 2.])", ShapeError, r"^size mismatch, got input \(2\), mat \(2x3\), vec \(2\)$",
+     (1, 1), None),
+    ("x + [1., 2.]", ShapeError,
+     r"^The size of tensor a \(3\) must match the size of tensor b \(2\) at non-singleton "
+     r"dimension 1$", (1, 3), r"broadcast"),
+    ("z = 1 + x * ones(4)", ShapeError, r"^The size of tensor a \(3\) must match the size of "
+     r"tensor b \(4\)", (1, 11), r"broadcast"),
+    ("cat([x, v])", ShapeError, r"^Tensors must have same number of dimensions: got 2 and 1$",
+     (1, 1), None),
+    ("stack([x, v])", ShapeError, r"^stack expects each tensor to be equal size, but got \[2, 3\] "
+     r"at entry 0 and \[3\] at entry 1$", (1, 1), None),
+    ("reshape(x, (4, 2))", ShapeError, r"^shape '\[4, 2\]' is invalid for input of size 6$",
+     (1, 1), None),
+    ("x.view(7)", ShapeError, r"^shape '\[7\]' is invalid for input of size 6$", (1, 1), None),
+    ("x.expand(3, 3)", ShapeError, r"^The expanded size of the tensor \(3\) must match the "
+     r"existing size \(2\) at non-singleton dimension 0\.", (1, 1), None),
+    ("x[5]", IndexOutOfRange, r"^index 5 is out of bounds for dimension 0 with size 2$", (1, 1),
+     None),
+    ("x[0, 0, 0]", IndexOutOfRange, r"^too many indices for tensor of dimension 2$", (1, 1),
+     None),
+    ("v[-4]", IndexOutOfRange, r"^index -4 is out of bounds for dimension 0 with size 3$",
+     (1, 1), None),
+    ("x[[0, 7]]", IndexOutOfRange, r"^index 7 is out of bounds for dimension 0 with size 2$",
+     (1, 1), None),
+    ("x.shape[9]", IndexOutOfRange, r"^tuple index out of range$", (1, 1), None),
+    ("cat([x, v], dim=5)", IndexOutOfRange,
+     r"^Dimension out of range \(expected to be in range of \[-2, 1\], but got 5\)$", (1, 1),
+     None),
+    ("x.transpose(0, 5)", IndexOutOfRange,
+     r"^Dimension out of range \(expected to be in range of \[-2, 1\], but got 5\)$", (1, 1),
+     None),
+    # ---- values: Python's arithmetic, domains, conversions ----------------------------------
+    ("1 / 0", RaisedError, r"^division by zero$", (1, 3), r"tensors divide by zero"),
+    ("7 // 0", RaisedError, r"^integer division or modulo by zero$", (1, 3), None),
+    ("7 % 0", RaisedError, r"^integer modulo by zero$", (1, 3), None),
+    ("0 ** -1", RaisedError, r"^0\.0 cannot be raised to a negative power$", (1, 3), None),
+    ("q = 10.0 ** 400", RaisedError, r"^\(34, 'Numerical result out of range'\)$", (1, 10),
+     None),
+    ("ones(-1)", EvaluationError, r"^Trying to create tensor with negative dimension -1: \[-1\]$",
+     (1, 1), None),
+    ("arange(0, 10, 0)", EvaluationError, r"^step must be nonzero$", (1, 1), None),
+    ("float('a')", ValueDomainError, r"^could not convert string to float: 'a'$", (1, 1), None),
+    ("x.item()", ValueDomainError, r"^a Tensor with 6 elements cannot be converted to Scalar$",
+     (1, 1), r"item\(\) needs a one-element"),
     # ---- backward misuse --------------------------------------------------------------------
-    (
-        "y.backward()",
-        AutogradError,
-        r"grad can be implicitly created only for scalar outputs",
-        (1, 1),
-        r"sum\(\.\.\.\)",
-    ),
-    ("backward(x)", AutogradError, r"only for scalar outputs", (1, 1), r"gradient="),
-    (
-        "a = x * x; s = sum(a); s.backward(); s.backward()",
-        AutogradError,
-        r"Trying to backward through the graph a second time",
-        (1, 38),
-        r"retain_graph=True",
-    ),
-    (
-        "c = [1., 2.] * 2; d = sum(c); d.backward()",
-        AutogradError,
-        r"element 0 of tensors does not require grad and does not have a grad_fn",
-        (1, 31),
-        r"requires_grad=True",
-    ),
-    (
-        "n = sum(y); n.backward(gradient=ones(3))",
-        ShapeError,
-        r"Mismatch in shape",
-        (1, 13),
-        r"shape",
-    ),
-    (
-        "y.requires_grad = False",
-        AutogradError,
-        r"only change requires_grad flags of leaf variables",
-        (1, 1),
-        r"detach",
-    ),
-    (
-        "grad(m, v)",
-        AutogradError,
-        r"appears to not have been used in the graph",
-        (1, 1),
-        r"allow_unused=True",
-    ),
-    ("hessian(y, x)", AutogradError, r"scalar output", (1, 1), r"sum\(\.\.\.\)"),
-    ("x.grad = ones(7)", ShapeError, r"assigned grad has data of a different size", (1, 1), None),
+    ("y.backward()", AutogradError, r"^grad can be implicitly created only for scalar outputs$",
+     (1, 1), r"\.sum\(\)"),
+    ("backward(x)", AutogradError, r"^grad can be implicitly created only for scalar outputs$",
+     (1, 1), r"gradient"),
+    ("a = x * x; s = sum(a); s.backward(); s.backward()", AutogradError,
+     r"^Trying to backward through the graph a second time", (1, 38), r"retain_graph=True"),
+    ("c = [1., 2.] * 2; d = sum(c); d.backward()", AutogradError,
+     r"^element 0 of tensors does not require grad and does not have a grad_fn$", (1, 31),
+     r"requires_grad=True"),
+    ("n = sum(y); n.backward(gradient=ones(3))", AutogradError,
+     r"^Mismatch in shape: grad_output\[0\] has a shape of torch\.Size\(\[3\]\) and output\[0\] "
+     r"has a shape of torch\.Size\(\[\]\)\.$", (1, 13), r"shape"),
+    ("y.requires_grad = False", AutogradError,
+     r"^you can only change requires_grad flags of leaf variables\.", (1, 1), r"detach"),
+    ("grad(m, v)", AutogradError, r"appears to not have been used in the graph", (1, 1),
+     r"allow_unused=True"),
+    ("hessian(y, x)", AutogradError, r"^grad can be implicitly created only for scalar outputs$",
+     (1, 1), r"\.sum\(\)"),
     # ---- resources ----------------------------------------------------------------------------
-    (
-        "big = ones(100000, 100000)",
-        LimitError,
-        r"10,000,000,000 elements exceeds the limit",
-        (1, 7),
-        r"--max-elements",
-    ),
+    ("big = ones(100000, 100000)", LimitError,
+     r"10,000,000,000 elements \(shape \(100000, 100000\)\) exceeds the limit", (1, 7),
+     r"--max-elements"),
     ("arange(1e20)", LimitError, r"exceeds the limit", (1, 1), r"--max-elements"),
     # ---- files --------------------------------------------------------------------------------
     ("load('no/such/file.npy')", DataFileError, r"no such file", (1, 1), None),
     ("load('/etc/passwd')", DataFileError, r"unsupported file type", (1, 1), r"\.npy, \.csv"),
     ("load(3)", ArgumentError, r"expects a file path string", (1, 1), None),
-]
+]  # fmt: skip
+
+# Where gradcalc's core does not say what PyTorch says yet: each is a gap written down for the
+# core (the messages PyTorch 2.13 gives are in the strings).
+CORE_GAPS = [
+    pytest.param("x[0, 5]", "index 5 is out of bounds for dimension 1 with size 3",
+                 marks=pytest.mark.xfail(strict=True, reason="core: indexing names dimension 0")),
+    pytest.param("x[0:1:0]", "slice step cannot be zero",
+                 marks=pytest.mark.xfail(strict=True, reason="core: says 'step must be greater "
+                                         "than zero'")),
+    pytest.param("x.requires_grad = 1", "requires_grad must be a bool",
+                 marks=pytest.mark.xfail(strict=True, reason="core: accepts an int")),
+    pytest.param("x.grad = ones(7)", "attempting to assign a gradient of size '[7]' to a tensor "
+                 "of size '[2, 3]'. Please ensure that the gradient and the tensor are the same size",
+                 marks=pytest.mark.xfail(strict=True, reason="core: older message")),
+    pytest.param("x += 'a'", "unsupported operand type(s) for +=: 'Tensor' and 'str'",
+                 marks=pytest.mark.xfail(strict=True, reason="core: the op's argument error")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "message"), CORE_GAPS)
+def test_pytorchs_message_where_the_core_differs(source, message):
+    error = run_error(source)
+    assert error.message == message
 
 
 @pytest.mark.parametrize(
@@ -275,40 +194,63 @@ def test_each_mistake_gets_its_own_clear_error(source, error_type, message, posi
         np.testing.assert_array_equal(after[name], value)
 
 
-PYTHON_ONLY = [
-    "if x > 1: y = 2",
+# Python's statements run as Python runs them (after BASE: x is a 2x3 leaf, v a 3-vector)
+PYTHON_RUNS = [
     "for i in range(3): x",
-    "while True: pass",
     "def f(a): return a",
     "lambda a: a",
-    "class A: pass",
     "x = 1 if True else 2",
-    "x and v",
-    "not x",
     "del x",
-    "return x",
-    "with x: pass",
-    "try: x",
     "global x",
-    "assert x",
     "x is None",
-    "1 in x",
     "x = {1: 2}",
     "x = {1, 2}",
-    "x!",
-    "x ~ v",
-    "x & v",
-    "x << 2",
     "x = y = 1",
-    "x[0] = 5",
-    "print x",
-    "`x`",
-    "x := 1",
+    "try: x\nexcept RuntimeError: pass",
+    "with torch.no_grad(): x * 2",
 ]
 
 
-@pytest.mark.parametrize("source", PYTHON_ONLY)
-def test_python_only_syntax_is_a_syntax_error_with_position(source):
+@pytest.mark.parametrize("source", PYTHON_RUNS)
+def test_python_statements_run(source):
+    run_ok(source)
+
+
+# ... and fail where Python and PyTorch fail, with their errors
+PYTHON_FAILS = [
+    ("if x > 1: y = 2", "Boolean value of Tensor with more than one value is ambiguous"),
+    ("x and v", "Boolean value of Tensor with more than one value is ambiguous"),
+    ("not x", "Boolean value of Tensor with more than one value is ambiguous"),
+    ("assert x", "Boolean value of Tensor with more than one value is ambiguous"),
+    ("return x", "'return' outside function"),
+    ("with x: pass", "'Tensor' object does not support the context manager protocol"),
+    ("x[0] = 5", "a view of a leaf Variable that requires grad is being used in an in-place "
+     "operation."),
+    ("class A: pass", "gradcalc can only define subclasses of torch.autograd.Function"),
+    ("while True: pass", "the program ran more than 10,000 steps"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "message"), PYTHON_FAILS)
+def test_python_statements_fail_as_in_python(source, message):
+    error = run_error(source, max_steps=10_000)
+    assert error.message.startswith(message), error.message
+
+
+SYNTAX_ERRORS = [
+    "x!",
+    "x ~ v",
+    "print x",
+    "`x`",
+    "x := 1",
+    "x = 1 = 2",
+    "def f(:",
+    "try: x",
+]
+
+
+@pytest.mark.parametrize("source", SYNTAX_ERRORS)
+def test_syntax_errors_have_a_position_and_run_nothing(source):
     session = session_with_base()
     result = session.run(source)
     error = result.syntax_error
@@ -345,41 +287,31 @@ def test_lookalike_characters_get_a_hint():
     assert "'*'" in (error.hint or "")
 
 
-# ---- non-finite results: warn once per variable, keep going ---------------------------------
+# ---- non-finite results: as in PyTorch, nothing is said -----------------------------------
 
 
-def test_nonfinite_results_warn_once_per_variable_and_keep_going():
-    session, result = run_ok("w = v / 0; w = w + 1; n = log(-v); k = sum(v)")
-    warnings = outputs(result, "warning")
-    assert warnings == ["w contains inf", "n contains NaN"]
-    assert float(session.values()["k"]) == 6.0  # the run went on
-    _, again = run_ok("w = w * 2", session)
-    assert outputs(again, "warning") == []  # still inf: not repeated
-    _, healed = run_ok("w = v; w = v / 0", session)
-    assert outputs(healed, "warning") == ["w contains inf"]  # finite in between
-
-
-def test_nan_and_inf_together_and_python_floats():
-    session, result = run_ok(
-        "b = [0., 1., -1.] / 0 * [0., 1., 1.]; f = float('inf') - float('inf')"
-    )
-    assert outputs(result, "warning") == [
-        "b contains NaN and inf",
-        "f contains NaN",
+def test_nonfinite_results_are_values_as_in_pytorch_and_the_run_goes_on():
+    session, result = run_ok("w = v / 0; w = w + 1; n = log(-v); k = sum(v); print(w, n)")
+    assert outputs(result) == [
+        "tensor([inf, inf, inf], grad_fn=<AddBackward0>) tensor([nan, nan, nan], "
+        "grad_fn=<LogBackward0>)"
     ]
+    assert float(session.values()["k"]) == 6.0
 
 
 def test_numpy_warnings_never_reach_the_user(recwarn):
     session, result = run_ok("e = mean(tensor([])); s = softplus(tensor([1000.]))")
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
-    assert outputs(result, "warning") == ["e contains NaN"]
+    assert outputs(result, "warning") == []
+    assert np.isnan(session.values()["e"])
 
 
 def test_grad_of_a_non_leaf_warns_like_pytorch_and_is_none():
     session, result = run_ok("s = sum(y); s.backward(); g = y.grad")
     assert session.values()["g"] is None
     (warning,) = outputs(result, "warning")
-    assert "non-leaf" in warning and "retain_grad()" in warning
+    assert warning.startswith("UserWarning: The .grad attribute of a Tensor that is not a leaf")
+    assert "retain_grad()" in warning
     session, result = run_ok("y.retain_grad(); s = sum(y); s.backward(); g = y.grad")
     assert outputs(result, "warning") == []
     np.testing.assert_array_equal(session.values()["g"], np.ones((2, 3)))
@@ -415,7 +347,7 @@ def test_keep_going_reports_each_error_with_its_line_and_runs_the_rest():
     )
     assert [(e.kind, e.span.line, e.span.column) for e in result.errors] == [
         ("NameError", 2, 5),
-        ("ShapeError", 3, 7),
+        ("RuntimeError", 3, 7),
         ("ValueError", 5, 5),
     ]
     assert float(session.values()["f"]) == 6.0
@@ -424,9 +356,46 @@ def test_keep_going_reports_each_error_with_its_line_and_runs_the_rest():
 
 
 def test_empty_and_blank_programs_run_nothing_and_fail_nothing():
-    for source in ("", " ", "\n\n", "# only a comment", ";;", "\t\n  # c\n;"):
+    for source in ("", " ", "\n\n", "# only a comment", "\t\n  # c\n"):
         session = Session()
         result = session.run(source)
         assert result.ok and result.statements == [], source
         assert session.output is None
         session.implicit_backward(1, False)  # nothing to differentiate: a no-op
+
+
+def test_a_lone_semicolon_is_pythons_syntax_error():
+    for source in (";;", "\t\n  # c\n;"):
+        assert isinstance(Session().run(source).syntax_error, GradcalcSyntaxError), source
+
+
+# The CASES whose source means the same in PyTorch (bare names are torch's functions there)
+SAME_IN_PYTORCH = [
+    "z = undefined_thing + 1", "torch.meen(x)", "F.nope(x)", "x.meen()", "x.numpy()",
+    "x.grad.zero_()", "exp(x, x)", "exp('a')", "None + 1", "v.grad * 2", "randn(2.5)",
+    "ones(2, dtype='object')", "(1, 2)(3)", "x @ x", "z = 1 + x * ones(4)", "cat([x, v])",
+    "stack([x, v])", "reshape(x, (4, 2))", "x.view(7)", "x.expand(3, 3)", "x[5]", "x[0, 0, 0]",
+    "v[-4]", "x[[0, 7]]", "x.shape[9]", "cat([x, v], dim=5)", "x.transpose(0, 5)", "1 / 0",
+    "7 // 0", "7 % 0", "0 ** -1", "q = 10.0 ** 400", "ones(-1)", "arange(0, 10, 0)", "x.item()",
+    "y.backward()", "a = x * x; s = sum(a); s.backward(); s.backward()",
+    "n = sum(y); n.backward(gradient=ones(3))", "y.requires_grad = False",
+]  # fmt: skip
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("source", SAME_IN_PYTORCH)
+def test_the_messages_are_pytorchs(source, torch_module):
+    torch = torch_module
+    namespace = {n: getattr(torch, n) for n in dir(torch) if not n.startswith("_")}
+    namespace.update(torch=torch, F=torch.nn.functional)
+    exec(  # noqa: S102 - BASE, written for PyTorch
+        "x = torch.tensor([[1., 2., 3.], [4., 5., 6.]], dtype=torch.float64, requires_grad=True)\n"
+        "v = torch.tensor([1., 2., 3.], dtype=torch.float64, requires_grad=True)\n"
+        "m = x.mean(); y = x * 2",
+        namespace,
+    )
+    with pytest.raises(Exception) as raised:  # noqa: PT011 - any of Python's exceptions
+        exec(compile(source, "<case>", "exec"), namespace)  # noqa: S102
+    error = run_error(source)
+    assert error.kind == type(raised.value).__name__
+    assert error.message == str(raised.value).splitlines()[0]

@@ -33,7 +33,7 @@ SETUP = "x = [[1., -2.], [0.5, 3.]]; v = [1., 2.]; y = x * 2; m = mean(y)"
 
 def run_whole_pipeline(source: str) -> None:
     """What the CLI does with a program; only package errors may come out, none leaking."""
-    session = Session(max_elements=20_000)
+    session = Session(max_elements=20_000, max_steps=20_000)
     session.run(SETUP)
     try:
         result = session.run(source, filename="fuzz.gc", keep_going=True)
@@ -73,6 +73,8 @@ def decode_like_the_cli(data: bytes) -> str | None:
 
 # Bytes biased towards the language: fragments of programs, with random bytes between.
 FRAGMENTS = [
+    b"def f(", b"):\n    ", b"return ", b"for i in range(", b"while True:\n    ", b"try:\n    ",
+    b"\nexcept:\n    ", b"lambda q: ", b"class A(torch.autograd.Function):\n    ", b"yield ",
     b"x", b"y", b"m", b"v", b" = ", b" + ", b" * ", b" @ ", b"**", b"(", b")", b"[", b"]", b",",
     b":", b".", b";", b"\n", b"#", b"'", b'"', b"\\", b"1", b"0.5", b"1e309", b"-", b"mean(",
     b"sum(", b".backward()", b".grad", b"__class__", b"import ", b"torch.", b"requires_grad=True",
@@ -116,6 +118,12 @@ WORDS = [
     "shape", "T", "requires_grad", "retain_grad", "retain_graph", "keepdim", "dim",
     "+", "-", "*", "/", "//", "%", "@", "**", "==", "<", "=", "+=", "*=", "(", ")", "[", "]",
     ",", ":", ".", ";", "\n", "...",
+    # the language's statements: blocks, functions, classes, exceptions, comprehensions
+    "def", "f", "lambda", "return", "for", "in", "range", "while", "True", "if", "else", "elif",
+    "try", "except", "finally", "raise", "class", "with", "torch.no_grad()", "break",
+    "continue", "pass", "yield", "global", "nonlocal", "del", "assert", "is", "not", "and",
+    ":=", "\n    ", "\n        ", "@", "f(x)", "**kwargs", "*args", "{", "}", "[i for i in x]",
+    "f'{x}'", "'{0}'.format(x)", "'%d' % 1", "Exception", "RuntimeError", "e", "e.args",
 ]  # fmt: skip
 soups = st.lists(st.sampled_from(WORDS), min_size=1, max_size=40).map(" ".join)
 
@@ -156,7 +164,8 @@ def programs(draw):
             expr = f"{a} * {draw(st.sampled_from(['2', '0.5', '-3', '[1., 2., 3.]']))}"
         else:
             target = f"t{i}"
-            lines.append(f"{target} = {a}")
+            # a copy: in-place on the leaf itself is PyTorch's error (tested elsewhere)
+            lines.append(f"{target} = {a} * 1")
             op = draw(st.sampled_from(["+=", "-=", "*="]))
             lines.append(f"{target} {op} tanh({b})")
             names.append(target)

@@ -35,7 +35,7 @@ SMOOTH_UNARY = [
     "softmax({}, dim=0)",
     "log_softmax({}, axis=0)",
     "({}).T",
-    "({})[::-1]",
+    "({}).flip(0)",
 ]
 BINARY = [
     "({}) + ({})",
@@ -58,7 +58,7 @@ REDUCE = [
 
 def _expression(draw, depth: int) -> str:
     if depth == 0 or draw(st.booleans()) and depth < 3:
-        return draw(st.sampled_from(["x", "w", "x", "w", "0.5 * w", "[1.0, -2.0, 0.25]"]))
+        return draw(st.sampled_from(["x", "w", "x", "w", "0.5 * w", "tensor([1.0, -2.0, 0.25])"]))
     kind = draw(st.sampled_from(["unary", "unary", "binary"]))
     if kind == "unary":
         template = draw(st.sampled_from(SMOOTH_UNARY))

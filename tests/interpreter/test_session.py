@@ -211,8 +211,7 @@ def test_shape_error_points_at_the_operator():
     err = error_of(source)
     assert isinstance(err, ShapeError)
     assert err.message == (
-        "The size of tensor a (3) must match the size of tensor b (4) at non-singleton "
-        "dimension 1"
+        "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"
     )
     assert source[err.span.start : err.span.end] == "+"
 
@@ -339,8 +338,7 @@ def test_zero_grad_zeroes_every_named_leaf():
 
 def test_prefixes_resolve_to_the_same_builtins():
     out = shown(
-        "x = [-1.0, 2.0]\n"
-        "relu(x); F.relu(x); torch.nn.functional.relu(x); torch.relu(x); x.relu()"
+        "x = [-1.0, 2.0]\nrelu(x); F.relu(x); torch.nn.functional.relu(x); torch.relu(x); x.relu()"
     ).split("\n")
     assert len(set(out)) == 1
     assert out[0] == "tensor([0., 2.], grad_fn=<ReluBackward0>)"

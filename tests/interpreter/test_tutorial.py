@@ -72,7 +72,7 @@ def test_tutorial_errors_have_hints_and_positions():
     failed = [s for s in result.statements if s.error is not None]
     assert len(failed) == 2
     non_scalar, freed = (s.error for s in failed)
-    assert "sum(" in non_scalar.hint and "gradient=" in non_scalar.hint
+    assert ".sum()" in non_scalar.hint and "gradient" in non_scalar.hint
     assert "retain_graph=True" in freed.hint
     lines = TUTORIAL.read_text().splitlines()
     assert lines[non_scalar.span.line - 1].startswith("z.backward()")

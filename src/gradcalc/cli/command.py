@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from gradcalc.cli import limits
+import gradcalc.cli.limits as limits
 from gradcalc.cli.options import (
     DEFAULT_MAX_PROGRAM_BYTES,
     JSON_DOCUMENT_FACTOR,
@@ -458,8 +458,8 @@ def gradcalc(
         no_color=no_color,
         debug=debug,
     )
-    from gradcalc.cli.app import _execute_guarded
+    from gradcalc.cli.guard import execute_guarded
 
-    code = _execute_guarded(options)
+    code = execute_guarded(options)
     if code:
         raise typer.Exit(code)

@@ -7,11 +7,16 @@ refused everywhere, and anything else is Python's ``AttributeError`` with a sugg
 
 from __future__ import annotations
 
-from gradcalc.autograd import registry
+import numpy as np
+
+import gradcalc.autograd.registry as registry
+from gradcalc.autograd.dtypes import DType
 from gradcalc.autograd.node import HookHandle, Node
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.autograd.values import Device, ReturnTuple, Size
 from gradcalc.errors import AttributeLookupError
+from gradcalc.interpreter.boundmethod import BoundMethod
+from gradcalc.interpreter.strformat import bound_format
 from gradcalc.interpreter.suggest import did_you_mean
 
 TENSOR_PROPERTIES = frozenset(
@@ -49,20 +54,29 @@ PYTHON_ATTRIBUTES = {t: frozenset(names.split()) for t, names in _PYTHON_METHODS
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill"})
 
 
-class BoundMethod:
-    """``x.sum`` before the call: the tensor and the spelling it will be called with."""
+class TensorMethod:
+    """``x.backward`` and the other tensor methods that are not ops, before the call."""
 
-    __slots__ = ("spelling", "tensor")
+    __slots__ = ("name", "tensor")
+    language_type_name = "builtin_function_or_method"
 
-    def __init__(self, tensor, spelling) -> None:
+    def __init__(self, tensor, name: str) -> None:
         self.tensor = tensor
-        self.spelling = spelling
+        self.name = name
 
     def __call__(self, *args, **kwargs):
-        return self.spelling.call_method(self.tensor, *args, **kwargs)
+        return getattr(self.tensor, self.name)(*args, **kwargs)
 
     def __repr__(self) -> str:
-        return f"<built-in method {self.spelling.name} of Tensor object at {id(self.tensor):#x}>"
+        return f"<built-in method {self.name} of Tensor object at {id(self.tensor):#x}>"
+
+
+# attributes of values that are not the language's own but a program can hold: a numpy array
+# from x.numpy() and a dtype
+_ARRAY_ATTRIBUTES = frozenset(
+    "shape ndim size dtype T tolist item copy sum mean max min reshape flatten".split()
+)
+_DTYPE_ATTRIBUTES = frozenset({"is_floating_point", "is_signed", "itemsize", "is_complex"})
 
 
 def get_attribute(obj, name: str):
@@ -77,11 +91,13 @@ def get_attribute(obj, name: str):
         spelling = registry.METHODS.get(name)
         if spelling is not None:
             return BoundMethod(obj, spelling)
-        if name in TENSOR_PROPERTIES or name in TENSOR_METHODS:
+        if name in TENSOR_PROPERTIES:
             return getattr(obj, name)
+        if name in TENSOR_METHODS:
+            return TensorMethod(obj, name)
         raise _missing(obj, name, (*registry.METHODS, *TENSOR_PROPERTIES, *TENSOR_METHODS))
     if isinstance(obj, Node):
-        if name in NODE_ATTRIBUTES:
+        if name in NODE_ATTRIBUTES and hasattr(obj, name):
             return getattr(obj, name)
         if name.startswith("_saved_") and hasattr(obj, "saved_value"):
             try:
@@ -95,12 +111,26 @@ def get_attribute(obj, name: str):
             value = getattr(obj, name)
             if t is str and name in _WIDTH_METHODS:
                 return _bounded_width(value)
+            if t is str and name in _GROWING:
+                return _GROWING[name](obj)
             return value
+        if t is str and name == "format":
+            return bound_format(obj, get_attribute)
         raise _missing(obj, name, allowed)
     if isinstance(obj, ReturnTuple):
         if name in type(obj).fields or name in ("count", "index"):
             return getattr(obj, name)
         raise _missing(obj, name, type(obj).fields)
+    if t is np.ndarray:
+        if name in _ARRAY_ATTRIBUTES:
+            return getattr(obj, name)
+        raise _missing(obj, name, _ARRAY_ATTRIBUTES)
+    if t is DType:
+        if name == "is_complex":
+            return False
+        if name in _DTYPE_ATTRIBUTES:
+            return getattr(obj, name)
+        raise _missing(obj, name, _DTYPE_ATTRIBUTES)
     if t is HookHandle:
         if name == "remove":
             return obj.remove
@@ -154,7 +184,7 @@ def names_of(obj) -> list[str]:
 def _missing(obj, name: str, known) -> AttributeLookupError:
     from gradcalc.interpreter.text import type_name
 
-    kind = getattr(obj, "language_type_name", None) or type_name(obj)
+    kind = type_name(obj)
     hint = None
     if name.startswith("__") and name.endswith("__"):
         hint = "names that start and end with '__' are not part of gradcalc's language"
@@ -163,6 +193,40 @@ def _missing(obj, name: str, known) -> AttributeLookupError:
     if type(obj) is Tensor and hint is None:
         hint = "see the methods a tensor has with :help or help(x)"
     return AttributeLookupError(f"'{kind}' object has no attribute '{name}'", hint=hint)
+
+
+def _text_limit(size: int) -> None:
+    from gradcalc.interpreter.text import MAX_TEXT
+
+    if size > MAX_TEXT:
+        from gradcalc.errors import LimitError
+
+        raise LimitError(f"a string of {size:,} characters is over the limit of {MAX_TEXT:,}")
+
+
+def _bounded_replace(s: str):
+    def replace(old, new, count=-1, /):
+        if isinstance(old, str) and isinstance(new, str):
+            found = s.count(old) if old else len(s) + 1
+            if count >= 0:
+                found = min(found, count)
+            _text_limit(len(s) + found * (len(new) - len(old)))
+        return s.replace(old, new, count)
+
+    return replace
+
+
+def _bounded_join(s: str):
+    def join(iterable, /):
+        items = list(iterable)
+        if all(isinstance(i, str) for i in items):
+            _text_limit(sum(map(len, items)) + len(s) * max(len(items) - 1, 0))
+        return s.join(items)
+
+    return join
+
+
+_GROWING = {"replace": _bounded_replace, "join": _bounded_join}  # str methods that can grow
 
 
 def _bounded_width(method):

@@ -40,13 +40,11 @@ def bind_value(session, name: str, value: str) -> None:
     t = make_tensor(array)
     t.requires_grad = True
     session.globals[name] = t
-    session.history.append(f"{name} = {value}")
+    session.history.add_text(f"{name} = {value}")
 
 
 def _evaluate(session, name: str, text: str) -> np.ndarray:
-    from gradcalc.interpreter.session import Session
-
-    scratch = Session(seed=session.seed, dtype=session.dtype.name, record_graph=False)
+    scratch = type(session)(seed=session.seed, dtype=session.dtype.name, record_graph=False)
     result = scratch.run(text, filename=f"--set {name}")
     if result.syntax_error is not None:
         raise result.syntax_error

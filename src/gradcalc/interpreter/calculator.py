@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes, registry
+import gradcalc.autograd.dtypes as dtypes
+import gradcalc.autograd.registry as registry
 from gradcalc.autograd.tensor import Tensor, make_tensor
 
 
@@ -30,7 +31,17 @@ CONSTRUCTORS = frozenset(
     "tensor ones zeros full eye arange linspace rand randn randint empty ones_like "
     "zeros_like full_like rand_like randn_like load".split()
 )
-_TENSOR_OR_PYTHON = ("sum", "max", "min", "abs", "round", "pow")
+# constructors whose numbers take the calculator dtype (arange(3) and full((2,), 1) give
+# floats); randint keeps PyTorch's int64 and the *_like ones their input's dtype
+_FLOAT_DATA = frozenset("tensor ones zeros full eye arange linspace rand randn empty".split())
+# Python's on numbers, torch's on tensors (Python's round already turns into torch.round on a
+# tensor, with round(x, n) as decimals=n)
+_TENSOR_OR_PYTHON = ("sum", "max", "min", "abs", "pow", "all", "any")
+# torch's functions that are not op declarations, also bare names in the calculator
+_TORCH_EXTRAS = (
+    "manual_seed initial_seed seed set_printoptions is_tensor is_floating_point "
+    "get_default_dtype set_default_dtype is_grad_enabled is_inference_mode_enabled"
+).split()
 
 
 def literal_tensor(data) -> Tensor:
@@ -39,9 +50,9 @@ def literal_tensor(data) -> Tensor:
     return make_tensor(data_array(data, Settings.dtype))
 
 
-def leaf_rule(node, value):
-    """For ``name = <value>`` at top level: a closure making a leaf, or None."""
-    v = node.value
+def leaf_rule(v, value):
+    """For ``name = <v>`` at top level (``value`` computes ``v``): a closure making a leaf,
+    or None."""
     kind = type(v).__name__
     if kind == "Call":
         func = v.func
@@ -66,8 +77,6 @@ def leaf_rule(node, value):
 
 
 def _number_or_list(node) -> bool:
-    from gradcalc.interpreter.compile_expr import numeric_literal
-
     kind = type(node).__name__
     if kind == "Constant":
         return type(node.value) is float
@@ -81,6 +90,7 @@ def _with_calculator_dtype(spelling):
         return spelling(*args, dtype=dtype or Settings.dtype, **kwargs)
 
     make.__name__ = spelling.name
+    make.spelling = spelling  # for the usage hint of an argument error
     return make
 
 
@@ -175,9 +185,11 @@ def calculator_builtins(python: dict, modules: dict, rt) -> dict:
     table = dict(python)
     torch = registry.FUNCTIONS["torch"]
     for name, spelling in torch.items():
+        if name == "round":
+            continue  # Python's round, which is torch.round on a tensor
         if name in _TENSOR_OR_PYTHON and name in python:
             table[name] = _either(name, python[name], spelling)
-        elif name in CONSTRUCTORS and "dtype" in spelling.overloads[0].schema.index:
+        elif name in _FLOAT_DATA and "dtype" in spelling.overloads[0].schema.index:
             table[name] = _with_calculator_dtype(spelling)
         elif name not in python:
             table[name] = spelling
@@ -196,8 +208,30 @@ def calculator_builtins(python: dict, modules: dict, rt) -> dict:
 
     table["load"] = make_load(rt)
     torch_module = modules["torch"].table
-    for name in ("no_grad", "enable_grad", "set_grad_enabled", "inference_mode"):
+    for name in ("no_grad", "enable_grad", "set_grad_enabled", "inference_mode", *_TORCH_EXTRAS):
         table[name] = torch_module[name]
     table["true"] = True
     table["false"] = False
     return table
+
+
+def numeric_literal(node) -> bool:
+    """A list literal of numbers (nested, signed): tensor data in gradcalc's own language."""
+    kind = type(node).__name__
+    if kind == "List":
+        return bool(node.elts) and all(numeric_literal(e) for e in node.elts)
+    if kind == "UnaryOp" and node.op in "-+":
+        return numeric_literal(node.operand) and type(node.operand).__name__ == "Constant"
+    if kind == "Constant":
+        return type(node.value) in (int, float, bool)
+    return False
+
+
+def literal_data(node):
+    kind = type(node).__name__
+    if kind == "List":
+        return [literal_data(e) for e in node.elts]
+    if kind == "UnaryOp":
+        value = literal_data(node.operand)
+        return -value if node.op == "-" else value
+    return node.value

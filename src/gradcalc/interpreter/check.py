@@ -35,7 +35,7 @@ def check_gradients(session, wrt=None) -> dict[str, float]:
         probe = make_tensor(np.array(leaf.array, dtype=np.float64))
         failure: list[str] = []
 
-        def objective(x, name=name):
+        def objective(x, name=name, failure=failure):
             return make_tensor(np.array([_replay(session, source, {name: x.array}, failure)]))
 
         numeric = numeric_jacobian(objective, [probe], 0, STEP, elements)[0]
@@ -52,9 +52,7 @@ def check_gradients(session, wrt=None) -> dict[str, float]:
 
 
 def _replay(session, source: str, overrides: dict, failure: list) -> float:
-    from gradcalc.interpreter.session import Session
-
-    replay = Session(
+    replay = type(session)(  # a fresh session of the same kind
         seed=session.seed,
         dtype="float64",
         max_elements=session.max_elements,
@@ -80,7 +78,7 @@ def _replay(session, source: str, overrides: dict, failure: list) -> float:
     if not result.ok:
         error = result.errors[0]
         line = error.span.line if error.span is not None else None
-        failure.append(f"{'line %d: ' % line if line else ''}{error.message}")
+        failure.append((f"line {line}: " if line else "") + error.message)
         return math.nan
     if not replay.differentiated:
         out = replay.output

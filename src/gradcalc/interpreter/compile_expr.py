@@ -9,62 +9,22 @@ from native operations (``1 / 0``) become gradcalc errors of the same type.
 
 from __future__ import annotations
 
-import operator
-
+import gradcalc.interpreter.attributes as attributes
+import gradcalc.interpreter.pyerrors as pyerrors
+import gradcalc.interpreter.text as text
 from gradcalc.autograd.tensor import Tensor
-from gradcalc.errors import GradcalcError, NameLookupError
-from gradcalc.interpreter import attributes, pyerrors, text
+from gradcalc.errors import ArgumentError, GradcalcError, NameLookupError
+from gradcalc.interpreter.calculator import literal_data, numeric_literal
+from gradcalc.interpreter.comprehensions import ComprehensionCompiler
 from gradcalc.interpreter.functions import Function, Parameters
-from gradcalc.interpreter.runtime import Env
-from gradcalc.interpreter.scope import Scope, comprehension_scope, function_scope
+from gradcalc.interpreter.observe import label_text
+from gradcalc.interpreter.operators import COMPARE, INPLACE, UNARY, bounded
+from gradcalc.interpreter.pyerrors import guarded
+from gradcalc.interpreter.scope import Scope, function_scope
+from gradcalc.interpreter.suggest import name_error, why_none
 
 _MISSING = object()
 NATIVE = pyerrors.NATIVE
-
-BINARY = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "//": operator.floordiv,
-    "%": operator.mod,
-    "**": operator.pow,
-    "@": operator.matmul,
-    "&": operator.and_,
-    "|": operator.or_,
-    "^": operator.xor,
-    "<<": operator.lshift,
-    ">>": operator.rshift,
-}
-INPLACE = {
-    "+": operator.iadd,
-    "-": operator.isub,
-    "*": operator.imul,
-    "/": operator.itruediv,
-    "//": operator.ifloordiv,
-    "%": operator.imod,
-    "**": operator.ipow,
-    "@": operator.imatmul,
-    "&": operator.iand,
-    "|": operator.ior,
-    "^": operator.ixor,
-    "<<": operator.ilshift,
-    ">>": operator.irshift,
-}
-COMPARE = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "is": operator.is_,
-    "is not": operator.is_not,
-    "in": lambda a, b: a in b,
-    "not in": lambda a, b: a not in b,
-}
-UNARY = {"-": operator.neg, "+": operator.pos, "~": operator.invert, "not": operator.not_}
-
 
 _LABELLED = frozenset({"UnaryOp", "Call", "Subscript", "Attribute", "List"})
 
@@ -81,23 +41,7 @@ def dunder_error(name: str, span) -> NameLookupError:
     )
 
 
-def guarded(fn, span):
-    """``fn(env)`` with ``span`` on its errors and Python's own errors converted."""
-
-    def run(env):
-        try:
-            return fn(env)
-        except GradcalcError as error:
-            if error.span is None:
-                error.span = span
-            raise
-        except NATIVE as error:
-            raise pyerrors.from_native(error, span) from None
-
-    return run
-
-
-class ExprCompiler:
+class ExprCompiler(ComprehensionCompiler):
     """Compiles expressions; ``StmtCompiler`` (``compile_stmt.py``) adds statements."""
 
     def __init__(self, builtins: dict, calculator: bool, *, source: str = "", record=False):
@@ -120,8 +64,7 @@ class ExprCompiler:
 
     def _labelled(self, fn, node):
         """``fn`` that also labels the tensor it makes with ``node``'s source text."""
-        span = node.span
-        text = self.source[span.start : span.end] if span is not None else ""
+        text = label_text(self.source, node.span)
         operands = (
             [node.left, node.right] if type(node).__name__ == "BinOp" else getattr(node, "args", [])
         )
@@ -266,7 +209,8 @@ class ExprCompiler:
     def e_FormattedValue(self, node, scope):
         value = self.expr(node.value, scope)
         spec = self.expr(node.format_spec, scope) if node.format_spec is not None else None
-        conversion = {"r": repr, "s": str, "a": ascii}.get(node.conversion)
+        conversion = {"r": text.show, "s": str, "a": ascii}.get(node.conversion)
+        spec_span = node.format_spec.span if node.format_spec is not None else node.span
 
         def field(env):
             v = value(env)
@@ -274,7 +218,9 @@ class ExprCompiler:
                 v = conversion(v)
             return text.format_value(v, spec(env) if spec is not None else "")
 
-        return guarded(field, node.span)
+        # an error of the format itself points at the spec; the value's own errors point
+        # inside it already
+        return guarded(field, spec_span)
 
     # ---- operators ---------------------------------------------------------------------
 
@@ -287,26 +233,38 @@ class ExprCompiler:
             node = node.left
         chain.reverse()
         first = self.operand(node, scope)
+        first_node = node
         steps = []
         for link in chain:
             span = getattr(link, "op_span", None) or link.span
-            op = _modulo if link.op == "%" else _bounded(link.op)
+            op = bounded(link.op)
             label = self._step_label(link) if self.record else None
-            steps.append((op, self.operand(link.right, scope), span, label))
+            steps.append((op, self.operand(link.right, scope), span, label, link.right))
+        source = self.source
+
+        def failed(error, a, b, span, right_node, left_node):
+            """The error of one step, with its place and, for a None operand, why None."""
+            if isinstance(error, GradcalcError):
+                if error.span is None:
+                    error.span = span
+            else:
+                error = pyerrors.from_native(error, span)
+            if error.hint is None and (a is None or b is None):
+                culprit = left_node if a is None else right_node
+                if culprit is not None:
+                    error.hint = why_none(culprit, source)
+            return error
+
         if len(steps) == 1:
-            op, right, span, label = steps[0]
+            op, right, span, label, right_node = steps[0]
 
             def binop(env):
                 a = first(env)
                 b = right(env)
                 try:
                     value = op(a, b)
-                except GradcalcError as error:
-                    if error.span is None:
-                        error.span = span
-                    raise
-                except NATIVE as error:
-                    raise pyerrors.from_native(error, span) from None
+                except (GradcalcError, *NATIVE) as error:
+                    raise failed(error, a, b, span, right_node, first_node) from None
                 if label is not None:
                     label(env, value)
                 return value
@@ -315,25 +273,22 @@ class ExprCompiler:
 
         def fold(env):
             value = first(env)
-            for op, right, span, label in steps:
+            left_node = first_node
+            for op, right, span, label, right_node in steps:
                 b = right(env)
                 try:
                     value = op(value, b)
-                except GradcalcError as error:
-                    if error.span is None:
-                        error.span = span
-                    raise
-                except NATIVE as error:
-                    raise pyerrors.from_native(error, span) from None
+                except (GradcalcError, *NATIVE) as error:
+                    raise failed(error, value, b, span, right_node, left_node) from None
                 if label is not None:
                     label(env, value)
+                left_node = None  # later left operands are results, not source expressions
             return value
 
         return fold
 
     def _step_label(self, node):
-        span = node.span
-        text = self.source[span.start : span.end] if span is not None else ""
+        text = label_text(self.source, node.span)
         constants = tuple(
             (self.source[o.span.start : o.span.end], o.value)
             for o in (node.left, node.right)
@@ -418,7 +373,7 @@ class ExprCompiler:
         name = node.attr
         get = attributes.get_attribute
         span = node.span
-        why_none = _why_none(node.value, self.source)
+        owner, source = node.value, self.source  # the hint's text is cut only when needed
 
         def attribute(env):
             obj = value(env)
@@ -426,7 +381,7 @@ class ExprCompiler:
                 return get(obj, name)
             except GradcalcError as error:
                 if obj is None and error.hint is None:
-                    error.hint = why_none
+                    error.hint = why_none(owner, source)
                 raise
 
         return guarded(attribute, span)
@@ -571,69 +526,6 @@ class ExprCompiler:
 
         return make
 
-    def _comprehension(self, node, scope, collect):
-        inner = comprehension_scope(node, scope)
-        generators = []
-        for i, g in enumerate(node.generators):
-            iterable = self.expr(g.iter, scope if i == 0 else inner)
-            target = self.store_target(g.target, inner)
-            conditions = [self.expr(c, inner) for c in g.ifs]
-            generators.append((iterable, target, conditions))
-        first_iterable = generators[0][0]
-        return inner, generators, first_iterable
-
-    def e_ListComp(self, node, scope):
-        inner, generators, first = self._comprehension(node, scope, list)
-        element = self.expr(node.elt, inner)
-
-        def build(env):
-            out: list = []
-            local = Env({}, env, env.globals, env.rt)
-            _fill(local, generators, 0, first(env), lambda e: out.append(element(e)))
-            return out
-
-        return guarded(build, node.span)
-
-    def e_SetComp(self, node, scope):
-        inner, generators, first = self._comprehension(node, scope, set)
-        element = self.expr(node.elt, inner)
-
-        def build(env):
-            out: set = set()
-            local = Env({}, env, env.globals, env.rt)
-            _fill(local, generators, 0, first(env), lambda e: out.add(element(e)))
-            return out
-
-        return guarded(build, node.span)
-
-    def e_DictComp(self, node, scope):
-        inner, generators, first = self._comprehension(node, scope, dict)
-        key = self.expr(node.key, inner)
-        value = self.expr(node.value, inner)
-
-        def build(env):
-            out: dict = {}
-            local = Env({}, env, env.globals, env.rt)
-
-            def put(e):
-                out[key(e)] = value(e)
-
-            _fill(local, generators, 0, first(env), put)
-            return out
-
-        return guarded(build, node.span)
-
-    def e_GeneratorExp(self, node, scope):
-        inner, generators, first = self._comprehension(node, scope, list)
-        element = self.expr(node.elt, inner)
-        span = node.span
-
-        def build(env):
-            local = Env({}, env, env.globals, env.rt)
-            return _generate(local, generators, 0, first(env), element, span)
-
-        return guarded(build, span)
-
     # ---- stores (used by statements and comprehensions) --------------------------------
 
     def store_name(self, name: str, scope: Scope | None, span):
@@ -665,13 +557,15 @@ class ExprCompiler:
 
         return store_local
 
-    def store_target(self, target, scope):
-        """``store(env, value)`` for an assignment target (names, unpacking, items, attributes)."""
+    def store_target(self, target, scope, value_span=None):
+        """``store(env, value)`` for an assignment target (names, unpacking, items, attributes).
+
+        ``value_span`` is where the value comes from: an unpacking error points there."""
         kind = type(target).__name__
         if kind == "Name":
             return self.store_name(target.id, scope, target.span)
         if kind in ("Tuple", "List"):
-            return self._store_unpack(target, scope)
+            return self._store_unpack(target, scope, value_span or target.span)
         if kind == "Attribute":
             obj = self.expr(target.value, scope)
             name = target.attr
@@ -694,7 +588,7 @@ class ExprCompiler:
 
         raise GradcalcSyntaxError(f"cannot assign to {kind.lower()}", span=target.span)
 
-    def _store_unpack(self, target, scope):
+    def _store_unpack(self, target, scope, span):
         elements = target.elts
         star = [i for i, e in enumerate(elements) if type(e).__name__ == "Starred"]
         stores = [
@@ -702,7 +596,6 @@ class ExprCompiler:
             for e in elements
         ]
         n = len(elements)
-        span = target.span
 
         def unpack(env, value):
             from gradcalc.interpreter.unpacking import unpack_values
@@ -712,23 +605,6 @@ class ExprCompiler:
                 store(env, v)
 
         return unpack
-
-
-def _why_none(node, source: str) -> str:
-    """Why the value of ``node`` may be None, said from what the code is."""
-    text = source[node.span.start : node.span.end] if node.span is not None else "the value"
-    if type(node).__name__ == "Attribute":
-        if node.attr == "grad":
-            return (
-                f"{text} stays None until a backward pass reaches the tensor: call backward() "
-                "first (a non-leaf tensor keeps .grad only after .retain_grad())"
-            )
-        if node.attr == "grad_fn":
-            owner = source[node.value.span.start : node.value.span.end]
-            return (
-                f"{owner} is a leaf (a tensor made directly, not computed): leaves have no grad_fn"
-            )
-    return f"the value is None: {text} holds None here"
 
 
 def _guarded_store(store, span):
@@ -751,6 +627,10 @@ def _invoke(f, args, kwargs, span):
     except GradcalcError as error:
         if error.span is None:
             error.span = span
+        if error.hint is None and type(error) is ArgumentError:
+            from gradcalc.interpreter.suggest import usage
+
+            error.hint = usage(f)
         raise
     except NATIVE as error:
         if not callable(f):
@@ -760,141 +640,4 @@ def _invoke(f, args, kwargs, span):
         raise pyerrors.from_native(error, span) from None
 
 
-MAX_INT_BITS = 1_000_000  # a Python int result larger than this is refused
-MAX_SEQUENCE = 50_000_000  # elements of a repeated list, tuple or string
-
-
-def _bounded(symbol: str):
-    op = BINARY[symbol]
-    if symbol == "**":
-        return _power
-    if symbol == "<<":
-        return _shift
-    if symbol == "*":
-        return _times
-    return op
-
-
-def _int_too_large(bits) -> None:
-    if bits > MAX_INT_BITS:
-        from gradcalc.errors import LimitError
-
-        raise LimitError(
-            f"integer result of about {int(bits):,} bits is over gradcalc's limit of "
-            f"{MAX_INT_BITS:,}",
-            kind="OverflowError",
-            hint="use floats (2.0 ** 100) or tensors for large values",
-        )
-
-
-def _power(a, b):
-    if type(a) is int and type(b) is int and b > 0 and abs(a) > 1:
-        _int_too_large(b * abs(a).bit_length())
-    return a**b
-
-
-def _shift(a, b):
-    if type(a) is int and type(b) is int and b > 0:
-        _int_too_large(b + a.bit_length())
-    return a << b
-
-
-def _times(a, b):
-    if (
-        type(b) is int
-        and isinstance(a, str | list | tuple)
-        or (type(a) is int and isinstance(b, str | list | tuple))
-    ):
-        n, seq = (b, a) if type(b) is int else (a, b)
-        if n > 0 and len(seq) * n > MAX_SEQUENCE:
-            from gradcalc.errors import LimitError
-
-            raise LimitError(
-                f"a sequence of {len(seq) * n:,} elements is over the limit of {MAX_SEQUENCE:,}",
-                kind="MemoryError",
-            )
-    if type(a) is int and type(b) is int:
-        _int_too_large(a.bit_length() + b.bit_length())
-    return a * b
-
-
-def _modulo(a, b):
-    if isinstance(a, str):
-        from gradcalc.errors import ArgumentError
-
-        raise ArgumentError(
-            f"unsupported operand type(s) for %: 'str' and '{text.type_name(b)}'",
-            hint=text.PERCENT_HINT,
-        )
-    return a % b
-
-
-def _fill(env, generators, level, iterable, emit) -> None:
-    iterable_, store, conditions = generators[level]
-    step = env.rt.step
-    last = level == len(generators) - 1
-    for item in iterable:
-        step()
-        store(env, item)
-        if conditions and not all(c(env) for c in conditions):
-            continue
-        if last:
-            emit(env)
-        else:
-            _fill(env, generators, level + 1, generators[level + 1][0](env), emit)
-
-
-def _generate(env, generators, level, iterable, element, span):
-    _, store, conditions = generators[level]
-    step = env.rt.step
-    last = level == len(generators) - 1
-    try:
-        for item in iterable:
-            step()
-            store(env, item)
-            if conditions and not all(c(env) for c in conditions):
-                continue
-            if last:
-                yield element(env)
-            else:
-                yield from _generate(
-                    env, generators, level + 1, generators[level + 1][0](env), element, span
-                )
-    except GradcalcError as error:
-        if error.span is None:
-            error.span = span
-        raise
-
-
-def name_error(name: str, env, span) -> NameLookupError:
-    from gradcalc.interpreter.suggest import did_you_mean
-
-    known = list(env.globals) + list(env.rt.builtins_names())
-    return NameLookupError(
-        f"name '{name}' is not defined", hint=did_you_mean(name, known), span=span
-    )
-
-
-def numeric_literal(node) -> bool:
-    """A list literal of numbers (nested, signed): tensor data in gradcalc's own language."""
-    kind = type(node).__name__
-    if kind == "List":
-        return bool(node.elts) and all(numeric_literal(e) for e in node.elts)
-    if kind == "UnaryOp" and node.op in "-+":
-        return numeric_literal(node.operand) and type(node.operand).__name__ == "Constant"
-    if kind == "Constant":
-        return type(node.value) in (int, float, bool)
-    return False
-
-
-def literal_data(node):
-    kind = type(node).__name__
-    if kind == "List":
-        return [literal_data(e) for e in node.elts]
-    if kind == "UnaryOp":
-        value = literal_data(node.operand)
-        return -value if node.op == "-" else value
-    return node.value
-
-
-__all__ = ["ExprCompiler", "INPLACE", "Tensor"]
+__all__ = ["INPLACE", "NATIVE", "ExprCompiler", "guarded", "name_error"]

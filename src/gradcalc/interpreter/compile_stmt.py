@@ -8,13 +8,14 @@ echoes its value, as Python's interactive interpreter does, also inside a top-le
 
 from __future__ import annotations
 
+import gradcalc.interpreter.pyerrors as pyerrors
 from gradcalc.errors import ArgumentError, GradcalcError, GradcalcSyntaxError, RaisedError
-from gradcalc.interpreter import pyerrors
 from gradcalc.interpreter.compile_expr import INPLACE, NATIVE, ExprCompiler, guarded
 from gradcalc.interpreter.functions import BREAK, CONTINUE, RETURN
-from gradcalc.interpreter.runtime import Env
+from gradcalc.interpreter.runtime import EXCEPTION_STEPS, Env
 from gradcalc.interpreter.scope import class_scope, function_scope
 from gradcalc.interpreter.text import show
+from gradcalc.interpreter.unpacking import iterate
 
 
 def statement(fn, span):
@@ -106,10 +107,8 @@ class StmtCompiler(ExprCompiler):
     def s_Assign(self, node, scope):
         value = self.expr(node.value, scope)
         if self.calculator and self.top_level and scope is None:
-            from gradcalc.interpreter.calculator import leaf_rule
-
-            value = leaf_rule(node, value) or value
-        stores = [self.store_target(t, scope) for t in node.targets]
+            value = self._calculator_leaves(node, value)
+        stores = [self.store_target(t, scope, node.value.span) for t in node.targets]
         if len(stores) == 1:
             (store,) = stores
 
@@ -125,6 +124,28 @@ class StmtCompiler(ExprCompiler):
 
         return assign_many
 
+    def _calculator_leaves(self, node, value):
+        """``x = [1., 2.]`` binds a leaf; so does each name of ``a, b = 1.0, [2., 3.]``."""
+        from gradcalc.interpreter.calculator import leaf_rule
+
+        made = leaf_rule(node.value, value)
+        if made is not None:
+            return guarded(made, node.value.span)
+        target, v = node.targets[-1], node.value
+        if not (
+            type(target).__name__ in ("Tuple", "List")
+            and type(v).__name__ == "Tuple"
+            and len(target.elts) == len(v.elts)
+            and not any(type(e).__name__ == "Starred" for e in (*target.elts, *v.elts))
+        ):
+            return value
+        parts = []
+        for element in v.elts:
+            part = self.expr(element, None)
+            made = leaf_rule(element, part)
+            parts.append(part if made is None else guarded(made, element.span))
+        return lambda env: tuple([part(env) for part in parts])
+
     def s_AnnAssign(self, node, scope):
         if node.value is None:
             return _nothing
@@ -134,7 +155,7 @@ class StmtCompiler(ExprCompiler):
 
     def s_AugAssign(self, node, scope):
         op = INPLACE[node.op]
-        value = self.expr(node.value, scope)
+        value = self.operand(node.value, scope)  # w -= [1., 2.]: tensor data in the calculator
         target = node.target
         kind = type(target).__name__
         if kind == "Name":
@@ -215,7 +236,7 @@ class StmtCompiler(ExprCompiler):
             def delete_name(env):
                 table = env.vars if local else env.globals
                 if name not in table:
-                    from gradcalc.interpreter.compile_expr import name_error
+                    from gradcalc.interpreter.suggest import name_error
 
                     raise name_error(name, env, span)
                 del table[name]
@@ -285,7 +306,7 @@ class StmtCompiler(ExprCompiler):
         stores = [self.store_name(bound, scope, node.span) for bound, _, _ in bindings]
 
         def do_import(env):
-            for (bound, dotted, full), store in zip(bindings, stores):
+            for (_bound, dotted, full), store in zip(bindings, stores):
                 module = import_module(env.rt, dotted)
                 store(env, module if full else import_module(env.rt, dotted.split(".")[0]))
 
@@ -322,7 +343,7 @@ class StmtCompiler(ExprCompiler):
 
     def s_For(self, node, scope):
         iterable = self.expr(node.iter, scope)
-        store = self.store_target(node.target, scope)
+        store = self.store_target(node.target, scope, node.iter.span)
         body = self.body(node.body, scope)
         orelse = self.body(node.orelse, scope) if node.orelse else None
         span = node.iter.span
@@ -331,7 +352,9 @@ class StmtCompiler(ExprCompiler):
             step = env.rt.step
             items = iterable(env)
             try:
-                iterator = iter(items)
+                iterator = iterate(items)
+            except GradcalcError as error:
+                raise error.at(span) from None
             except TypeError:
                 from gradcalc.interpreter.text import type_name
 
@@ -428,9 +451,12 @@ class StmtCompiler(ExprCompiler):
                 except GradcalcError as error:
                     if error.category in ("limit", "internal"):
                         raise
+                    env.rt.step(EXCEPTION_STEPS)
                     for wanted, store, handler_body, name, _ in handlers:
                         if wanted is not None and not pyerrors.matches(error, wanted(env)):
                             continue
+                        # a bare `raise` in the handler puts back where it came from
+                        error.handled_chain = (error.frames, error.last_span)
                         error.frames = []
                         error.last_span = None
                         if store is not None:
@@ -510,7 +536,9 @@ _HANDLED: list = []  # errors being handled by an except clause, innermost last
 def _reraise(env):
     if not _HANDLED:
         raise RaisedError("RuntimeError", "No active exception to reraise")
-    raise _HANDLED[-1]
+    error = _HANDLED[-1]
+    error.frames, error.last_span = error.__dict__.pop("handled_chain", ([], None))
+    raise error
 
 
 def _unbind(env, name: str, scope) -> None:

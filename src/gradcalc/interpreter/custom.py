@@ -15,6 +15,8 @@ from gradcalc.errors import ArgumentError, AttributeLookupError
 class StaticMethod:
     """``@staticmethod``: the function as it is, marked for the class body."""
 
+    language_type_name = "staticmethod"
+
     __slots__ = ("fn",)
 
     def __init__(self, fn) -> None:
@@ -26,6 +28,7 @@ class StaticMethod:
 
 class ClassMethod(StaticMethod):
     __slots__ = ()
+    language_type_name = "classmethod"
 
 
 class FunctionBase:
@@ -91,10 +94,42 @@ class FunctionClass:
         return ["apply", *self.namespace]
 
     def __call__(self, *args, **kwargs):
-        return FUNCTION_BASE(*args, **kwargs)
+        """``MyFunction()``: PyTorch warns, and the instance refuses to be called."""
+        from gradcalc.autograd.settings import warn
+
+        warn(
+            f"{self!r} should not be instantiated. Methods on autograd functions are all "
+            "static, so you should invoke them on the class itself. Instantiating an autograd "
+            "function will raise an error in a future version of PyTorch.",
+            "DeprecationWarning",
+        )
+        return FunctionInstance(self)
 
     def __repr__(self) -> str:
         return f"<class '__main__.{self.name}'>"
+
+
+class FunctionInstance:
+    """What ``MyFunction()`` gives: calling it is PyTorch's legacy-function error."""
+
+    __slots__ = ("cls",)
+    context_manager = False
+
+    def __init__(self, cls: FunctionClass) -> None:
+        self.cls = cls
+
+    @property
+    def language_type_name(self) -> str:
+        return self.cls.name
+
+    def language_attribute(self, name: str):
+        return self.cls.language_attribute(name)
+
+    def __call__(self, *args, **kwargs):
+        return FUNCTION_BASE(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<__main__.{self.cls.name} object at {id(self):#x}>"
 
 
 def _missing_backward(ctx, *grads):
@@ -105,13 +140,18 @@ def _missing_backward(ctx, *grads):
     )
 
 
-def make_class(name: str, bases: list, namespace: dict, span) -> FunctionClass:
+def make_class(name: str, bases: list, namespace: dict, span):
+    from gradcalc.interpreter.pyerrors import ExceptionType, subclass
+
+    if len(bases) == 1 and isinstance(bases[0], ExceptionType):
+        return subclass(name, bases[0])  # class MyError(ValueError): pass
     if len(bases) != 1 or bases[0] is not FUNCTION_BASE:
         shown = ", ".join(repr(b) for b in bases) or "no base class"
         raise ArgumentError(
             f"gradcalc can only define subclasses of torch.autograd.Function (got {shown})",
             hint="write 'class Name(torch.autograd.Function):' with @staticmethod forward and "
-            "backward; other classes such as nn.Module are not part of gradcalc's language",
+            "backward (or derive an exception class); other classes such as nn.Module are not "
+            "part of gradcalc's language",
             kind="TypeError",
             span=span,
         )

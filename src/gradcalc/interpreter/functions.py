@@ -31,6 +31,7 @@ class Parameters:
 
 
 class Function:
+    language_type_name = "function"
     __slots__ = (
         "__weakref__",
         "body",

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import math as _math
 
-from gradcalc.autograd import dtypes, registry, transforms
+import gradcalc.autograd.dtypes as dtypes
+import gradcalc.autograd.registry as registry
+import gradcalc.interpreter.contexts as contexts
 from gradcalc.autograd.api import backward, grad
 from gradcalc.autograd.gradcheck import gradcheck, gradgradcheck
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.autograd.values import CPU, Device, Size
 from gradcalc.errors import AttributeLookupError, NameLookupError
-from gradcalc.interpreter import contexts
 from gradcalc.interpreter.suggest import did_you_mean
 
 
@@ -80,14 +81,14 @@ class TensorType:
 
 
 def _manual_seed(seed):
-    from gradcalc.autograd import random
+    import gradcalc.autograd.random as random
 
     random.manual_seed(seed)
     return random.default_generator_value()
 
 
 def _torch_extras() -> dict:
-    from gradcalc.autograd import random
+    import gradcalc.autograd.random as random
 
     extras = {
         "Tensor": TensorType(),
@@ -110,6 +111,7 @@ def _torch_extras() -> dict:
         "initial_seed": random.initial_seed,
         "seed": random.seed,
         "set_printoptions": _set_printoptions,
+        "vmap": _vmap,
         "is_tensor": lambda obj: type(obj) is Tensor,
         "is_floating_point": lambda t: t.array.dtype.kind == "f",
         "pi": _math.pi,
@@ -120,6 +122,12 @@ def _torch_extras() -> dict:
     for name, dtype in dtypes.BY_NAME.items():
         extras[name] = dtype
     return extras
+
+
+def _vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
+    from gradcalc.interpreter.functorch import vmap
+
+    return vmap(func, in_dims, out_dims, randomness, chunk_size=chunk_size)
 
 
 def _set_printoptions(
@@ -186,28 +194,15 @@ def _once_differentiable(fn):
 
 
 def _functional_table() -> dict:
-    return {
-        "jacobian": transforms.jacobian,
-        "hessian": transforms.hessian,
-        "vjp": transforms.vjp,
-        "jvp": transforms.jvp,
-        "hvp": transforms.hvp,
-        "vhp": transforms.vhp,
-    }
+    from gradcalc.interpreter.functional import TABLE
+
+    return dict(TABLE)
 
 
 def _func_table() -> dict:
-    return {
-        "jvp": transforms.func_jvp,
-        "linearize": transforms.func_linearize,
-        "grad": transforms.func_grad,
-        "grad_and_value": transforms.func_grad_and_value,
-        "vjp": transforms.func_vjp,
-        "jacrev": transforms.func_jacrev,
-        "jacfwd": transforms.func_jacrev,
-        "hessian": transforms.func_hessian,
-        "vmap": transforms.vmap,
-    }
+    from gradcalc.interpreter.functorch import TABLE
+
+    return dict(TABLE)
 
 
 _MATH_REFUSED = frozenset({"factorial", "comb", "perm", "prod"})
@@ -245,6 +240,7 @@ _NUMPY_RENAMED = {
     "concatenate": "cat",
     "clip": "clamp",
     "power": "pow",
+    "mod": "remainder",
 }
 
 

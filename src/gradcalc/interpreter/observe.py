@@ -68,7 +68,15 @@ class Observer:
     def label(self, tensor: Tensor, text: str, constants: tuple) -> None:
         node = tensor.grad_fn
         if node is None:
-            self.leaf_labels[id(tensor)] = (weakref.ref(tensor), text)
+            key = id(tensor)
+            labels = self.leaf_labels
+
+            def forget(ref, key=key, labels=labels):
+                found = labels.get(key)
+                if found is not None and found[0] is ref:
+                    del labels[key]
+
+            labels[key] = (weakref.ref(tensor, forget), text)
         elif node not in self.labels:
             self.labels[node] = Label(text, tensor.array, constants)
 
@@ -83,6 +91,22 @@ class Observer:
 
     def explain_passes(self) -> list[list[ExplainStep]]:
         return [list(p) for p in self._passes]
+
+
+LABEL_HEAD, LABEL_TAIL = 120, 60  # characters of a long expression a graph label keeps
+
+
+def label_text(source: str, span) -> str:
+    """The source of ``span`` for a graph label, abbreviated in the middle when long.
+
+    Each link of a chain ``x * a * b * ...`` is labelled with the text up to it, so keeping
+    whole texts would cost memory quadratic in the chain's length."""
+    if span is None:
+        return ""
+    start, end = span.start, span.end
+    if end - start <= LABEL_HEAD + LABEL_TAIL + 3:
+        return source[start:end]
+    return source[start : start + LABEL_HEAD] + " … " + source[end - LABEL_TAIL : end]
 
 
 def as_array(value) -> np.ndarray:

@@ -10,17 +10,22 @@ walk an iterable (``sum``, ``sorted``, ``max``) count one step per element, so
 from __future__ import annotations
 
 import builtins as _py
+from types import FunctionType
 
+import gradcalc.interpreter.pyerrors as pyerrors
 from gradcalc.autograd.tensor import Tensor
-from gradcalc.errors import ArgumentError, LimitError
-from gradcalc.interpreter import pyerrors
+from gradcalc.errors import ArgumentError, LimitError, RaisedError
 from gradcalc.interpreter.text import show
+from gradcalc.interpreter.text import type_name as text_type_name
+from gradcalc.interpreter.unpacking import iterate
 
 _MAX_LIST = 50_000_000
 
 
 class PyType:
     """A Python type as a value: callable, usable with ``isinstance``; no attributes."""
+
+    language_type_name = "type"
 
     __slots__ = ("make", "python_type")
     context_manager = False
@@ -36,8 +41,28 @@ class PyType:
         return f"<class '{self.python_type.__name__}'>"
 
 
+class Builtin:
+    """One of Python's builtin functions as the sandbox implements it: prints as Python's."""
+
+    __slots__ = ("fn", "name")
+    language_type_name = "builtin_function_or_method"
+
+    def __init__(self, name: str, fn) -> None:
+        fn.__name__ = fn.__qualname__ = name  # Python's argument errors name the function
+        self.name = name
+        self.fn = fn
+
+    def __call__(self, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<built-in function {self.name}>"
+
+
 class TypeOf:
     """What ``type(x)`` returns: prints as Python prints a class, compares by type."""
+
+    language_type_name = "type"
 
     __slots__ = ("name",)
 
@@ -76,7 +101,7 @@ def _counted(rt, iterable):
 
 def _stepping(rt, iterable):
     step = rt.step
-    for item in iterable:
+    for item in iterate(iterable):
         step()
         yield item
 
@@ -89,8 +114,9 @@ def make_builtins(rt) -> dict:
             sep = " "
         if end is None:
             end = "\n"
-        if not isinstance(sep, str) or not isinstance(end, str):
-            raise ArgumentError("sep must be None or a string")
+        for name, value in (("sep", sep), ("end", end)):
+            if not isinstance(value, str):
+                raise ArgumentError(f"{name} must be None or a string, not {text_type_name(value)}")
         rt.emit("print", sep.join(str(v) for v in values) + end)
 
     def len_(obj):
@@ -137,12 +163,26 @@ def make_builtins(rt) -> dict:
         return _py.round(number) if ndigits is None else _py.round(number, ndigits)
 
     def isinstance_(obj, kinds):
-        return _py.isinstance(obj, _python_types(kinds))
+        wanted = kinds if isinstance(kinds, tuple) else (kinds,)
+        exceptions = [k for k in wanted if isinstance(k, pyerrors.ExceptionType)]
+        if exceptions:
+            if isinstance(obj, pyerrors.LanguageException) and any(
+                obj.type.is_subclass_of(k) for k in exceptions
+            ):
+                return True
+            wanted = tuple(k for k in wanted if k not in exceptions)
+            if not wanted:
+                return False
+        return _py.isinstance(obj, _python_types(wanted))
 
     def type_(obj):
         if type(obj) is Tensor:
             return TypeOf("torch.Tensor")
-        return TypeOf(getattr(obj, "language_type_name", None) or type(obj).__name__)
+        if isinstance(obj, pyerrors.LanguageException):
+            return obj.type
+        from gradcalc.interpreter.text import type_name
+
+        return TypeOf(type_name(obj))
 
     def hasattr_(obj, name):
         from gradcalc.interpreter.attributes import get_attribute
@@ -226,6 +266,13 @@ def make_builtins(rt) -> dict:
 
         rt.emit("print", help_text(obj) + "\n")
 
+    def input_(prompt=""):
+        raise RaisedError(
+            "OSError",
+            "input() cannot read: a gradcalc program does not read from the terminal",
+            hint="bind values with --set NAME=VALUE or load() them from a file",
+        )
+
     def divmod_(a, b):
         return _py.divmod(a, b)
 
@@ -270,6 +317,7 @@ def make_builtins(rt) -> dict:
         "hash": _py.hash,
         "id": _py.id,
         "help": help_,
+        "input": input_,
         "int": PyType(int, _int),
         "float": PyType(float, _float),
         "bool": PyType(bool, _py.bool),
@@ -288,6 +336,9 @@ def make_builtins(rt) -> dict:
         "Ellipsis": Ellipsis,
         "__name__": "__main__",
     }
+    for name, value in table.items():
+        if isinstance(value, FunctionType):
+            table[name] = Builtin(name, value)
     for name, exception_type in pyerrors.TYPES.items():
         if name not in ("LimitError", "FileError", "UsageError", "LinAlgError"):
             table[name] = exception_type

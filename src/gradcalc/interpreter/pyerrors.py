@@ -56,11 +56,13 @@ _TREE = {
 class ExceptionType:
     """An exception class a program can name, raise, subclass and catch."""
 
-    __slots__ = ("base", "name")
+    __slots__ = ("base", "module", "name")
+    language_type_name = "type"
 
-    def __init__(self, name: str, base: ExceptionType | None) -> None:
+    def __init__(self, name: str, base: ExceptionType | None, module: str = "") -> None:
         self.name = name
         self.base = base
+        self.module = module  # "__main__" for a class the program defined
 
     def is_subclass_of(self, other: ExceptionType) -> bool:
         t: ExceptionType | None = self
@@ -74,7 +76,7 @@ class ExceptionType:
         return LanguageException(self, args)
 
     def __repr__(self) -> str:
-        return f"<class '{self.name}'>"
+        return f"<class '{self.module}.{self.name}'>" if self.module else f"<class '{self.name}'>"
 
 
 TYPES: dict[str, ExceptionType] = {}
@@ -99,6 +101,21 @@ class LanguageException:
         self.type = type_
         self.args = tuple(args)
         self.error = error
+
+    @property
+    def language_type_name(self) -> str:
+        return self.type.name
+
+    def language_attribute(self, name: str):
+        """``e.args``: what the exception was made with (PyTorch's errors: the message)."""
+        if name == "args":
+            return self.args
+        from gradcalc.errors import AttributeLookupError
+
+        raise AttributeLookupError(f"'{self.type.name}' object has no attribute '{name}'")
+
+    def language_names(self):
+        return ["args"]
 
     def __str__(self) -> str:
         if self.error is not None:
@@ -145,7 +162,20 @@ def matches(error: GradcalcError, wanted) -> bool:
         raise ArgumentError(
             "catching classes that do not inherit from BaseException is not allowed"
         )
-    return type_named(error.kind).is_subclass_of(wanted)
+    return type_of(error).is_subclass_of(wanted)
+
+
+def type_of(error: GradcalcError) -> ExceptionType:
+    """The class of ``error`` as the program sees it (its own classes included)."""
+    value = getattr(error, "value", None)
+    if isinstance(value, LanguageException):
+        return value.type
+    return type_named(error.kind)
+
+
+def subclass(name: str, base: ExceptionType) -> ExceptionType:
+    """``class MyError(ValueError): ...`` in a program."""
+    return ExceptionType(name, base, module="__main__")
 
 
 NATIVE = (
@@ -196,3 +226,19 @@ def _classes() -> dict:
 
 
 _CLASSES = _classes()
+
+
+def guarded(fn, span):
+    """``fn(env)`` with ``span`` on its errors and Python's own errors converted."""
+
+    def run(env):
+        try:
+            return fn(env)
+        except GradcalcError as error:
+            if error.span is None:
+                error.span = span
+            raise
+        except NATIVE as error:
+            raise from_native(error, span) from None
+
+    return run

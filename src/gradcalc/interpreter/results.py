@@ -32,7 +32,7 @@ class StatementResult:
 
     index: int  # 0-based position among the results of the run
     span: Span
-    source: str  # the statement's own text (for a with block, the ``with ...:`` line)
+    source: str  # the statement's whole text (a with block: its header and body)
     outputs: list[Output] = field(default_factory=list)
     error: GradcalcError | None = None
     depth: int = 0  # kept for the front ends: top-level statements are at depth 0

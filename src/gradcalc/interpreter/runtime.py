@@ -14,7 +14,10 @@ from gradcalc.errors import LimitError, Span
 
 DEFAULT_MAX_STEPS = 10_000_000
 DEFAULT_MAX_DEPTH = 200
-_CLOCK_EVERY = 1024  # steps between deadline checks
+_CLOCK_EVERY = 64  # steps between deadline checks (a step may be a slow tensor loop body)
+# Catching an exception costs as much as this many loop steps: `while True: try: 1/0
+# except: pass` then stops at --max-steps as soon as `while True: pass` does.
+EXCEPTION_STEPS = 64
 
 
 @dataclass
@@ -116,9 +119,10 @@ class Runtime:
 
     # ---- bounds ----------------------------------------------------------------------------
 
-    def step(self) -> None:
-        """One loop iteration or call: count it, and look at the clock now and then."""
-        self.steps_left -= 1
+    def step(self, cost: int = 1) -> None:
+        """One loop iteration or call (``cost`` steps for heavier work, such as catching an
+        exception): count it, and look at the clock now and then."""
+        self.steps_left -= cost
         if self.steps_left < 0:
             raise LimitError(
                 f"the program ran more than {self.max_steps:,} steps (loop iterations and calls)",

@@ -51,9 +51,11 @@ def function_scope(node, parent: Scope | None, kind: str = "function") -> Scope:
         scope.locals.add(args.vararg.arg)
     if args.kwarg is not None:
         scope.locals.add(args.kwarg.arg)
-    body = node.body if isinstance(node.body, list) else [node.body]
-    for statement in body:
-        _collect(statement, scope)
+    if isinstance(node.body, list):
+        for statement in node.body:
+            _collect(statement, scope)
+    else:  # a lambda: one expression, which binds only with :=
+        _collect_walrus(node.body, scope)
     for name in scope.declared_nonlocal:
         if parent is None or parent.depth_of(name) is None:
             raise GradcalcSyntaxError(f"no binding for nonlocal '{name}' found", span=node.span)

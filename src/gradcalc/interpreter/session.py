@@ -4,6 +4,15 @@ A session never raises for a user's mistake in a program: every GradcalcError en
 the RunResult. Variables persist across ``run()`` calls, as the REPL needs. Which rules a
 program follows (``calculator.py``: gradcalc's own language; or Python's, for PyTorch code)
 is decided per run: a program that imports torch, or a ``.py`` script, is PyTorch code.
+
+- One ``StatementResult`` per top-level statement: a whole ``for``/``with``/``def`` is one.
+- Errors carry Python's exception name as ``kind``, PyTorch's message, the failing part's
+  span, a hint, and ``frames``: the call chain, innermost first, ending at ``<module>``.
+- A session starts as if ``torch.manual_seed(seed)`` had run (PyTorch's own generator).
+- What a statement leaves behind is what it bound: the history keeps offsets into each run's
+  source, the graph view's labels live as long as the nodes and leaves they describe.
+- Ctrl-C (KeyboardInterrupt) ends the running statement with a ``KeyboardInterrupt`` error;
+  the variables and the grad mode stay as they were.
 """
 
 from __future__ import annotations
@@ -12,7 +21,8 @@ import sys
 
 import numpy as np
 
-from gradcalc.autograd import settings
+import gradcalc.autograd.settings as settings
+import gradcalc.interpreter.observe as observe
 from gradcalc.autograd.settings import STATE
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import (
@@ -23,9 +33,10 @@ from gradcalc.errors import (
     RaisedError,
     UsageError,
 )
-from gradcalc.interpreter import observe
+from gradcalc.interpreter.history import History
 from gradcalc.interpreter.results import RunResult, StatementResult
 from gradcalc.interpreter.runtime import DEFAULT_MAX_DEPTH, DEFAULT_MAX_STEPS, Env, Runtime
+from gradcalc.interpreter.suggest import finish_hint
 
 DEFAULT_MAX_ELEMENTS = settings.DEFAULT_MAX_ELEMENTS
 _RECURSION_LIMIT = 30_000  # Python frames a run may use: deep enough for --max-depth calls
@@ -48,7 +59,7 @@ class Session:
         timeout: float | None = None,
         file_policy=None,
     ):
-        from gradcalc.autograd import dtypes
+        import gradcalc.autograd.dtypes as dtypes
 
         try:
             self.dtype = dtypes.as_dtype(dtype)
@@ -75,7 +86,7 @@ class Session:
 
     def reset(self) -> None:
         """Forget every variable and the history (settings stay)."""
-        from gradcalc.autograd import random
+        import gradcalc.autograd.random as random
         from gradcalc.interpreter.modules import build_modules
         from gradcalc.interpreter.pybuiltins import make_builtins
 
@@ -96,11 +107,10 @@ class Session:
         self.generator = random.Generator(self.seed)
         self.output_name: str | None = None
         self._output_value = None
-        self.history: list[str] = []  # the source of each top-level statement that ran
-        self._sources: dict[int, str] = {}  # id(tensor) -> the statement that bound it
+        self.history = History()  # each top-level statement that ran
 
     def _set_builtins(self) -> None:
-        from gradcalc.autograd import dtypes
+        import gradcalc.autograd.dtypes as dtypes
 
         if self.pytorch_code:
             self.rt.builtins = self._python
@@ -159,6 +169,10 @@ class Session:
         except RecursionError:
             result.syntax_error = GradcalcSyntaxError("program nested too deeply to parse")
             return result
+        except Exception as exc:  # noqa: BLE001 - a parser bug: reported, never a traceback
+            result.syntax_error = InternalError(f"the parser failed: {type(exc).__name__}: {exc}")
+            result.syntax_error.__cause__ = exc
+            return result
         if not self.pytorch_code and _imports_torch(program.body):
             self.pytorch_code = True
             self._set_builtins()
@@ -195,6 +209,7 @@ class Session:
         except GradcalcError as error:
             error.frames.append(("<module>", error.last_span or span))
             error.last_span = None
+            finish_hint(error)
             record.error = error.at(span)
         except RecursionError:
             record.error = LimitError(
@@ -215,12 +230,13 @@ class Session:
         finally:
             rt.call_depth = 0
         if record.error is None:
-            self.history.append(text)
-            self._note(node, text, after_bind)
+            if span is not None:
+                self.history.add(source, span.start, span.end)
+            self._note(node, after_bind)
         return record
 
-    def _note(self, node, text: str, after_bind) -> None:
-        """Track the output (last assigned name, or last expression) and named sources."""
+    def _note(self, node, after_bind) -> None:
+        """Track the output (last assigned name, or last expression)."""
         kind = type(node).__name__
         if kind in ("Assign", "AugAssign", "AnnAssign"):
             targets = node.targets if kind == "Assign" else [node.target]
@@ -231,9 +247,8 @@ class Session:
                 self.output_name = last.id
                 self._output_value = None
                 value = self.globals.get(last.id)
-                if type(value) is Tensor:
-                    self._sources[id(value)] = text
-                    if after_bind and last.id in after_bind and value.grad_fn is None:
+                if type(value) is Tensor and after_bind and last.id in after_bind:
+                    if value.grad_fn is None:
                         np.copyto(value.array, after_bind[last.id], casting="unsafe")
         elif kind == "Expr":
             self.output_name = None
@@ -305,7 +320,7 @@ class Session:
         return self.observer.explain_passes()
 
     def statements_source(self) -> list[str]:
-        return list(self.history)
+        return self.history.statements()
 
     def completions(self, prefix: str) -> list[str]:
         from gradcalc.interpreter.completion import complete
@@ -326,7 +341,8 @@ class _RunSettings:
 
     def __enter__(self):
         s = self.session
-        from gradcalc.autograd import dtypes, random
+        import gradcalc.autograd.dtypes as dtypes
+        import gradcalc.autograd.random as random
         from gradcalc.interpreter.calculator import Settings
 
         self.saved = (
@@ -354,7 +370,8 @@ class _RunSettings:
         return self
 
     def __exit__(self, *exc):
-        from gradcalc.autograd import dtypes, random
+        import gradcalc.autograd.dtypes as dtypes
+        import gradcalc.autograd.random as random
         from gradcalc.interpreter.calculator import Settings
 
         self.errstate.__exit__(*exc)

@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import re
 
-from gradcalc.errors import ArgumentError, LimitError
+from gradcalc.errors import ArgumentError, LimitError, ValueDomainError
 
 MAX_FORMAT_WIDTH = 10_000
 MAX_TEXT = 10_000_000
 
 # [[fill]align][sign]["z"]["#"]["0"][width][grouping]["." precision][type]
 _SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)[,_]?(?:\.(\d+))?[A-Za-z%]?", re.DOTALL)
-
-PERCENT_HINT = (
-    "printf-style '%' formatting is not supported: use an f-string, as in "
-    'f"loss {loss.item():.4f}" (or print(a, b) with several values)'
-)
 
 
 def check_spec(spec: str) -> None:
@@ -43,8 +38,34 @@ def format_value(value, spec: str) -> str:
         check_spec(spec)
     try:
         return format(value, spec)
-    except (TypeError, ValueError) as error:
-        raise ArgumentError(str(error), kind=type(error).__name__) from None
+    except ArgumentError as error:  # a tensor's own refusal
+        if error.hint is None:
+            error.hint = _spec_hint(value)
+        raise
+    except ValueError as error:
+        raise ValueDomainError(str(error)) from None
+    except TypeError as error:
+        message = str(error).replace(
+            f" passed to {type(value).__name__}.", f" passed to {_qualified_type(value)}."
+        )
+        raise ArgumentError(message, hint=_spec_hint(value)) from None
+
+
+def _qualified_type(value) -> str:
+    from gradcalc.autograd.values import Size
+
+    return "torch.Size" if type(value) is Size else type_name(value)
+
+
+def _spec_hint(value) -> str:
+    from gradcalc.autograd.tensor import Tensor
+
+    if type(value) is Tensor:
+        return (
+            "a format spec applies to a number: take it out of the tensor with .item(), as in "
+            'f"{x.item():.4f}" (PyTorch formats only 0-d tensors this way)'
+        )
+    return f"a {type_name(value)} value takes no format spec: write {{value}} without one"
 
 
 def joined(pieces: list) -> str:
@@ -53,7 +74,7 @@ def joined(pieces: list) -> str:
         total += len(piece)
         if total > MAX_TEXT:
             raise LimitError(
-                f"text longer than {MAX_TEXT:,} characters",
+                f"f-string longer than {MAX_TEXT:,} characters",
                 hint="print the values themselves, or fewer of them",
             )
     return "".join(pieces)
@@ -65,8 +86,30 @@ def show(value) -> str:
 
 
 def type_name(value) -> str:
+    """The name Python and PyTorch give the type of ``value`` (in messages: 'Tensor' object)."""
+    from gradcalc.autograd.node import Node
     from gradcalc.autograd.tensor import Tensor
 
     if type(value) is Tensor:
         return "Tensor"
-    return type(value).__name__
+    own = getattr(value, "language_type_name", None)
+    if own is not None:
+        return own
+    if isinstance(value, Node):
+        return value.name()
+    t = type(value)
+    found = _CORE_TYPE_NAMES.get(t.__name__)
+    if found is not None:
+        return found
+    if t.__module__ == "builtins" or t.__module__.startswith("gradcalc"):
+        return t.__name__
+    return f"{t.__module__}.{t.__qualname__}"  # numpy.ndarray, as Python names it
+
+
+# the core's value classes, by the names PyTorch gives them
+_CORE_TYPE_NAMES = {
+    "DType": "torch.dtype",
+    "HookHandle": "RemovableHandle",
+    "GeneratorValue": "torch._C.Generator",
+    "Device": "torch.device",
+}

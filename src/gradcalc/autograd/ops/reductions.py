@@ -25,7 +25,7 @@ import gradcalc.autograd.numerics.softmax as exact_softmax
 from gradcalc.autograd import dtypes
 from gradcalc.autograd.declare import F, composite, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import accumulate, floating_only, int64, to_float
-from gradcalc.autograd.tensor import make_tensor
+from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import EvaluationError
 
 # ---- helpers shared by the reduction families -------------------------------------------
@@ -66,8 +66,11 @@ def unreduce(grad, shape: tuple, dim, keepdim: bool):
     """``grad`` of a reduction, reshaped so that it broadcasts against the input's shape."""
     if keepdim or not dim:
         return grad
-    kept = tuple(1 if i in dim else n for i, n in enumerate(shape))
-    return F.reshape(grad, kept)
+    if type(grad) is not Tensor:
+        return np.reshape(grad, tuple(1 if i in dim else n for i, n in enumerate(shape)))
+    for d in sorted(dim):  # PyTorch's unsqueeze_multiple: one UnsqueezeBackward0 per dim
+        grad = F.unsqueeze(grad, d)
+    return grad
 
 
 def count(shape: tuple, dim) -> int:
