@@ -7,6 +7,9 @@
 - the exact sum of a whole contiguous tensor (``fidelity.contiguous_sum``) against
   ``numerics.cascade.cascade_sum``;
 - the prepared binder (positional arguments) against the general one;
+- two-operand calls of a pointwise op (``x.pow(2)``, ``torch.mul(a, b)``), which take the
+  operator's path (``Op.binary``), against binding and ``Op.apply``;
+- ``engine.sum_to``'s direct whole sum against ``F.sum``;
 - the generator's uniform draws against their 64-bit definition;
 - declarations, parsed lazily, against errors that used to surface at import.
 """
@@ -22,7 +25,7 @@ from scenario_runner import GROUPS, load_group, record
 from torchlike import torch
 
 import gradcalc.autograd.engine as engine
-from gradcalc.autograd.declare import OPS
+from gradcalc.autograd.declare import OPS, F
 from gradcalc.autograd.fidelity import contiguous_sum, reduction
 from gradcalc.autograd.numerics.cascade import cascade_sum
 from gradcalc.autograd.numerics.reductions import reduce_sum
@@ -300,6 +303,73 @@ def test_prepared_binder_agrees_with_the_general_one():
                 )
                 checked += 1
     assert checked > 1000
+
+
+# ---- two-operand calls through the operator path ----------------------------------------------
+
+
+def _operands():
+    yield torch.tensor([1.5, -2.0, 0.0], requires_grad=True)
+    yield torch.tensor([[0.5], [3.0]], dtype=torch.float64, requires_grad=True)
+    yield torch.tensor([2, -3, 4])
+    yield torch.tensor([True, False, True])
+    yield 2
+    yield -0.5
+
+
+def _outcome(fn, *args):
+    try:
+        out = fn(*args)
+    except Exception as error:  # noqa: BLE001 - both paths must fail alike (int ** -int: numpy's)
+        return ("error", type(error).__name__, str(error))
+    if type(out) is not type(torch.tensor(0.0)):
+        return ("value", out)
+    grads = None
+    if out.requires_grad:
+        leaves = [t for t in args if type(t) is type(out) and t.requires_grad]
+        try:
+            grads = [g.numpy().tobytes() for g in torch.autograd.grad(out.sum(), leaves)]
+        except GradcalcError as error:  # floor_divide: "derivative ... not implemented"
+            grads = str(error)
+    name = out.grad_fn.name() if out.grad_fn is not None else None
+    return (out.detach().numpy().tobytes(), out.dtype, tuple(out.shape), name, grads)
+
+
+def _general_call(declared, a, b):
+    return declared.apply(declared.schema.bind((a, b), {}))
+
+
+def test_two_operand_calls_take_the_operator_path_exactly():
+    from gradcalc.autograd.registry import FUNCTIONS, METHODS, Spelling, _binary_op
+
+    tensor_type = type(torch.tensor(0.0))
+    spellings = [s for table in (FUNCTIONS["torch"], METHODS) for s in table.values()]
+    fast_ones = [s for s in spellings if type(s) is Spelling and _binary_op(s) is not None]
+    assert {"pow", "mul", "add", "sub", "div", "eq", "rsub"} <= {s.name for s in fast_ones}
+    checked = 0
+    for spelling in fast_ones:
+        declared = spelling.overloads[0]
+        for a in _operands():
+            if type(a) is not tensor_type:
+                continue
+            for b in _operands():
+                fast = _outcome(spelling, a, b)
+                general = _outcome(_general_call, declared, a, b)
+                assert fast == general, (spelling.name, a, b)
+                checked += 1
+    assert checked > 300
+
+
+def test_sum_to_one_number_is_f_sum():
+    rng = np.random.default_rng(5)
+    for dtype in (np.float32, np.float64):
+        for shape, target in [((2000,), ()), ((40, 50), (1, 1)), ((3, 7, 5), (1,)), ((9,), (1,))]:
+            g = (rng.normal(size=shape) * 1e3).astype(dtype)
+            axes = tuple(range(len(shape)))
+            expected = np.asarray(F.sum(g, axes, True)).reshape(target)
+            got = engine.sum_to(g, target)
+            assert got.dtype == expected.dtype and got.shape == expected.shape
+            assert got.tobytes() == expected.tobytes(), (dtype, shape)
 
 
 # ---- the generator ------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from gradcalc.autograd.anomaly import nan_error
 from gradcalc.autograd.broadcast import Expanded, uniform_value
 from gradcalc.autograd.declare import F
 from gradcalc.autograd.dtypes import BOOL, BY_NUMPY
+from gradcalc.autograd.fidelity import whole_sum
 from gradcalc.autograd.node import AccumulateGrad
 from gradcalc.autograd.settings import STATE, grad_mode, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor
@@ -513,6 +514,10 @@ def sum_to(g, shape: tuple, node=None, index: int = 0):
         lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
     )
     if axes:
+        if type(g) is _ndarray and len(axes) == len(gshape):
+            total = whole_sum(g)  # a gradient to one number: F.sum's own kernel, called directly
+            if total is not None:
+                return total.reshape(shape)
         g = F.sum(g, axes, True)
     if lead:
         g = g.reshape(shape) if type(g) is _ndarray else F.reshape(g, shape)

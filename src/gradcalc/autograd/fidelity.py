@@ -21,6 +21,9 @@ from gradcalc.autograd.numerics.layout import GRAIN_SIZE
 EXACT_LIMIT = 1 << 17
 _FLOAT64 = np.dtype(np.float64)
 _add_up = np.add.accumulate
+# Along an axis that is not the fastest in memory numpy adds row after row (pairwise
+# summation is only used along the fast axis, per np.sum's notes): a sequential sum per column.
+_add_rows = np.add.reduce
 
 
 def exact(x: np.ndarray) -> bool:
@@ -74,6 +77,14 @@ def reduction(kernel, fast, x: np.ndarray, *args) -> np.ndarray:
     return fast(x, *args)
 
 
+def whole_sum(x: np.ndarray) -> np.ndarray | None:
+    """``sum(x)`` over every dim as a 0-d array when ``reduction`` would replay it with
+    ``contiguous_sum`` (the backward pass's ``sum_to`` of a broadcast gradient), else None."""
+    if reduction_exact(x) and _whole_contiguous(x, (None, False)):
+        return contiguous_sum(x)
+    return None
+
+
 def _whole_contiguous(x: np.ndarray, args: tuple) -> bool:
     """``sum(x, dim, keepdim)`` over every dim of a contiguous float32/float64 tensor that
     PyTorch sums on one thread: the case ``contiguous_sum`` replays."""
@@ -109,7 +120,7 @@ def contiguous_sum(x: np.ndarray) -> np.ndarray:
             first = first + rows[r]
         lanes = ((first + streams[1]) + streams[2]) + streams[3]
     else:
-        lanes = _add_up(rows)[-1]
+        lanes = _add_rows(rows, axis=0)
     total = _add_up(np.concatenate((y[vectors * width :], lanes)))[-1]
     return np.asarray(total + y.dtype.type(0))  # accumulators start at +0: never -0
 
@@ -120,17 +131,17 @@ def _multi_row_sum(rows: np.ndarray) -> np.ndarray:
     n, columns = rows.shape
     step = level_step(n)
     full = n // step
-    total = _add_up(rows[full * step :])[-1] if full * step < n else None
+    total = _add_rows(rows[full * step :], axis=0) if full * step < n else None
     if full == 0:
         return total
-    level = _add_up(rows[: full * step].reshape(full, step, columns), axis=1)[:, -1]
+    level = _add_rows(rows[: full * step].reshape(full, step, columns), axis=1)
     for _ in range(2):
         groups = level.shape[0] // step
         if groups * step < level.shape[0]:
-            rest = _add_up(level[groups * step :])[-1]
+            rest = _add_rows(level[groups * step :], axis=0)
             total = rest if total is None else total + rest
         if groups == 0:
             return total
-        level = _add_up(level[: groups * step].reshape(groups, step, columns), axis=1)[:, -1]
-    last = _add_up(level)[-1]
+        level = _add_rows(level[: groups * step].reshape(groups, step, columns), axis=1)
+    last = _add_rows(level, axis=0)
     return last if total is None else total + last
