@@ -299,7 +299,9 @@ def _formula(fn, schema: Schema) -> tuple:
 
 def _record(op: Op, values, results: tuple, inplace_of) -> None:
     needs = op.needs_of(values)
-    if not any(n if type(n) is bool else any(n) for n in needs):
+    if True not in needs and not (
+        op.any_list_input and any(type(n) is tuple and True in n for n in needs)
+    ):
         return
     from gradcalc.autograd.opnode import OpNode
 

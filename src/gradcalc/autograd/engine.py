@@ -39,19 +39,21 @@ FAST_PATH = True
 def _dependencies(roots) -> dict:
     """Edges into each node reachable from ``roots`` (from reachable nodes only)."""
     deps: dict = {}
-    seen = set()
+    roots = set(roots)
     stack = list(roots)
-    for node in stack:
-        seen.add(node)
+    push = stack.append
+    count = deps.get
     while stack:
-        node = stack.pop()
-        for child, _ in node.next_functions:
+        for child, _ in stack.pop().next_functions:
             if child is None:
                 continue
-            deps[child] = deps.get(child, 0) + 1
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
+            n = count(child)
+            if n is None:  # first reached: walk on from it (roots are walked already)
+                deps[child] = 1
+                if child not in roots:
+                    push(child)
+            else:
+                deps[child] = n + 1
     return deps
 
 

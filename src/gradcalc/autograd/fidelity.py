@@ -115,10 +115,10 @@ def contiguous_sum(x: np.ndarray) -> np.ndarray:
     quads = vectors // 4
     if quads:
         streams = _multi_row_sum(rows[: quads * 4].reshape(quads, 4 * width)).reshape(4, width)
-        first = streams[0]
-        for r in range(quads * 4, vectors):
-            first = first + rows[r]
-        lanes = ((first + streams[1]) + streams[2]) + streams[3]
+        # The first stream takes the leftover vectors, then the other streams are added to
+        # it: one sequential sum per lane over these rows, in this order.
+        order = (streams[:1], rows[quads * 4 :], streams[1:])
+        lanes = _add_rows(np.concatenate(order), axis=0)
     else:
         lanes = _add_rows(rows, axis=0)
     total = _add_up(np.concatenate((y[vectors * width :], lanes)))[-1]
