@@ -4,8 +4,9 @@
     python bench/run.py --only core     # the same workloads in the common table
 
 - ``tutorial loop, core only``: PyTorch's polynomial-fit tutorial (bench_tutorial.py) written
-  in Python against ``gradcalc.autograd`` (no interpreter), against the same loop in torch.
-  Beside bench_tutorial's figure it splits the tutorial's time into core and interpreter.
+  in Python against ``gradcalc.autograd`` (no interpreter), against the same loop in torch,
+  in chunks of 100 steps timed alternately. Beside bench_tutorial's figure it splits the
+  tutorial's time into core and interpreter.
 - ``10^7 mean(2*(x+1)), whole process``: ``gradcalc -q 'x = rand(10000000); m =
   mean(2*(x+1))'`` against the same computation hand-written in numpy (``np.random.rand``,
   which draws from the same mt19937 generator, and the gradient ``np.full``). Issue 10 asks
@@ -62,6 +63,44 @@ def tutorial_loop(torch, no_grad, steps: int = 2000) -> list:
     return losses
 
 
+class TutorialChunks:
+    """The tutorial's loop state on one library, advanced ``steps`` at a time: timing short
+    chunks of gradcalc and torch alternately puts both under the same load (this machine's
+    load changes within seconds)."""
+
+    def __init__(self, library: str, steps: int = 100) -> None:
+        self.library = library
+        self.steps = steps
+        self.state = None
+
+    def _start(self):
+        if self.library == "torch":
+            import torch
+
+            no_grad, manual_seed = torch.no_grad, torch.manual_seed
+        else:
+            from gradcalc.autograd import torch
+            from gradcalc.autograd.random import manual_seed
+            from gradcalc.autograd.settings import no_grad
+        manual_seed(0)
+        x = torch.linspace(-math.pi, math.pi, 2000, dtype=torch.float32)
+        params = [torch.randn((), dtype=torch.float32, requires_grad=True) for _ in range(4)]
+        return x, torch.sin(x), params, no_grad
+
+    def __call__(self) -> None:
+        if self.state is None:
+            self.state = self._start()
+        x, y, (a, b, c, d), no_grad = self.state
+        for _ in range(self.steps):
+            y_pred = a + b * x + c * x**2 + d * x**3
+            loss = (y_pred - y).pow(2).sum()
+            loss.backward()
+            with no_grad():
+                for p in (a, b, c, d):
+                    p -= 1e-6 * p.grad
+                    p.grad = None
+
+
 def core_tutorial() -> list:
     from gradcalc.autograd import torch
     from gradcalc.autograd.random import manual_seed
@@ -106,12 +145,13 @@ def _process(*args: str):
 def workloads() -> list[dict]:
     return [
         {
-            "name": "tutorial loop, core only (2000 steps)",
-            "fn": core_tutorial,
-            "torch": torch_tutorial if HAS_TORCH else None,
-            "repeat": 3,
-            "note": "bench_tutorial's loop in Python on gradcalc.autograd: the interpreter's "
-            "share is bench_tutorial's time minus this",
+            "name": "tutorial loop, core only (100 steps at a time)",
+            "fn": TutorialChunks("gradcalc"),
+            "torch": TutorialChunks("torch") if HAS_TORCH else None,
+            "repeat": 21,
+            "note": "bench_tutorial's loop in Python on gradcalc.autograd, 100-step chunks "
+            "timed alternately with torch's (medians): the interpreter's share is "
+            "bench_tutorial's ratio minus this one",
         },
         {
             "name": "10^7 mean(2*(x+1)), whole process",
