@@ -26,6 +26,7 @@ import numpy as np
 
 import gradcalc.autograd.dtype_rules as dtype_rules
 from gradcalc.autograd.broadcast import broadcast_shapes
+from gradcalc.autograd.opnode import OpNode
 from gradcalc.autograd.schema import Schema, normalize_dim, normalize_dims
 from gradcalc.autograd.settings import STATE
 from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
@@ -303,8 +304,6 @@ def _record(op: Op, values, results: tuple, inplace_of) -> None:
         op.any_list_input and any(type(n) is tuple and True in n for n in needs)
     ):
         return
-    from gradcalc.autograd.opnode import OpNode
-
     node = OpNode(op, values, needs, results)
     for nr, t in enumerate(results):
         if t.array.dtype.kind == "f":
