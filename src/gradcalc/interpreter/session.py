@@ -350,6 +350,7 @@ class _RunSettings:
             dtypes.DEFAULTS.float,
             STATE.max_elements,
             STATE.warn_handler,
+            STATE.warned_once,
             STATE.record_output_grads,
             Settings.dtype,
             random.default_generator(),
@@ -359,6 +360,7 @@ class _RunSettings:
         STATE.lenient = s.rt.calculator
         STATE.max_elements = s.max_elements
         STATE.warn_handler = s.rt.warn
+        STATE.warned_once = s.rt.warned_once
         STATE.record_output_grads = s.record_graph
         STATE.observer = s.observer
         Settings.dtype = s.dtype
@@ -381,6 +383,7 @@ class _RunSettings:
             dtypes.DEFAULTS.float,
             STATE.max_elements,
             STATE.warn_handler,
+            STATE.warned_once,
             STATE.record_output_grads,
             Settings.dtype,
             generator,
