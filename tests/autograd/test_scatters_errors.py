@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from op_runner import run_case
 from pytorch_messages import check_gradcalc, check_torch, parametrize
 
 from gradcalc.autograd import torch as gtorch
@@ -267,3 +268,111 @@ def test_as_strided_views_the_storage():
     window = gtorch.as_strided(base, (2, 2), (1, 2))
     base.add_(10)
     assert window.tolist() == [[10.0, 12.0], [11.0, 13.0]]
+
+
+# index_reduce's op cases live here rather than in cases/scatters.py: torch warns about
+# index_reduce once per process, so running it in the suite's process would change what the
+# docs index's live torch comparison sees. Their torch results are stored in
+# data/index_reduce_expected.json (written by running this module as a script).
+INDEX_REDUCE_CASES = [
+    (
+        "index_reduce_prod",
+        "torch.index_reduce(x, 0, torch.tensor([0, 0, 2]), y, 'prod')",
+        {"x": "3x2", "y": "3x2"},
+    ),
+    (
+        "index_reduce_mean",
+        "x.index_reduce(1, torch.tensor([1, 1]), y, 'mean', include_self=False)",
+        {"x": "2x3", "y": "2x2"},
+    ),
+    (
+        "index_reduce_amax",
+        "x.index_reduce(0, torch.tensor([1, 1, 0]), y, 'amax')",
+        {"x": "2x2", "y": "3x2"},
+    ),
+    (
+        "index_reduce_amin_exclude",
+        "x.index_reduce(0, torch.tensor([1, 1, 0]), y, 'amin', include_self=False)",
+        {"x": "2x2", "y": "3x2"},
+    ),
+]
+_STORED = Path(__file__).parent / "data" / "index_reduce_expected.json"
+
+
+def _results(torch) -> dict:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {
+            f"{case_id}/{dtype}": run_case(torch, case_id, expression, inputs, dtype)
+            for case_id, expression, inputs in INDEX_REDUCE_CASES
+            for dtype in ("float64", "float32")
+        }
+
+
+def _close(ours, theirs) -> None:
+    import numpy as np
+
+    assert ours["node"] == theirs["node"] and ours["dtypes"] == theirs["dtypes"]
+    for a, b in zip(ours["values"], theirs["values"]):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6, atol=1e-6)
+    for name in ours["grads"]:
+        np.testing.assert_allclose(
+            np.asarray(ours["grads"][name]), np.asarray(theirs["grads"][name]), rtol=1e-5, atol=1e-5
+        )
+
+
+def test_index_reduce_cases_match_stored_torch_results():
+    import json
+
+    stored = json.loads(_STORED.read_text())
+    ours = _results(gtorch)
+    assert ours.keys() == stored.keys()
+    for key in ours:
+        _close(ours[key], stored[key])
+
+
+@pytest.mark.torch
+def test_stored_index_reduce_results_are_torchs():
+    code = (
+        f"import sys, json; sys.path.insert(0, {str(Path(__file__).parent)!r}); import torch; "
+        "import test_scatters_errors as t; print(json.dumps(t._results(torch)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    import json
+
+    live = json.loads(done.stdout)
+    stored = json.loads(_STORED.read_text())
+    for key in stored:
+        _close(live[key], stored[key])
+
+
+@pytest.mark.parametrize("case", INDEX_REDUCE_CASES, ids=[c[0] for c in INDEX_REDUCE_CASES])
+def test_index_reduce_derivatives_match_finite_differences(case):
+    from gradcalc.autograd.gradcheck import gradcheck, gradgradcheck
+
+    case_id, expression, inputs = case
+    from op_cases import inputs_for
+
+    made = inputs_for(case_id, inputs)
+    leaves = [
+        gtorch.tensor(value.tolist(), dtype=gtorch.float64).requires_grad_()
+        for value, _ in made.values()
+    ]
+
+    def f(*xs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return eval(expression, {"torch": gtorch, **dict(zip(made, xs))})  # noqa: S307
+
+    assert gradcheck(f, leaves)
+    assert gradgradcheck(f, leaves)
+
+
+if __name__ == "__main__":
+    import json
+
+    import torch
+
+    _STORED.write_text(json.dumps(_results(torch), indent=0, sort_keys=True) + "\n")
+    print(f"wrote {_STORED}")

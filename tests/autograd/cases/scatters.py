@@ -46,26 +46,6 @@ CASES = [
         f"a.scatter_reduce(1, {I2}, b, 'mean', include_self=False)",
         {"a": "int:2x3:9", "b": "int:2x3:9"},
     ),
-    (
-        "index_reduce_prod",
-        "torch.index_reduce(x, 0, torch.tensor([0, 0, 2]), y, 'prod')",
-        {"x": "3x2", "y": "3x2"},
-    ),
-    (
-        "index_reduce_mean",
-        "x.index_reduce(1, torch.tensor([1, 1]), y, 'mean', include_self=False)",
-        {"x": "2x3", "y": "2x2"},
-    ),
-    (
-        "index_reduce_amax",
-        "x.index_reduce(0, torch.tensor([1, 1, 0]), y, 'amax')",
-        {"x": "2x2", "y": "3x2"},
-    ),
-    (
-        "index_reduce_amin_exclude",
-        "x.index_reduce(0, torch.tensor([1, 1, 0]), y, 'amin', include_self=False)",
-        {"x": "2x2", "y": "3x2"},
-    ),
     ("masked_scatter", f"torch.masked_scatter(x, {MASK}, y)", {"x": "2x3", "y": "6"}),
     ("masked_scatter_short_mask", f"x.masked_scatter({MASK}, y)", {"x": "2x3", "y": "2x3"}),
     (
