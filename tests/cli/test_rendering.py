@@ -407,11 +407,6 @@ def test_grads_table_names_the_passes_since_a_reset():
     assert "in all" not in render(grads_table({"x": np.ones(2)}, 3, 4, since_reset=3))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="interpreter: x.grad.zero_() no longer resets backward_calls_since_reset, and a "
-    "failed backward() is counted (the tutorial's table says 'after 4 backward calls')",
-)
 def test_the_tutorials_summary_counts_the_passes_after_zero_(run_gradcalc):
     from pathlib import Path
 
