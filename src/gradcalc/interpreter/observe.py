@@ -69,6 +69,7 @@ class Observer:
         self._pending_passes = 0
         self._pending_resets = False
         self.statement_start = 0  # offset of the running statement, for labels' spans
+        self.pass_outputs: list[str] = []  # what each backward() differentiated, by name
         self.detect_anomaly = False  # --detect-anomaly: stop at the first non-finite gradient
         self.record_steps = session.explain  # --explain, the REPL's :explain
         self.explaining = session.explain  # read by the engine: whether to call on_node
@@ -90,12 +91,23 @@ class Observer:
     def on_backward(self, outputs, grads, accumulate: bool) -> None:
         self.session.rt.differentiated = True
         if accumulate:
+            self.pass_outputs.extend(self.describe(out) for out in outputs)
             if self._pending_passes == 0 and self._grads_were_reset():
                 self._pending_resets = True
             self._pending_passes += 1
         if self.record_steps:
             self._current = []
             self._passes.append(self._current)
+
+    def describe(self, tensor) -> str:
+        """A tensor as the user knows it: its variable's name, else its expression."""
+        for name, value in self.session.globals.items():
+            if value is tensor:
+                return name
+        label = self.labels.get(tensor.grad_fn) if tensor.grad_fn is not None else None
+        if label is not None:
+            return " ".join(label.text.split())
+        return self.leaf_text(tensor) or "the output"
 
     def settle(self, failed: bool) -> None:
         """The statement (or implicit backward) that started passes ended; when it failed,

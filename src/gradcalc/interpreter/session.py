@@ -316,9 +316,11 @@ class Session:
         }
 
     def leaf_grads(self, wrt: list[str] | None = None) -> dict[str, np.ndarray]:
-        from gradcalc.interpreter.reports import leaf_grads
+        """Every leaf's gradient, or those of the tensors ``wrt`` names (leaves or
+        intermediates: ``interpreter/gradients.py``)."""
+        from gradcalc.interpreter.gradients import reported_grads
 
-        return leaf_grads(self, wrt)
+        return reported_grads(self, wrt)
 
     def graph(self, root: str | None = None):
         from gradcalc.interpreter.graphview import build_graph
@@ -351,10 +353,11 @@ class Session:
 
         return complete(self, prefix)
 
-    def check_gradients(self, wrt: list[str] | None = None) -> dict[str, float]:
+    def check_gradients(self, wrt: list[str] | None = None, **how) -> dict:
+        """``--check``: name -> ``check.LeafCheck`` (``how``: of, settings, progress)."""
         from gradcalc.interpreter.check import check_gradients
 
-        return check_gradients(self, wrt)
+        return check_gradients(self, wrt, **how)
 
 
 class _RunSettings:
