@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import re
 
 import numpy as np
 import pytest
 from rich.console import Console
 
+from gradcalc.cli.checkreport import check_report
 from gradcalc.cli.errorpanel import render_error, source_excerpt
 from gradcalc.cli.formatting import format_shape, format_value
 from gradcalc.cli.graphs import check_output_path, to_dot, to_json, to_mermaid, write_graph
 from gradcalc.cli.jsonout import dumps, error_document, graph_document, jsonable
-from gradcalc.cli.tables import check_table, explain_view, grads_table, values_table
+from gradcalc.cli.tables import explain_view, grads_table, values_table
 from gradcalc.cli.tree import MAX_NODES, graph_tree
 from gradcalc.errors import AutogradError, GradcalcSyntaxError, Span, UsageError
 from gradcalc.interpreter.results import ExplainStep, Graph, GraphNode
@@ -182,10 +182,23 @@ def test_values_and_gradients_tables():
     assert "after 2 backward calls" in render(grads_table({"x": np.ones(2)}, 2, 4))
 
 
-def test_check_table_marks_failures():
-    text = render(check_table({"x": 1e-10, "w": 0.5, "v": math.nan}, {"w", "v"}))
-    rows = {line.split("│")[1].strip(): line for line in text.splitlines() if line.count("│") >= 3}
-    assert "ok" in rows["x"] and "FAIL" in rows["w"] and "could not check" in rows["v"]
+def test_check_report_marks_each_verdict():
+    from gradcalc.interpreter.check import CheckSettings, ElementCheck, LeafCheck
+
+    ok = ElementCheck((0,), 2.0, 2.0000001, 1e-7, 5e-8, True, True)
+    bad = ElementCheck((1, 2), 1.0, 2.0, 1.0, 0.5, True, False)
+    kink = ElementCheck((0,), 0.0, 0.5, 0.5, 1.0, False, False)
+    checks = {
+        "x": LeafCheck("x", "ok", 2, 2, [ok]),
+        "w": LeafCheck("w", "FAIL", 6, 6, [bad, ok], failed=1),
+        "v": LeafCheck("v", "not differentiable", 2, 2, [kink], failed=1, kinks=1),
+    }
+    text = render(check_report(checks, CheckSettings()), width=140)
+    assert "eps 1e-06" in text and "atol 1e-05" in text and "rtol 0.001" in text
+    assert "[1, 2]" in text and "differs" in text and "kink/jump" in text
+    assert "w: FAIL — 1 of 6 elements past the tolerance" in text
+    assert "v: not differentiable — 1 of 2 elements sit at a kink or jump" in text
+    assert "x: ok — 2 elements checked" in text
 
 
 def test_explain_view_lists_each_step():

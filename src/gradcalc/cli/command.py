@@ -604,6 +604,11 @@ def gradcalc(
     )
     from gradcalc.cli.app import _execute_guarded
 
-    code = _execute_guarded(options)
+    if options.plot is not None:  # issue 15: --plot runs its own program
+        from gradcalc.cli.plotrun import run_plot
+
+        code = run_plot(options)
+    else:
+        code = _execute_guarded(options)
     if code:
         raise typer.Exit(code)
