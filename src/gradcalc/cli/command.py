@@ -14,8 +14,12 @@ from typing import Annotated
 
 import typer
 
+<<<<<<< HEAD
 from gradcalc.cli import limits
 from gradcalc.cli.checkopts import parse_check_numbers  # issue 15
+=======
+import gradcalc.cli.limits as limits
+>>>>>>> main
 from gradcalc.cli.options import (
     DEFAULT_MAX_PROGRAM_BYTES,
     JSON_DOCUMENT_FACTOR,
@@ -602,13 +606,17 @@ def gradcalc(
         plot_out=plot_out,
         export=export,
     )
-    from gradcalc.cli.app import _execute_guarded
+    from gradcalc.cli.guard import execute_guarded
 
+<<<<<<< HEAD
     if options.plot is not None:  # issue 15: --plot runs its own program
         from gradcalc.cli.plotrun import run_plot
 
         code = run_plot(options)
     else:
         code = _execute_guarded(options)
+=======
+    code = execute_guarded(options)
+>>>>>>> main
     if code:
         raise typer.Exit(code)

@@ -155,7 +155,8 @@ def _backward_option(options) -> str:
 def output_span(session, result):
     """The span of the statement that made the session's output: the last statement that ran
     and is an assignment to a name or an expression, as ``Session`` picks its output."""
-    from gradcalc.grammar import ast, parse
+    import gradcalc.grammar.ast as ast
+    from gradcalc.grammar import parse
 
     for statement in reversed(result.statements):
         if statement.error is not None or not statement.source:

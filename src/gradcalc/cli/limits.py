@@ -80,6 +80,6 @@ def session_settings(options, *, repl: bool = False, policy=None) -> dict:
 def apply_process_limits(options) -> None:
     """Bounds the autograd core keeps process-wide. Set on every run, the default included,
     so that runs in one process (tests, a host program) do not inherit each other's."""
-    from gradcalc.autograd import settings
+    import gradcalc.autograd.settings as settings
 
     settings.set_max_work(options.max_work or settings.DEFAULT_MAX_WORK)

@@ -8,7 +8,7 @@ the same way; ``--json`` swaps the Rich report for one JSON document.
 
 from __future__ import annotations
 
-from gradcalc.cli import limits
+import gradcalc.cli.limits as limits
 from gradcalc.cli.document import run_document, write_document
 from gradcalc.cli.evaluation import Outcome, evaluate
 from gradcalc.cli.options import Options

@@ -3,7 +3,7 @@ the report of an error that stops a run before any program ran."""
 
 from __future__ import annotations
 
-from gradcalc.cli import limits
+import gradcalc.cli.limits as limits
 from gradcalc.cli.document import empty_document, write_document
 from gradcalc.cli.jsonout import error_document
 from gradcalc.errors import GradcalcError, UsageError

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import registry
+import gradcalc.autograd.registry as registry
 from gradcalc.autograd.dtypes import DType
 from gradcalc.autograd.node import HookHandle, Node
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.autograd.values import Device, ReturnTuple, Size
 from gradcalc.errors import AttributeLookupError
+from gradcalc.interpreter.boundmethod import BoundMethod
+from gradcalc.interpreter.strformat import bound_format
 from gradcalc.interpreter.suggest import did_you_mean
 
 TENSOR_PROPERTIES = frozenset(
@@ -50,24 +52,6 @@ _PYTHON_METHODS = {
 }
 PYTHON_ATTRIBUTES = {t: frozenset(names.split()) for t, names in _PYTHON_METHODS.items()}
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill"})
-
-
-class BoundMethod:
-    """``x.sum`` before the call: the tensor and the spelling it will be called with."""
-
-    language_type_name = "builtin_function_or_method"
-
-    __slots__ = ("spelling", "tensor")
-
-    def __init__(self, tensor, spelling) -> None:
-        self.tensor = tensor
-        self.spelling = spelling
-
-    def __call__(self, *args, **kwargs):
-        return self.spelling.call_method(self.tensor, *args, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<built-in method {self.spelling.name} of Tensor object at {id(self.tensor):#x}>"
 
 
 class TensorMethod:
@@ -131,9 +115,7 @@ def get_attribute(obj, name: str):
                 return _GROWING[name](obj)
             return value
         if t is str and name == "format":
-            from gradcalc.interpreter.strformat import bound_format
-
-            return bound_format(obj)
+            return bound_format(obj, get_attribute)
         raise _missing(obj, name, allowed)
     if isinstance(obj, ReturnTuple):
         if name in type(obj).fields or name in ("count", "index"):

@@ -44,9 +44,7 @@ def bind_value(session, name: str, value: str) -> None:
 
 
 def _evaluate(session, name: str, text: str) -> np.ndarray:
-    from gradcalc.interpreter.session import Session
-
-    scratch = Session(seed=session.seed, dtype=session.dtype.name, record_graph=False)
+    scratch = type(session)(seed=session.seed, dtype=session.dtype.name, record_graph=False)
     result = scratch.run(text, filename=f"--set {name}")
     if result.syntax_error is not None:
         raise result.syntax_error

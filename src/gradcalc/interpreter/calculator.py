@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gradcalc.autograd import dtypes, registry
+import gradcalc.autograd.dtypes as dtypes
+import gradcalc.autograd.registry as registry
 from gradcalc.autograd.tensor import Tensor, make_tensor
 
 

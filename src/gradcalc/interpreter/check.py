@@ -238,10 +238,9 @@ def _replay_source(session) -> str:
 
 
 def _new_replay_session(session):
-    from gradcalc.autograd import dtypes
-    from gradcalc.interpreter.session import Session
+    import gradcalc.autograd.dtypes as dtypes
 
-    class ReplaySession(Session):
+    class ReplaySession(type(session)):  # a fresh session of the same kind
         """A session whose default float dtype stays float64, so that a nudge of 1e-6 is
         not lost in float32 rounding (PyTorch's gradcheck asks for double inputs too)."""
 

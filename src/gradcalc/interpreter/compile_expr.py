@@ -9,9 +9,11 @@ from native operations (``1 / 0``) become gradcalc errors of the same type.
 
 from __future__ import annotations
 
+import gradcalc.interpreter.attributes as attributes
+import gradcalc.interpreter.pyerrors as pyerrors
+import gradcalc.interpreter.text as text
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, GradcalcError, NameLookupError
-from gradcalc.interpreter import attributes, pyerrors, text
 from gradcalc.interpreter.calculator import literal_data, numeric_literal
 from gradcalc.interpreter.comprehensions import ComprehensionCompiler
 from gradcalc.interpreter.functions import Function, Parameters

@@ -8,8 +8,8 @@ echoes its value, as Python's interactive interpreter does, also inside a top-le
 
 from __future__ import annotations
 
+import gradcalc.interpreter.pyerrors as pyerrors
 from gradcalc.errors import ArgumentError, GradcalcError, GradcalcSyntaxError, RaisedError
-from gradcalc.interpreter import pyerrors
 from gradcalc.interpreter.compile_expr import INPLACE, NATIVE, ExprCompiler, guarded
 from gradcalc.interpreter.functions import BREAK, CONTINUE, RETURN
 from gradcalc.interpreter.runtime import EXCEPTION_STEPS, Env

@@ -11,7 +11,7 @@ it wraps (PyTorch's decorator uses ``functools.wraps``).
 
 from __future__ import annotations
 
-from gradcalc.autograd import settings
+import gradcalc.autograd.settings as settings
 from gradcalc.autograd.settings import STATE
 from gradcalc.errors import ArgumentError
 

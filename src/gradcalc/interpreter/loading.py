@@ -56,7 +56,7 @@ def load_array(
     del raw  # the text alone is enough; a 64 MiB file need not be held twice
     if suffix == ".json":
         return parse_json_numbers(text, shown, max_elements)
-    return _parse_table(text, shown, comma_only=suffix == ".csv", max_elements=max_elements)
+    return _read_numeric_table(text, shown, comma_only=suffix == ".csv", max_elements=max_elements)
 
 
 def _decode_text(raw: bytes, shown: str) -> str:
@@ -93,7 +93,9 @@ def _blocks(text: str):
         start = end + 1
 
 
-def _parse_table(text: str, shown: str, *, comma_only: bool, max_elements: int) -> np.ndarray:
+def _read_numeric_table(
+    text: str, shown: str, *, comma_only: bool, max_elements: int
+) -> np.ndarray:
     table = _Table(shown, comma_only, max_elements)
     for first_number, block in _blocks(text):
         if not table.read_block(block):

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import math as _math
 
-from gradcalc.autograd import dtypes, registry
+import gradcalc.autograd.dtypes as dtypes
+import gradcalc.autograd.registry as registry
+import gradcalc.interpreter.contexts as contexts
 from gradcalc.autograd.api import backward, grad
 from gradcalc.autograd.gradcheck import gradcheck, gradgradcheck
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.autograd.values import CPU, Device, Size
 from gradcalc.errors import AttributeLookupError, NameLookupError
-from gradcalc.interpreter import contexts
 from gradcalc.interpreter.suggest import did_you_mean
 
 
@@ -80,14 +81,14 @@ class TensorType:
 
 
 def _manual_seed(seed):
-    from gradcalc.autograd import random
+    import gradcalc.autograd.random as random
 
     random.manual_seed(seed)
     return random.default_generator_value()
 
 
 def _torch_extras() -> dict:
-    from gradcalc.autograd import random
+    import gradcalc.autograd.random as random
 
     extras = {
         "Tensor": TensorType(),

@@ -12,9 +12,9 @@ from __future__ import annotations
 import builtins as _py
 from types import FunctionType
 
+import gradcalc.interpreter.pyerrors as pyerrors
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, LimitError, RaisedError
-from gradcalc.interpreter import pyerrors
 from gradcalc.interpreter.text import show
 from gradcalc.interpreter.text import type_name as text_type_name
 from gradcalc.interpreter.unpacking import iterate

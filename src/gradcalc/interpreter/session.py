@@ -21,7 +21,8 @@ import sys
 
 import numpy as np
 
-from gradcalc.autograd import settings
+import gradcalc.autograd.settings as settings
+import gradcalc.interpreter.observe as observe
 from gradcalc.autograd.settings import STATE
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import (
@@ -32,7 +33,6 @@ from gradcalc.errors import (
     RaisedError,
     UsageError,
 )
-from gradcalc.interpreter import observe
 from gradcalc.interpreter.history import History
 from gradcalc.interpreter.results import RunResult, StatementResult
 from gradcalc.interpreter.runtime import DEFAULT_MAX_DEPTH, DEFAULT_MAX_STEPS, Env, Runtime
@@ -59,7 +59,7 @@ class Session:
         timeout: float | None = None,
         file_policy=None,
     ):
-        from gradcalc.autograd import dtypes
+        import gradcalc.autograd.dtypes as dtypes
 
         try:
             self.dtype = dtypes.as_dtype(dtype)
@@ -91,7 +91,7 @@ class Session:
 
     def reset(self) -> None:
         """Forget every variable and the history (settings stay)."""
-        from gradcalc.autograd import random
+        import gradcalc.autograd.random as random
         from gradcalc.interpreter.modules import build_modules
         from gradcalc.interpreter.pybuiltins import make_builtins
 
@@ -118,7 +118,7 @@ class Session:
         self.history = History()  # each top-level statement that ran
 
     def _set_builtins(self) -> None:
-        from gradcalc.autograd import dtypes
+        import gradcalc.autograd.dtypes as dtypes
 
         if self.pytorch_code:
             self.rt.builtins = self._python
@@ -368,7 +368,8 @@ class _RunSettings:
 
     def __enter__(self):
         s = self.session
-        from gradcalc.autograd import dtypes, random
+        import gradcalc.autograd.dtypes as dtypes
+        import gradcalc.autograd.random as random
         from gradcalc.interpreter.calculator import Settings
 
         self.saved = (
@@ -396,7 +397,8 @@ class _RunSettings:
         return self
 
     def __exit__(self, *exc):
-        from gradcalc.autograd import dtypes, random
+        import gradcalc.autograd.dtypes as dtypes
+        import gradcalc.autograd.random as random
         from gradcalc.interpreter.calculator import Settings
 
         self.errstate.__exit__(*exc)

@@ -18,8 +18,8 @@ import re
 import string
 from _string import formatter_field_name_split
 
+import gradcalc.interpreter.text as text
 from gradcalc.errors import LimitError
-from gradcalc.interpreter import text
 
 # %[(key)][flags][width][.precision][length]type
 _PERCENT = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)", re.DOTALL)
@@ -48,8 +48,9 @@ def percent_format(template: str, values) -> str:
 class _Formatter(string.Formatter):
     """``string.Formatter`` whose fields go through the sandbox and whose output is bounded."""
 
-    def __init__(self) -> None:
+    def __init__(self, get_attribute) -> None:
         self.size = 0
+        self.get_attribute = get_attribute  # the sandbox's attribute rule (attributes.py)
 
     def get_value(self, key, args, kwargs):
         if isinstance(key, int) and key >= len(args):
@@ -57,8 +58,7 @@ class _Formatter(string.Formatter):
         return super().get_value(key, args, kwargs)
 
     def get_field(self, field_name, args, kwargs):
-        from gradcalc.interpreter.attributes import get_attribute
-
+        get_attribute = self.get_attribute
         first, rest = formatter_field_name_split(field_name)
         value = self.get_value(first, args, kwargs)
         for is_attribute, key in rest:
@@ -78,16 +78,12 @@ class _Formatter(string.Formatter):
         return shown
 
 
-def str_format(template: str, *args, **kwargs) -> str:
-    """``template.format(*args, **kwargs)``."""
-    return _Formatter().vformat(template, args, kwargs)
-
-
-def bound_format(template: str):
-    """``template.format``, as the attribute of a string value."""
+def bound_format(template: str, get_attribute):
+    """``template.format``, as the attribute of a string value; fields read attributes
+    through ``get_attribute``."""
 
     def format(*args, **kwargs):  # noqa: A001 - the name Python's errors and repr show
-        return str_format(template, *args, **kwargs)
+        return _Formatter(get_attribute).vformat(template, args, kwargs)
 
     return format
 

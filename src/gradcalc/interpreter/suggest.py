@@ -41,7 +41,7 @@ def _distance(a: str, b: str) -> int:
 def usage(function) -> str | None:
     """``usage: torch.mean(input, dim=None, ...)`` for a declared op, from its schemas."""
     from gradcalc.autograd.registry import InplaceSpelling, Spelling
-    from gradcalc.interpreter.attributes import BoundMethod
+    from gradcalc.interpreter.boundmethod import BoundMethod
 
     method = isinstance(function, BoundMethod)
     spelling = getattr(function, "spelling", function)  # a method, or a calculator wrapper

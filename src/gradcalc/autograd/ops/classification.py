@@ -226,9 +226,7 @@ def _probability_targets(self, target, weight, reduction, label_smoothing):
     logp = F._log_softmax(self, class_dim, False)
     if label_smoothing > 0:
         _check_label_smoothing(label_smoothing)
-        target = F.add_Scalar(
-            F.mul_Scalar(target, 1 - label_smoothing), label_smoothing / classes
-        )
+        target = F.add_Scalar(F.mul_Scalar(target, 1 - label_smoothing), label_smoothing / classes)
     product = logp * target
     if weight is not None:
         product = product * _broadcast_weight(weight, logp, class_dim)
@@ -271,9 +269,7 @@ def _label_smoothing(self, target, weight, reduction, ignore_index, label_smooth
         ret = F.sum(smooth)
     else:
         ret = smooth
-    return F.mul_Scalar(nll, 1 - label_smoothing) + F.mul_Scalar(
-        ret, label_smoothing / classes
-    )
+    return F.mul_Scalar(nll, 1 - label_smoothing) + F.mul_Scalar(ret, label_smoothing / classes)
 
 
 @composite(
