@@ -14,12 +14,8 @@ from typing import Annotated
 
 import typer
 
-<<<<<<< HEAD
-from gradcalc.cli import limits
-from gradcalc.cli.checkopts import parse_check_numbers  # issue 15
-=======
 import gradcalc.cli.limits as limits
->>>>>>> main
+from gradcalc.cli.checkopts import parse_check_numbers  # issue 15
 from gradcalc.cli.options import (
     DEFAULT_MAX_PROGRAM_BYTES,
     JSON_DOCUMENT_FACTOR,
@@ -608,15 +604,11 @@ def gradcalc(
     )
     from gradcalc.cli.guard import execute_guarded
 
-<<<<<<< HEAD
     if options.plot is not None:  # issue 15: --plot runs its own program
-        from gradcalc.cli.plotrun import run_plot
+        from gradcalc.cli.plotrun import run_plot_guarded
 
-        code = run_plot(options)
+        code = run_plot_guarded(options)
     else:
-        code = _execute_guarded(options)
-=======
-    code = execute_guarded(options)
->>>>>>> main
+        code = execute_guarded(options)
     if code:
         raise typer.Exit(code)

@@ -7,6 +7,18 @@ from gradcalc.errors import GradcalcError
 FILE_SAMPLES = 400
 
 
+def run_plot_guarded(options) -> int:
+    """``run_plot`` with the catch-all of every run: a bug is an internal error, exit 70."""
+    from gradcalc.cli import guard
+
+    try:
+        return run_plot(options)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - as guard.execute_guarded
+        return guard._report(options, exc)
+
+
 def run_plot(options) -> int:
     from gradcalc.cli.console import fancy
     from gradcalc.cli.reporting import Reporter
