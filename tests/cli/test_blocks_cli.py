@@ -149,11 +149,11 @@ def test_numbers_in_a_py_script_stay_numbers(run_gradcalc, tmp_path):
     notebook = tmp_path / "values.gc"
     notebook.write_text(PYTHON_VALUES.replace("import torch\n", ""))
     cells = run_gradcalc("-f", str(notebook))
-    # gradcalc's calculator rules: a float bound at top level (scale) is a leaf that requires
-    # grad, ints stay ints, float64 by default
+    # gradcalc's calculator rules: a float bound at top level (scale, and each name of
+    # a, b = 1.0, 2.0) is a leaf that requires grad, ints stay ints, float64 by default
     assert cells.stdout == (
         "tensor([2., 4.], grad_fn=<MulBackward0>)\ntensor(0.7500, grad_fn=<DivBackward0>)\n"
-        "1\n2.0 1.0\n7\n"
+        "1\ntensor(2., requires_grad=True) tensor(1., requires_grad=True)\n7\n"
     )
 
 
