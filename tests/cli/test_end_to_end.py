@@ -182,7 +182,14 @@ def test_explain_shows_the_chain_rule_steps(run_gradcalc):
     done = run_gradcalc("--explain", "-q", TUTORIAL_NAMED)
     assert done.returncode == 0, done.stderr
     assert "Chain rule: implicit backward 1" in done.stdout
-    assert "m = mean(z)  [MeanBackward0]" in done.stdout and "upstream gradient" in done.stdout
+    out = " ".join(done.stdout.split())
+    assert "m = mean(z)  [MeanBackward0]" in done.stdout and "arriving ∂m/∂m = 1." in out
+    assert "∂m/∂z = 1/6 for each of z's 6 elements" in out and "because m = mean(z)" in out
+    document = json.loads(run_gradcalc("--json", "--explain", TUTORIAL_NAMED).stdout)
+    (explained,) = document["explain"]
+    first = explained["steps"][0]
+    assert first["gradient"] == "∂m/∂m" and first["flows"][0]["grad"] == [[1 / 6] * 3] * 2
+    assert first["flows"][0]["why"].startswith("∂m/∂z = 1/6 for each of z's 6 elements")
 
 
 # ---- errors -----------------------------------------------------------------------------------

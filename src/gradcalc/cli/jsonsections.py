@@ -31,18 +31,16 @@ def report_sections(session, outcome, options, bounds) -> dict:
 
 
 def _step(step, bounds) -> dict:
-    document = {
+    return {
         "node": bounds.text(step.node),
         "upstream": bounds.value(step.upstream),
+        "gradient": step.gradient,
         "rule": bounds.text(step.rule),
         "flows": [
-            {"input": bounds.text(label), "grad": bounds.value(grad)} for label, grad in step.flows
+            {"input": bounds.text(label), "grad": bounds.value(grad), "why": bounds.text(why)}
+            for (label, grad), why in zip(step.flows, step.why or [""] * len(step.flows))
         ],
     }
-    words = getattr(step, "words", None)
-    if words:
-        document["words"] = [bounds.text(line) for line in words]
-    return document
 
 
 def check_document(leaf, settings) -> dict:

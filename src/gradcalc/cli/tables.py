@@ -86,25 +86,42 @@ def grads_table(
 
 
 def explain_view(steps: list, precision: int, title: str, *, width: int | None = None) -> Group:
+    """Each step: the node, the gradient that arrived (named ``∂m/∂z``), the sentences of
+    ``explain_words`` and what each input receives; a wrapped line continues under its
+    first word, not at the margin."""
     parts: list = [Text(title, style="bold")]
     for number, step in enumerate(steps, 1):
         parts.append(Text.assemble((f"{number}. ", "dim"), (step.node, "bold")))
-        parts.append(
-            Text.assemble(
-                ("   upstream gradient  ", "dim"),
-                format_value(step.upstream, precision, one_line=True),
-            )
-        )
-        parts.append(Text.assemble(("   local rule         ", "dim"), step.rule))
+        arriving = step.gradient or "upstream gradient"
+        value = format_value(step.upstream, precision, one_line=True)
+        parts.extend(_wrapped(f"arriving {arriving} = {value}", "   ", width, "dim"))
+        for line in _once(step.rule.splitlines()):
+            parts.extend(_wrapped(line, "   ", width))
         for label, flow in step.flows:
-            parts.append(
-                Text.assemble(
-                    ("   → ", "dim"),
-                    (label, "bold"),
-                    ("  receives  ", "dim"),
-                    format_value(flow, precision, one_line=True),
-                )
-            )
+            sent = format_value(flow, precision, one_line=True)
+            parts.extend(_wrapped(f"{label}  receives  {sent}", "   → ", width, "bold"))
     if not steps:
         parts.append(Text("(no backward pass recorded)", style="dim"))
     return Group(*parts)
+
+
+def _once(lines: list) -> list:
+    """A sentence said for each of two equal operands (``x*x``) is said once, for both."""
+    seen: dict = {}
+    for line in lines:
+        seen[line] = seen.get(line, 0) + 1
+    return [
+        line if n == 1 else f"{line} (for each of its {n} operands)" for line, n in seen.items()
+    ]
+
+
+def _wrapped(line: str, prefix: str, width: int | None, style: str = "") -> list:
+    import textwrap
+
+    room = None if width is None else max(width - len(prefix), 20)
+    pieces = [line] if room is None else textwrap.wrap(line, room, break_on_hyphens=False)
+    hanging = " " * len(prefix)
+    return [
+        Text.assemble((prefix if i == 0 else hanging, "dim"), (piece, style if i == 0 else ""))
+        for i, piece in enumerate(pieces or [""])
+    ]

@@ -165,6 +165,13 @@ def graph_listing(graph, precision: int = 4, *, threshold: int | None = 1000) ->
         "each, inputs first",
         style="bold",
     )
+    earlier = max(len(listed) - MAX_NODES, 0)
+    if earlier:  # the nodes nearest the output are the ones a reader follows back from
+        listed = listed[earlier:]
+        text.append(
+            f"\n… {earlier} earlier nodes not listed (the whole graph: --graph dot)",
+            style="dim italic",
+        )
     width = max((len(names[n.id]) for n in listed), default=1)
     for node in listed:
         text.append("\n")

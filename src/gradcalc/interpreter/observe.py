@@ -75,6 +75,8 @@ class Observer:
         self.explaining = session.explain  # read by the engine: whether to call on_node
         self._passes: list[list[ExplainStep]] = []
         self._current: list[ExplainStep] | None = None
+        self._arrivals: dict = {}  # id(node) -> what each use sent it, in the pass explained
+        self._output = "the output"  # what the pass explained differentiates
         self.last_value = None
 
     def start_run(self) -> None:
@@ -98,6 +100,8 @@ class Observer:
         if self.record_steps:
             self._current = []
             self._passes.append(self._current)
+            self._arrivals = {}
+            self._output = self.describe(outputs[0]) if outputs else "the output"
 
     def describe(self, tensor) -> str:
         """A tensor as the user knows it: its variable's name, else its expression."""
@@ -141,7 +145,7 @@ class Observer:
             return
         from gradcalc.interpreter.explain import step_for
 
-        self._current.append(step_for(self, node, grads, outputs))
+        self._current.append(step_for(self, node, grads, outputs, self._arrivals, self._output))
 
     def grads_reset(self) -> None:
         self._pending_resets = True
