@@ -69,7 +69,23 @@ def reported_grads(session, wrt: list[str] | None = None) -> dict[str, np.ndarra
         grad = value._grad
         if grad is not None:
             grads[name] = np.array(grad.array)
+        elif value.grad_fn is not None:
+            # the program's own backward() ran before --wrt could keep this gradient
+            raise UsageError(
+                f"--wrt {name}: {name} is not a leaf tensor and its gradient was not kept "
+                "by the backward pass that ran",
+                hint=f"call {name}.retain_grad() before backward(), or name a leaf such as "
+                + (", ".join(_leaf_names(session.globals)[:3]) or "x"),
+            )
     return grads
+
+
+def _leaf_names(variables: dict) -> list[str]:
+    return [
+        n
+        for n, v in variables.items()
+        if type(v) is Tensor and v.grad_fn is None and v.requires_grad
+    ]
 
 
 def choose_output(session, name: str) -> None:
