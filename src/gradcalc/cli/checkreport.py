@@ -26,7 +26,7 @@ def check_report(checks: dict, settings) -> Group:
         f"eps {settings.eps:g}); an element passes when |analytic - numeric| <= "
         f"atol + rtol * |numeric| (atol {settings.atol:g}, rtol {settings.rtol:g})"
     )
-    table = Table(title=title, title_justify="left", title_style="bold")
+    table = Table()  # the title above it, wrapped to the terminal rather than to the table
     for column, justify in (
         ("leaf", "left"),
         ("index", "left"),
@@ -52,7 +52,7 @@ def check_report(checks: dict, settings) -> Group:
                 _element_verdict(element),
             )
         verdicts.append(_verdict_line(leaf))
-    return Group(table, *verdicts)
+    return Group(Text(title, style="bold"), table, *verdicts)
 
 
 def _element_verdict(element) -> Text:
