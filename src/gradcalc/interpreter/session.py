@@ -377,6 +377,7 @@ class _RunSettings:
             dtypes.DEFAULTS.float,
             STATE.max_elements,
             STATE.warn_handler,
+            STATE.warned_once,
             STATE.record_output_grads,
             Settings.dtype,
             random.default_generator(),
@@ -386,6 +387,7 @@ class _RunSettings:
         STATE.lenient = s.rt.calculator
         STATE.max_elements = s.max_elements
         STATE.warn_handler = s.rt.warn
+        STATE.warned_once = s.rt.warned_once
         STATE.record_output_grads = s.record_graph
         STATE.observer = s.observer
         Settings.dtype = s.dtype
@@ -408,6 +410,7 @@ class _RunSettings:
             dtypes.DEFAULTS.float,
             STATE.max_elements,
             STATE.warn_handler,
+            STATE.warned_once,
             STATE.record_output_grads,
             Settings.dtype,
             generator,
