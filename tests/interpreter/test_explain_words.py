@@ -96,3 +96,16 @@ def test_multi_line_source_is_one_line_in_the_steps():
     steps = steps_of("x = [1., 2.]\nm = sum(\n    x * 3\n)\nm.backward()")
     assert steps[0].node == "m = sum( x * 3 )  [SumBackward0]"
     assert all("\n" not in line for s in steps for line in s.why)
+
+
+def test_views_selections_and_a_number_base_have_their_own_words():
+    steps = steps_of(
+        "x = [1., 2.]; b = x.reshape(2, 1); c = 2 ** b; m = sum(c) + x[0]; m.backward()"
+    )
+    power = step(steps, "c = 2 ** b")
+    assert power.why == ["∂c/∂b = c·ln(2), because c = 2 ** b"]
+    np.testing.assert_allclose(power.flows[0][1], np.log(2) * 2 ** np.array([[1.0], [2.0]]))
+    assert "in another shape: the gradient is reshaped back" in step(steps, "b = x.reshape").rule
+    assert "picks elements of x" in step(steps, "x[0]").rule
+    leaf = step(steps, "x  [leaf]")
+    assert "x was used 2 times (in x[0] and in b = x.reshape(2, 1))" in leaf.rule

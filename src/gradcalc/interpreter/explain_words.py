@@ -52,6 +52,11 @@ class Context:
             return self.operands[name].shown
         return numbers(self.params.get(name))
 
+    def where(self, name: str) -> str:
+        """`` with x = [1, 2]``: an operand's numbers, when its name is not a number itself."""
+        shown = self.value(name)
+        return "" if shown == self.arg(name) else f" with {self.arg(name)} = {shown}"
+
     def d(self, name: str) -> str:
         """``∂out/∂name``."""
         return f"∂{parenthesized(self.out)}/∂{parenthesized(name)}"
@@ -132,7 +137,7 @@ def _reduction(ctx: Context, mean: bool) -> str:
     dims = ctx.params.get("dim")
     n = _count(ctx, "self", dims)
     where = _elements(ctx, "self")
-    along = "" if dims in (None, (), []) else f" (reduced along dim {numbers(dims)})"
+    along = "" if dims in (None, (), []) else f" (reduced along dim {_dims(dims)})"
     if not mean:
         return f"{ctx.d(ctx.arg('self'))} = 1 for {where}{along}: each receives the same gradient"
     share = f"1/{n}" if n else "1/N"
@@ -171,7 +176,9 @@ def _mul(ctx: Context, name: str) -> str:
 def _div(ctx: Context, name: str) -> str:
     a, b = ctx.arg("self"), ctx.arg("other")
     if name == "self":
-        return f"{ctx.d(a)} = 1/{b} = 1/{ctx.value('other')}: the gradient is divided by {b}"
+        value = ctx.value("other")
+        shown = f"1/{b}" if b == value else f"1/{b} = 1/{value}"
+        return f"{ctx.d(a)} = {shown}: the gradient is divided by {b}"
     return f"{ctx.d(b)} = -{a}/{b}² (with {a} = {ctx.value('self')}, {b} = {ctx.value('other')})"
 
 
@@ -182,9 +189,9 @@ def _pow(ctx: Context, name: str) -> str:
         return (
             f"{ctx.d(base)} = {exponent}·{base}^({exponent} - 1)"
             + (f" = {p}·{_power(base, float(p) - 1)}" if _is_number(p) else "")
-            + f" with {base} = {ctx.value('self')}"
+            + ctx.where("self")
         )
-    return f"{ctx.d(exponent)} = {ctx.out}·ln({base}) with {base} = {ctx.value('self')}"
+    return f"{ctx.d(exponent)} = {ctx.out}·ln({base})" + ctx.where("self")
 
 
 def _power(base: str, exponent: float) -> str:
@@ -199,6 +206,24 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _dims(dims) -> str:
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    return ", ".join(str(d) for d in dims)
+
+
+def _picked(ctx: Context, name: str) -> str:
+    x = ctx.arg("self")
+    return (
+        f"{ctx.out} picks elements of {x}: each picked element of {x} receives its gradient, "
+        "the others 0"
+    )
+
+
+def _reshaped(ctx: Context, name: str) -> str:
+    x = ctx.arg("self")
+    return f"{ctx.out} holds {x}'s elements in another shape: the gradient is reshaped back"
 
 
 def _mv(ctx: Context, name: str) -> str:
@@ -238,12 +263,13 @@ RULES = {
     "DivBackward1": _div,
     "PowBackward0": _pow,
     "PowBackward1": _pow,
+    "PowBackward2": _pow,
     "MeanBackward0": lambda ctx, name: _reduction(ctx, mean=True),
     "MeanBackward1": lambda ctx, name: _reduction(ctx, mean=True),
     "SumBackward0": lambda ctx, name: _reduction(ctx, mean=False),
     "SumBackward1": lambda ctx, name: _reduction(ctx, mean=False),
     "NegBackward0": _pointwise("-1: the gradient is negated"),
-    "ExpBackward0": _pointwise("exp({x}) = {out} itself"),
+    "ExpBackward0": _pointwise("exp({x}), the output itself"),
     "LogBackward0": _pointwise("1/{x}"),
     "SqrtBackward0": _pointwise("1/(2·sqrt({x})) = 1/(2·{out})"),
     "SinBackward0": _pointwise("cos({x})"),
@@ -252,6 +278,23 @@ RULES = {
     "SigmoidBackward0": _pointwise("{out}·(1 - {out}) (from the sigmoid's output)"),
     "ReluBackward0": _pointwise("1 where {x} > 0, else 0 (0 at 0 by PyTorch's convention)"),
     "AbsBackward0": _pointwise("sign({x}) (0 at 0 by PyTorch's convention)"),
+    "SelectBackward0": _picked,
+    "IndexBackward0": _picked,
+    "SliceBackward0": _picked,
+    "ViewBackward0": _reshaped,
+    "ReshapeAliasBackward0": _reshaped,
+    "UnsafeViewBackward0": _reshaped,
+    "SqueezeBackward0": _reshaped,
+    "SqueezeBackward1": _reshaped,
+    "UnsqueezeBackward0": _reshaped,
+    "TBackward0": lambda ctx, name: f"{ctx.arg('self')} receives the gradient transposed back",
+    "PermuteBackward0": lambda ctx, name: (
+        f"{ctx.arg('self')} receives the gradient with its dimensions put back in order"
+    ),
+    "ExpandBackward0": lambda ctx, name: (
+        f"{ctx.arg('self')} was expanded, so the gradient is summed over the copies back to "
+        f"its shape"
+    ),
     "MvBackward0": _mv,
     "MmBackward0": _mm,
     "DotBackward0": _dot,
@@ -289,7 +332,8 @@ def sum_of_uses(name: str, received: list) -> str:
     for source, _ in received:
         counts[source] = counts.get(source, 0) + 1
     times = {1: "", 2: "twice ", 3: "three times "}
-    uses = " and ".join(f"{times.get(n, f'{n} times ')}in {source}" for source, n in counts.items())
+    places = [f"{times.get(n, f'{n} times ')}in {source}" for source, n in counts.items()]
+    uses = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " and " + places[-1]
     return (
         f"{name} was used {len(received)} times ({uses}); the chain rule adds what each "
         f"use sent: {terms} = {total}"
