@@ -309,6 +309,10 @@ def test_tree_dims_constants_and_colours_only_on_a_terminal(tutorial_graph):
     )
     assert "\x1b[2m" in buffer.getvalue()  # dim
     assert not ANSI.search(render(graph_tree(tutorial_graph)))
+    # [freed] is a note, not an error: yellow (33), never red (31)
+    freed = re.findall(r"(\x1b\[[0-9;]*m)  \[freed\]", buffer.getvalue())
+    assert freed and all(";31" not in code and "[31" not in code for code in freed)
+    assert all("33" in code for code in freed)
 
 
 def test_tree_of_a_huge_graph_is_cut():
