@@ -39,6 +39,12 @@ def test_wrt_takes_an_intermediate_as_autograd_grad_does(run_gradcalc):
         run_gradcalc("--json", "--wrt", "y", "x = [1., 2.]; y = x * x; m = sum(3 * y)").stdout
     )
     assert document["ok"] is True and document["grads"] == {"y": [3.0, 3.0]}
+    shown = run_gradcalc(
+        "--no-tree", "--wrt", "y", "--wrt", "x", "x = [1., 2.]; y = x * x; m = sum(3 * y)"
+    )
+    rows = [line for line in shown.stdout.splitlines() if "∂m/∂" in line]
+    # y.grad is None in PyTorch (y is not a leaf): its row is the derivative alone
+    assert "│ ∂m/∂y " in rows[0] and "y.grad" not in shown.stdout and "x.grad  ∂m/∂x" in rows[1]
 
 
 def test_an_unknown_wrt_is_refused_before_anything_is_drawn(run_gradcalc):

@@ -169,6 +169,9 @@ def show_tables(session, options, out: Console, outcome=None) -> None:
                 of=outcome.differentiated if outcome is not None else None,
                 width=out.width,
                 threshold=threshold,
+                intermediates=frozenset(
+                    n for n in grads if getattr(session.globals.get(n), "grad_fn", None)
+                ),
             )
         )
 

@@ -54,11 +54,13 @@ def gradient_title(of: list[str] | None, backward_calls: int, since_reset: int |
     return f"Gradients{what} ({calls})"
 
 
-def grad_label(name: str, of: list[str] | None) -> str:
-    """``x.grad`` and, when one named output was differentiated, ``∂loss/∂x`` beside it."""
+def grad_label(name: str, of: list[str] | None, intermediate: bool = False) -> str:
+    """``x.grad`` and, when one named output was differentiated, ``∂loss/∂x`` beside it. An
+    intermediate (``--wrt y``) has no ``.grad`` in PyTorch: its row is ``∂loss/∂y`` alone."""
     if of and len(of) == 1 and of[0].isidentifier():
-        return f"{name}.grad  ∂{of[0]}/∂{name}"
-    return f"{name}.grad"
+        derivative = f"∂{of[0]}/∂{name}"
+        return derivative if intermediate else f"{name}.grad  {derivative}"
+    return f"{name} (intermediate)" if intermediate else f"{name}.grad"
 
 
 def grads_table(
@@ -70,9 +72,10 @@ def grads_table(
     of: list[str] | None = None,
     width: int | None = None,
     threshold: int | None = 1000,
+    intermediates: frozenset = frozenset(),
 ) -> Table:
     title = gradient_title(of, backward_calls, since_reset)
-    labels = [grad_label(name, of) for name in grads]
+    labels = [grad_label(name, of, name in intermediates) for name in grads]
     shapes = [value_shape(g) for g in grads.values()]
     room = _value_width(width, labels + ["name"], shapes + ["shape"])
     table = Table(title=title, title_justify="left", title_style="bold", min_width=len(title))
