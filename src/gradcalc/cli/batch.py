@@ -37,7 +37,7 @@ def run_batch(source: Source, options, reporter, policy) -> int:
         session = make_session(options, policy)
     except GradcalcError as error:
         return fail_early(reporter, error)
-    write = reporter.out.file
+    write = reporter.stdout
     worst = 0
     for number, line in program_lines(source.text):
         outcome = _run_line(session, number, line, source.filename, options)
@@ -56,7 +56,7 @@ def run_batch(source: Source, options, reporter, policy) -> int:
         reporter.outcome_errors(outcome, line_offset=offset)
         if not options.quiet and outcome.result is not None and not outcome.all_errors():
             _summary_line(session, number, options, reporter)
-    reporter.out.file.flush()
+    reporter.stdout.flush()
     return worst
 
 

@@ -5,29 +5,60 @@ exports. Every mode (one-liner, script, batch, REPL) reports through ``Reporter`
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.text import Text
+import sys
 
-from gradcalc.cli.console import make_console
-from gradcalc.cli.errorpanel import render_error
-from gradcalc.cli.sources import SourceLines
 from gradcalc.errors import GradcalcError, UsageError
+
+TYPE_CHECKING = False  # typing's own constant, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from gradcalc.cli.sources import SourceLines
 
 
 class Reporter:
-    """Where output goes: stdout for results, stderr for errors and warnings."""
+    """Where output goes: stdout for results, stderr for errors and warnings.
+
+    The Rich consoles are made when something is first drawn: a run that prints nothing
+    through them (``--json``, ``-q`` with no output) never imports Rich."""
 
     def __init__(self, options, lines: SourceLines | None = None):
         self.options = options
         self.lines = lines
-        self.out = make_console(no_color=options.no_color)
-        self.err = make_console(stderr=True, no_color=options.no_color)
+        self._out: Console | None = None
+        self._err: Console | None = None
+
+    @property
+    def out(self) -> Console:
+        if self._out is None:
+            from gradcalc.cli.console import make_console
+
+            self._out = make_console(no_color=self.options.no_color)
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        if self._err is None:
+            from gradcalc.cli.console import make_console
+
+            self._err = make_console(stderr=True, no_color=self.options.no_color)
+        return self._err
+
+    @property
+    def program_out(self) -> Console:
         # With --graph FORMAT, stdout holds only the graph: the program's output moves to stderr.
-        self.program_out: Console = self.err if options.graph else self.out
+        return self.err if self.options.graph else self.out
+
+    @property
+    def stdout(self):
+        """The stream under ``out`` (for JSON documents), without making the console."""
+        return self._out.file if self._out is not None else sys.stdout
 
     def error(
         self, error, source: str | None = None, filename: str | None = None, line_offset: int = 0
     ) -> None:
+        from gradcalc.cli.errorpanel import render_error
+
         render_error(
             self.err,
             error,
@@ -39,12 +70,20 @@ class Reporter:
         )
 
     def warnings(self, texts: list[str]) -> None:
+        if not texts:
+            return
+        from rich.text import Text
+
         for text in texts:
             self.err.print(Text.assemble(("warning: ", "bold yellow"), text), soft_wrap=True)
 
     def statement_results(self, result, line_offset: int = 0) -> None:
         """Each statement's output in order, then its error, as it would have happened live."""
         for statement in result.statements:
+            if not statement.outputs and statement.error is None:
+                continue
+            from rich.text import Text
+
             for output in shown_outputs(statement, result.filename):
                 if output.kind == "warning":
                     self.warnings([output.text])
@@ -73,7 +112,6 @@ def shown_outputs(statement, filename: str | None) -> list:
 
 def report(session, source, options, reporter: Reporter, outcome) -> None:
     """What follows the program's own output: explain, check, tables, tree, graph exports."""
-    out = reporter.out
     precision = options.precision
     if outcome.explain:
         from gradcalc.cli.tables import explain_view
@@ -91,15 +129,17 @@ def report(session, source, options, reporter: Reporter, outcome) -> None:
         options.tree if options.tree is not None else (source.one_liner and not quiet_default)
     )
     if show_summary:
-        show_tables(session, options, out)
+        show_tables(session, options, reporter.out)
     if show_tree or graph_wanted:
         graph = output_graph(session)
         if show_tree and graph is not None:
             from gradcalc.cli.tree import graph_tree
 
-            out.print(graph_tree(graph, precision))
+            reporter.out.print(graph_tree(graph, precision))
         elif options.tree:
-            out.print(Text("(no tree: the program defines no tensor)", style="dim"))
+            from rich.text import Text
+
+            reporter.out.print(Text("(no tree: the program defines no tensor)", style="dim"))
         if graph_wanted:
             export_graph(graph, options, reporter, outcome)
 

@@ -9,7 +9,6 @@ the same way; ``--json`` swaps the Rich report for one JSON document.
 from __future__ import annotations
 
 import gradcalc.cli.limits as limits
-from gradcalc.cli.document import run_document, write_document
 from gradcalc.cli.evaluation import Outcome, evaluate
 from gradcalc.cli.options import Options
 from gradcalc.cli.reporting import Reporter, report, write_graph_file
@@ -77,9 +76,11 @@ def run_program(session, source: Source, options: Options, reporter: Reporter) -
     """Run a one-liner or a script and report it (Rich or JSON)."""
     outcome = evaluate(session, source, options)
     if options.json_output:
+        from gradcalc.cli.document import run_document, write_document
+
         if options.graph_out is not None:
             write_graph_file(session, options, outcome)
-        write_document(reporter.out.file, lambda: run_document(session, outcome, options))
+        write_document(reporter.stdout, lambda: run_document(session, outcome, options))
         return outcome
     reporter.statement_results(outcome.result)
     reporter.warnings(outcome.warnings)
