@@ -14,7 +14,7 @@ Typer command's options, and that both give the same ``Options`` for many comman
 
 from __future__ import annotations
 
-from gradcalc.cli import limits
+import gradcalc.cli.limits as limits
 from gradcalc.cli.options import DEFAULT_MAX_PROGRAM_BYTES, MAX_BACKWARD, Options
 
 FLAG, TEXT, NUMBER, CHOICE, LIST = "flag", "text", "number", "choice", "list"

@@ -49,7 +49,7 @@ def check_options(options: Options) -> None:
             "give either PROGRAM or -f FILE, not both",
             hint="put the statements in the file, or pass the text as PROGRAM",
         )
-    if options.json_output and options.graph:
+    if options.json_output and options.graph and not (options.batch and options.graph == "json"):
         raise UsageError(
             "--graph prints to stdout, which --json reserves for its document",
             hint="the JSON document already holds the graph; or use --graph-out FILE",
@@ -57,6 +57,12 @@ def check_options(options: Options) -> None:
     if options.batch and options.interactive:
         raise UsageError(
             "--batch and -i cannot be combined", hint="--batch runs every line as its own program"
+        )
+    if (options.jobs != 1 or options.dask) and not (options.batch and options.json_output):
+        option = "--dask" if options.dask else "--jobs"
+        raise UsageError(
+            f"{option} runs the lines of --batch --json elsewhere; add --batch --json",
+            hint="e.g. gradcalc --batch --json --jobs 0 -f programs.txt",
         )
     if options.batch and options.program is None and options.file is None:
         from gradcalc.cli.sources import stdin_is_terminal
