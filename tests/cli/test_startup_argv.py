@@ -58,8 +58,7 @@ def test_the_number_ranges_and_choices_are_typers():
     choices = {
         name: tuple(member.value for member in hint.__origin__)
         for name, hint in hints.items()
-        if isinstance(getattr(hint, "__origin__", None), type)
-        and issubclass(hint.__origin__, Enum)
+        if isinstance(getattr(hint, "__origin__", None), type) and issubclass(hint.__origin__, Enum)
     }
     choices.update(
         {
