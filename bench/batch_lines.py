@@ -32,7 +32,9 @@ def make_lines(count: int = 5000, seed: int = 13) -> list[str]:
         template = TEMPLATES[index % len(TEMPLATES)]
         numbers = {k: round(rng.uniform(-3, 3), 2) for k in "abcd"}
         lines.append(
-            template.format(**numbers, n=rng.randint(2, 9), m=rng.randint(2, 5), i=rng.randint(0, 3))
+            template.format(
+                **numbers, n=rng.randint(2, 9), m=rng.randint(2, 5), i=rng.randint(0, 3)
+            )
         )
     return lines
 

@@ -8,6 +8,7 @@ import typer.main
 from typer.testing import CliRunner
 
 import gradcalc.cli.app as app_module
+import gradcalc.cli.guard as guard
 from gradcalc.cli import argv, coercion
 from gradcalc.cli.app import app
 from gradcalc.cli.options import Options
@@ -102,12 +103,12 @@ COMMAND_LINES = [
 def _typer_options(arguments):
     captured = []
     coercion.install()
-    original = app_module._execute_guarded
-    app_module._execute_guarded = lambda options: captured.append(options) or 0
+    original = guard.execute_guarded
+    guard.execute_guarded = lambda options: captured.append(options) or 0
     try:
         result = CliRunner().invoke(app, arguments)
     finally:
-        app_module._execute_guarded = original
+        guard.execute_guarded = original
     assert result.exit_code == 0, result.output
     return captured[0]
 

@@ -2,8 +2,8 @@
 
 Each case runs the command in a fresh interpreter (the parser's tables already cached, as
 after a first run) and lists the modules it imported. Typer and Click are for ``--help``,
-completion and unusual command lines; lark only builds the parser's tables; Rich draws, so
-``--json`` and a ``-q`` run that prints nothing never import it.
+completion and unusual command lines; Rich draws, so ``--json`` and a ``-q`` run that prints
+nothing never import it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ import pytest
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="runs fresh interpreters")
 
-ALWAYS_DENIED = ("typer", "click", "lark", "pydantic", "interegular", "gradcalc.cli.command")
+ALWAYS_DENIED = (
+    "typer",
+    "click",
+    "pydantic",
+    "interegular",
+    "gradcalc.cli.command",
+)
 RICH = ("rich", "rich.console", "rich.text")
 ONE_LINER = "x = [1, 2]; y = sum(x * x)"
 

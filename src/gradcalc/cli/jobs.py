@@ -44,7 +44,7 @@ def records_in_workers(numbered: list, filename: str, options, policy, workers: 
 
 def _start_worker(options, policy) -> None:
     global _runner
-    from gradcalc.cli import limits
+    import gradcalc.cli.limits as limits
     from gradcalc.cli.lines import LineRunner
 
     limits.apply_process_limits(options)
