@@ -111,6 +111,14 @@ def test_dask_on_a_local_cluster_writes_the_same_bytes(tmp_path, batch_file):
     assert found == expected
 
 
+def test_dask_local_from_the_command_writes_the_same_bytes(tmp_path, batch_file):
+    pytest.importorskip("distributed")
+    one = _run("--batch", "--json", "-f", batch_file.name, cwd=tmp_path)
+    dask = _run("--batch", "--json", "--dask", "local", "-f", batch_file.name, cwd=tmp_path)
+    assert dask.stdout == one.stdout and dask.stdout
+    assert dask.returncode == one.returncode == 2
+
+
 def test_dask_without_distributed_says_what_to_install(tmp_path, monkeypatch):
     import builtins
 
