@@ -61,6 +61,12 @@ def test_a_bad_option_is_a_value_error():
         gradcalc.run("x = 1", no_such_option=True)
     with pytest.raises(ValueError, match="dtype"):
         list(gradcalc.run_batch(["x = 1"], dtype="float16"))
+    with pytest.raises(ValueError, match="an integer from 0"):
+        gradcalc.run("x = 1", backward=-1)
+    with pytest.raises(ValueError, match="not an option of gradcalc.run"):
+        gradcalc.run("x = 1", interactive=True)
+    with pytest.raises(ValueError, match="not an option of gradcalc.run_batch"):
+        list(gradcalc.run_batch(["x = 1"], file="lines.txt"))
 
 
 LINES = ["x = 2.0; y = x**3", "", "# skipped", "z = [1, 2", "w = [1., 3.]; m = mean(w*w)"]

@@ -32,6 +32,7 @@ def run(program: str, **options: Any) -> dict:
 
     from gradcalc.cli.guard import execute_guarded
 
+    _refuse(options, _SOURCE_OPTIONS | {"jobs", "dask"}, "run")
     settings = _options(program=program, json_output=True, **options)
     stream = io.StringIO()
     _with_stdout(stream, execute_guarded, settings)
@@ -59,6 +60,7 @@ def run_batch(
             for number, line in enumerate(lines, 1)
             if line.strip() and not line.strip().startswith("#")
         ]
+    _refuse(options, _SOURCE_OPTIONS | {"dask"}, "run_batch")
     settings = _options(batch=True, json_output=True, jobs=jobs, **options)
     from gradcalc.cli.jobs import records_in_workers, worker_count
     from gradcalc.cli.sources import run_policy
@@ -77,6 +79,17 @@ def run_batch(
         records = (runner.record(number, line, filename) for number, line in numbered)
     for _code, text in records:
         yield json.loads(text)
+
+
+_SOURCE_OPTIONS = {"program", "file", "interactive", "batch", "json_output"}
+"""Options that say where the program comes from and how it is printed: the API's own
+arguments decide these."""
+
+
+def _refuse(options: dict, refused: set, function: str) -> None:
+    wrong = sorted(refused & options.keys())
+    if wrong:
+        raise ValueError(f"{', '.join(wrong)}: not an option of gradcalc.{function}()")
 
 
 def _options(**values: Any):
