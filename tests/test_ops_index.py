@@ -27,8 +27,7 @@ MAKER_PATH = Path(__file__).resolve().parent.parent / "docs" / "make_ops_index.p
 
 # Examples whose output differs from PyTorch's because of a bug in an op, each with its
 # reproduction. The tests check that they still differ, so a fix shows up here.
-KNOWN_DIFFERENCES = {
-}
+KNOWN_DIFFERENCES = {}
 # Examples that fail in gradcalc though they are valid PyTorch (also in KNOWN_DIFFERENCES).
 KNOWN_FAILURES: set = set()
 

@@ -280,11 +280,15 @@ def test_node_reprs():
     assert repr(handle).startswith("<torch.utils.hooks.RemovableHandle object at 0x")
 
 
-def test_create_graph_warning_text():
+def test_create_graph_warning_text_once(monkeypatch):
+    from gradcalc.autograd.settings import STATE
+
+    monkeypatch.setattr(STATE, "warned_once", set())  # as in a new process
     x = torch.ones(2, requires_grad=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         (x * x).sum().backward(create_graph=True)
+        (x * x).sum().backward(create_graph=True)  # TORCH_WARN_ONCE: not again
     assert [str(w.message) for w in caught] == [
         "Using backward() with create_graph=True will create a reference cycle between the "
         "parameter and its gradient which can cause a memory leak. We recommend using "

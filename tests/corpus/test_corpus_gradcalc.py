@@ -25,16 +25,8 @@ KNOWN = {
 CORE_GAPS = {
     "real/012_examples_polynomial_tensor.py": "numerics: float32 sum order",
     "real/014_examples_legendre_custom_function.py": "numerics: float32 sum order",
-    "real/022_notes_saved_tensors_hooks_identity.py": "engine: saved_tensors_hooks",
-    "real/046_hooks_multi_grad_hook_doc.py": "engine: register_multi_grad_hook",
-    "real/047_hooks_saved_tensors_hooks_doc.py": "engine: saved_tensors_hooks",
-    "real/048_hooks_allow_mutation_on_saved_doc.py": "engine: allow_mutation_on_saved_tensors",
     "real/062_forum_inplace_changes_is_leaf.py": "ops: torch.add(out=), index_copy_",
-    "real/064_forum_torch_tensor_loses_grad.py": "core: torch.tensor() of tensors warns",
-    "real/070_blog_detach_shares_storage.py": "core: untyped_storage",
     "peer/008_test_not_implemented_grad.py": "ops: nextafter",
-    "peer/045_test_backward_with_nonleaf_inputs.py": "engine: CopyBackwards, backward(inputs=)",
-    "peer/070_test_grad_transform_inplace_on_captures.py": "core: in-place on captured tensors",
 }
 SNIPPETS = snippet_paths()
 

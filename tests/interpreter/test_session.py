@@ -80,7 +80,7 @@ def test_explicit_backward_marks_differentiated():
         ("w = zeros(2)", "w", True),
         ("w = torch.zeros(2)", "w", False),  # PyTorch's spelling keeps PyTorch's default
         ("X = torch.tensor([[1.0, 2.0]])", "X", False),
-        ("X = np.array([1.0, 2.0])", "X", False),
+        ("X = torch.from_numpy(np.array([1.0, 2.0]))", "X", False),
         ("w = ones(2, 3, requires_grad=False)", "w", False),
         ("w = torch.ones(2, 3, requires_grad=True)", "w", True),
         ("w = tensor([1.0, 2.0], requires_grad=False)", "w", False),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gradcalc.autograd.engine as engine
-from gradcalc.autograd.settings import STATE, warn
+from gradcalc.autograd.settings import STATE, warn_once
 from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import ArgumentError, AutogradError, ValueDomainError
 
@@ -65,7 +65,7 @@ def backward(
             t.retain_grad()
             accumulate_only.add(t._edge())
     if create_graph:
-        warn(CREATE_GRAPH_WARNING)
+        warn_once(CREATE_GRAPH_WARNING)
     roots = engine.backward_roots(outputs, grads, bool(create_graph))
     observer = STATE.observer
     if observer is not None:

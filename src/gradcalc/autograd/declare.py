@@ -269,6 +269,8 @@ def _record(op: Op, values, results: tuple, inplace_of) -> None:
             t.grad_fn = node
             t._requires_grad = True
             t._output_nr = nr
+    if STATE.saved_hooks:
+        node.pack_saved(results)
 
 
 def _make_view(result: Tensor, source: Tensor, op: Op, values) -> None:

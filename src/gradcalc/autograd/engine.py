@@ -467,11 +467,18 @@ def _size(shape) -> str:
 def run(roots, *, retain_graph, create_graph, capture=None, accumulate_only=None) -> None:
     """``run_backward`` with grad mode set as PyTorch sets it for the pass."""
     # PyTorch computes inf and nan silently; numpy would warn on stderr.
-    with grad_mode(create_graph), np.errstate(all="ignore"):
-        run_backward(
-            roots,
-            retain_graph=retain_graph,
-            create_graph=create_graph,
-            capture=capture,
-            accumulate_only=accumulate_only,
-        )
+    callbacks: list = []  # what register_multi_grad_hook queues for the end of the pass
+    STATE.backward_callbacks.append(callbacks)
+    try:
+        with grad_mode(create_graph), np.errstate(all="ignore"):
+            run_backward(
+                roots,
+                retain_graph=retain_graph,
+                create_graph=create_graph,
+                capture=capture,
+                accumulate_only=accumulate_only,
+            )
+    finally:
+        STATE.backward_callbacks.pop()
+    for callback in callbacks:
+        callback()

@@ -38,8 +38,10 @@ _HINT = (
 )
 
 
-def check_writable(t: Tensor) -> None:
-    """PyTorch's refusals before an in-place change of ``t``."""
+def check_writable(t: Tensor, name: str = "copy_") -> None:
+    """PyTorch's refusals before an in-place change of ``t`` by the op ``name``."""
+    if STATE.inplace_guard is not None:
+        STATE.inplace_guard(t, name)
     if t._inference and not STATE.inference:
         raise AutogradError(INFERENCE_INPLACE, hint="clone() the tensor first")
     if STATE.grad_enabled:
@@ -60,9 +62,22 @@ def check_writable(t: Tensor) -> None:
 def apply_inplace(op, values: list) -> Tensor:
     """``op_``: ``values[0]`` is the tensor written to (bound values of the op)."""
     t = values[0]
-    check_writable(t)
+    check_writable(t, _inplace_name(op))
     result = op.apply(values)
     return write_result(t, result)
+
+
+def _inplace_name(op) -> str:
+    """ATen's name of the in-place op (``mul_``, ``fill_.Scalar``, ``copy_``)."""
+    if type(op.inplace) is str:
+        return op.inplace
+    base, dot, overload = op.name.partition(".")
+    second = op.schema.params[1:2]
+    if not dot and second and not second[0].optional:
+        # PyTorch wraps a number given for a tensor (add_.Tensor); a Scalar stays (fill_.Scalar)
+        overload = {"Tensor|Scalar": "Tensor", "Scalar": "Scalar"}.get(second[0].kind, "")
+        dot = "." if overload else ""
+    return f"{base}_{dot}{overload}"
 
 
 def write_result(t: Tensor, result: Tensor) -> Tensor:

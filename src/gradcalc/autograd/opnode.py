@@ -13,6 +13,7 @@ class OpNode(Node):
 
     __slots__ = (
         "freed",
+        "hooked",
         "label",
         "needs",
         "op",
@@ -44,6 +45,7 @@ class OpNode(Node):
         self.label = op.node_label(values)
         self.params = values
         self.freed = False
+        self.hooked = False  # saved values went through saved_tensors_hooks (pack_saved)
         self.shapes = {i: _shape(values[i]) for i in op.tensor_params}
         saved = {}
         versions = None
@@ -82,6 +84,8 @@ class OpNode(Node):
     def check_saved(self) -> None:
         if self.freed:
             raise freed_error()
+        if self.hooked:  # PyTorch checks no version behind a pack hook
+            return
         versions = self.versions
         for name, value in self.saved.items():
             if name == "result":
@@ -113,8 +117,43 @@ class OpNode(Node):
             box = version_box(tensor)
             self.result_boxes = ((box, box[0]),)
 
+    def pack_saved(self, results: tuple) -> None:
+        """Inside ``saved_tensors_hooks``: keep what the pack hook returns (savedhooks.py)."""
+        import gradcalc.autograd.savedhooks as savedhooks
+
+        self.saved = {
+            name: savedhooks.pack(results if name == "result" else value)
+            for name, value in self.saved.items()
+        }
+        self.versions = None
+        self.hooked = True
+
+    def _unpacked(self) -> dict:
+        import gradcalc.autograd.savedhooks as savedhooks
+
+        saved = {}
+        for name, value in self.saved.items():
+            value = savedhooks.unpack(value)
+            saved[name] = tuple(t.array for t in value) if name == "result" else value
+        return saved
+
+    def _apply_unpacked(self, grads: list, create_graph: bool) -> list:
+        packed = self.saved
+        self.saved = self._unpacked()
+        self.hooked = False
+        try:
+            return self.apply(grads, create_graph)
+        finally:
+            self.saved = packed
+            self.hooked = True
+
     def saved_value(self, name: str):
         """``grad_fn._saved_<name>`` (``_saved_self``, ``_saved_result``, ``_saved_dim``)."""
+        if self.hooked and name in self.saved:
+            import gradcalc.autograd.savedhooks as savedhooks
+
+            value = savedhooks.unpack(self.saved[name])
+            return value[0] if name == "result" else value
         if any(name in saved for _, _, saved in self.op.formulas):
             # a value the derivative reads: None when the inputs that need a gradient
             # did not need it saved (as PyTorch)
@@ -137,6 +176,8 @@ class OpNode(Node):
     # ---- backward ------------------------------------------------------------------------
 
     def apply(self, grads: list, create_graph: bool) -> list:
+        if self.hooked:
+            return self._apply_unpacked(grads, create_graph)
         op = self.op
         out: list = []
         g = grads[0] if op.outputs == 1 else None

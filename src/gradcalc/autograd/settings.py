@@ -21,15 +21,19 @@ class _State:
     __slots__ = (
         "anomaly",
         "anomaly_check_nan",
+        "backward_callbacks",
         "grad_enabled",
         "inference",
+        "inplace_guard",
         "inplace_seen",
         "lenient",
         "max_elements",
         "max_work",
         "observer",
         "record_output_grads",
+        "saved_hooks",
         "warn_handler",
+        "warned_once",
     )
 
     def __init__(self) -> None:
@@ -44,11 +48,21 @@ class _State:
         # Set by the first in-place change of any tensor: until then no saved value can
         # have changed, and backward skips the version checks.
         self.inplace_seen = False
+        # Set by a torch.func transform: called as guard(tensor, op_name) before an in-place
+        # change, it refuses changes to tensors the transformed function captured.
+        self.inplace_guard = None
         # gradcalc's own language: a tensor argument may be given as a list of numbers
         self.lenient = False
         # Where PyTorch's UserWarnings go: the interpreter shows them beside a statement's
         # output; without one they go to Python's warnings module.
         self.warn_handler = None
+        # (pack, unpack) of the saved_tensors_hooks blocks the program is in, innermost last
+        self.saved_hooks: list = []
+        # One list per backward pass running (nested passes stack): called when it ends.
+        self.backward_callbacks: list = []
+        # The messages PyTorch gives with TORCH_WARN_ONCE already shown: once per process
+        # there, once per session here (a session swaps in its own set).
+        self.warned_once: set[str] = set()
         # The interpreter's observer: told of each backward()/grad() call (and, when it is
         # explaining, of each node the engine runs).
         self.observer = None
@@ -65,6 +79,13 @@ def warn(message: str, category: str = "UserWarning") -> None:
     import warnings
 
     warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def warn_once(message: str) -> None:
+    """PyTorch's TORCH_WARN_ONCE: the first time only."""
+    if message not in STATE.warned_once:
+        STATE.warned_once.add(message)
+        warn(message)
 
 
 def set_max_elements(n: int) -> None:

@@ -17,8 +17,14 @@ import weakref
 import numpy as np
 
 import gradcalc.autograd.dtypes as dtypes
-from gradcalc.autograd.settings import STATE
+from gradcalc.autograd.settings import STATE, warn_once
 from gradcalc.errors import ArgumentError, AutogradError, ValueDomainError
+
+# PyTorch's __float__ (and torch.tensor() of a list holding such tensors) warns once per process
+SCALAR_CONVERSION_WARNING = (
+    "Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+    "Consider using tensor.detach() first."
+)
 
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -276,6 +282,8 @@ class Tensor:
         return bool(self.array.reshape(()))
 
     def __float__(self) -> float:
+        if self.requires_grad:
+            warn_once(SCALAR_CONVERSION_WARNING)
         return float(self._python_scalar())
 
     def __int__(self) -> int:

@@ -87,3 +87,56 @@ def return_type(name: str, fields: tuple = ("values", "indices")) -> type:
             name, (ReturnTuple,), {"__slots__": (), "type_name": name, "fields": fields}
         )
     return found
+
+
+class UntypedStorage:
+    """``x.untyped_storage()``: the bytes of the memory a tensor and its views share."""
+
+    __slots__ = ("_bytes",)
+    language_type_name = "UntypedStorage"
+    _METHODS = ("tolist", "size", "nbytes", "data_ptr", "element_size")
+
+    def __init__(self, byte_view) -> None:
+        self._bytes = byte_view  # a uint8 numpy view of the shared memory
+
+    def tolist(self) -> list[int]:
+        return self._bytes.tolist()
+
+    def size(self) -> int:
+        return int(self._bytes.size)
+
+    nbytes = size
+
+    def data_ptr(self) -> int:
+        return self._bytes.__array_interface__["data"][0]
+
+    def element_size(self) -> int:
+        return 1
+
+    def __len__(self) -> int:
+        return int(self._bytes.size)
+
+    def __getitem__(self, index: int) -> int:
+        return int(self._bytes[index])
+
+    def __eq__(self, other) -> bool:
+        return self is other
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        lines = [f" {b}" for b in self._bytes.tolist()]
+        lines.append(f"[torch.storage.UntypedStorage(device=cpu) of size {self._bytes.size}]")
+        return "\n".join(lines)
+
+    __str__ = __repr__
+
+    def language_attribute(self, name: str):
+        if name in self._METHODS:
+            return getattr(self, name)
+        from gradcalc.errors import AttributeLookupError
+
+        raise AttributeLookupError(f"'UntypedStorage' object has no attribute '{name}'")
+
+    def language_names(self) -> list[str]:
+        return list(self._METHODS)

@@ -307,26 +307,26 @@ class ExprCompiler(ComprehensionCompiler):
         return guarded(lambda env: op(operand(env)), node.span)
 
     def e_BoolOp(self, node, scope):
-        parts = [self.expr(v, scope) for v in node.values]
+        # As Python: the last operand is the result without being truth-tested
+        # (``log.append(t) or t`` returns a tensor of many elements).
+        *firsts, last = [self.expr(v, scope) for v in node.values]
         if node.op == "and":
 
             def all_of(env):
-                value = True
-                for part in parts:
+                for part in firsts:
                     value = part(env)
                     if not value:
                         return value
-                return value
+                return last(env)
 
             return guarded(all_of, node.span)
 
         def any_of(env):
-            value = False
-            for part in parts:
+            for part in firsts:
                 value = part(env)
                 if value:
                     return value
-            return value
+            return last(env)
 
         return guarded(any_of, node.span)
 

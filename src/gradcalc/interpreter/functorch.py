@@ -196,7 +196,8 @@ def grad_and_value(func, argnums=0, has_aux=False):
         tracked = _tracked(args, kwargs)
         with grad_mode(True):
             args, diff = _with_differentiable(args, argnums)
-            output = func(*args, **kwargs)
+            with _CaptureGuard(func, args):
+                output = func(*args, **kwargs)
             aux = None
             if has_aux:
                 if not (isinstance(output, tuple) and len(output) == 2):
@@ -258,7 +259,8 @@ def vjp(func, *primals, has_aux=False):
     tracked = _tracked(primals)
     with grad_mode(True):
         diff = tree_map(_differentiable, primals)
-        output = func(*diff)
+        with _CaptureGuard(func, diff):
+            output = func(*diff)
         aux = None
         if has_aux:
             if not (isinstance(output, tuple) and len(output) == 2):
@@ -311,7 +313,8 @@ def _jacobian_maker(api: str):
             tracked = _tracked(args)
             with grad_mode(True):
                 args, diff = _with_differentiable(args, argnums)
-                output = func(*args)
+                with _CaptureGuard(func, args):
+                    output = func(*args)
                 aux = None
                 if has_aux:
                     if not (isinstance(output, tuple) and len(output) == 2):
@@ -384,7 +387,8 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     tracked = _tracked(primals, tangents)
     with grad_mode(True):
         diff = tree_map(_differentiable, primals)
-        output = func(*diff)
+        with _CaptureGuard(func, diff):
+            output = func(*diff)
         aux = None
         if has_aux:
             if not (isinstance(output, tuple) and len(output) == 2):
@@ -531,3 +535,61 @@ TABLE = {
     "hessian": hessian,
     "vmap": vmap,
 }
+
+
+# ---- in-place changes of captured tensors ----------------------------------------------------
+
+CAPTURED_MUTATION = (
+    "During a grad (vjp, jvp, grad, etc) transform, the function provided attempted to call "
+    "in-place operation (aten::{name}) that would mutate a captured Tensor. This is not "
+    "supported; please rewrite the function being transformed to explicitly accept the "
+    "mutated Tensor(s) as inputs."
+)
+_SCAN_LIMIT = 100_000  # values looked at when collecting what a function can see
+
+
+def _visible_tensors(func) -> set[int]:
+    """The ids of the tensors ``func`` can reach through its variables (closure, globals)."""
+    scopes = []
+    env = getattr(func, "closure", None)
+    while env is not None:
+        scopes.append(env.vars)
+        env = env.parent
+    module_vars = getattr(func, "globals", None)
+    if module_vars is not None:
+        scopes.append(module_vars)
+    found: set[int] = set()
+    stack = [value for scope in scopes for value in scope.values()]
+    seen = 0
+    while stack and seen < _SCAN_LIMIT:
+        value = stack.pop()
+        seen += 1
+        if type(value) is Tensor:
+            found.add(id(value))
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+    return found
+
+
+class _CaptureGuard:
+    """Refuses, as functorch does, an in-place change of a tensor the function captured."""
+
+    def __init__(self, func, args) -> None:
+        inputs = {id(leaf) for leaf in flatten(args)[0] if type(leaf) is Tensor}
+        self.captured = _visible_tensors(func) - inputs
+
+    def __call__(self, t, name: str) -> None:
+        base = t._base if t._base is not None else t
+        if id(t) in self.captured or id(base) in self.captured:
+            raise AutogradError(CAPTURED_MUTATION.format(name=name))
+
+    def __enter__(self):
+        self.outer = STATE.inplace_guard
+        STATE.inplace_guard = self
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        STATE.inplace_guard = self.outer
+        return False

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import math as _math
 
+import numpy as _np
+
 import gradcalc.autograd.dtypes as dtypes
+import gradcalc.autograd.multigradhook as multigradhook
 import gradcalc.autograd.registry as registry
+import gradcalc.autograd.savedhooks as savedhooks
 import gradcalc.interpreter.contexts as contexts
 from gradcalc.autograd.api import backward, grad
 from gradcalc.autograd.gradcheck import gradcheck, gradgradcheck
-from gradcalc.autograd.tensor import Tensor
+from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.autograd.values import CPU, Device, Size
-from gradcalc.errors import AttributeLookupError, NameLookupError
+from gradcalc.errors import ArgumentError, AttributeLookupError, AutogradError, NameLookupError
 from gradcalc.interpreter.suggest import did_you_mean
 
 
@@ -87,6 +91,15 @@ def _manual_seed(seed):
     return random.default_generator_value()
 
 
+def _from_numpy(array):
+    """``torch.from_numpy``: a tensor sharing the array's memory."""
+    if type(array) is not _np.ndarray:
+        from gradcalc.interpreter.text import type_name
+
+        raise ArgumentError(f"expected np.ndarray (got {type_name(array)})")
+    return make_tensor(array)
+
+
 def _torch_extras() -> dict:
     import gradcalc.autograd.random as random
 
@@ -113,6 +126,7 @@ def _torch_extras() -> dict:
         "set_printoptions": _set_printoptions,
         "vmap": _vmap,
         "is_tensor": lambda obj: type(obj) is Tensor,
+        "from_numpy": _from_numpy,
         "is_floating_point": lambda t: t.array.dtype.kind == "f",
         "pi": _math.pi,
         "e": _math.e,
@@ -232,8 +246,6 @@ _NUMPY_NAMES = (
     "log1p expm1 clip stack concatenate reshape transpose"
 ).split()
 _NUMPY_RENAMED = {
-    "array": "tensor",
-    "asarray": "tensor",
     "arcsin": "asin",
     "arccos": "acos",
     "arctan": "atan",
@@ -244,14 +256,51 @@ _NUMPY_RENAMED = {
 }
 
 
+class _OnTensors:
+    """A torch function standing in for numpy's: numpy arrays given to it become tensors."""
+
+    __slots__ = ("fn", "name")
+    language_type_name = "function"
+
+    def __init__(self, name: str, fn) -> None:
+        self.name = name
+        self.fn = fn
+
+    def __call__(self, *args, **kwargs):
+        args = [make_tensor(a) if type(a) is _np.ndarray else a for a in args]
+        return self.fn(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+
+def _numpy_array(data, dtype=None):
+    """``np.array`` / ``np.asarray``: a numpy array with numpy's dtypes (float64 for floats),
+    which ``torch.tensor`` copies without the warning it gives for a tensor."""
+    from gradcalc.autograd.ops.constructors import data_array
+
+    if type(data) is Tensor:
+        if data.requires_grad:
+            raise AutogradError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead."
+            )
+        return data.array.copy()
+    target = None if dtype is None else dtypes.as_dtype(dtype)
+    array = data_array(data, target)
+    if target is None and array.dtype.kind == "f" and type(data) is not _np.ndarray:
+        array = data_array(data, dtypes.float64)
+    return array
+
+
 def _numpy_table() -> dict:
     """numpy's names that have the same meaning in torch, computing on tensors."""
     torch = registry.FUNCTIONS["torch"]
-    table = {}
+    table = {"array": _numpy_array, "asarray": _numpy_array, "ndarray": _np.ndarray}
     for name in (*_NUMPY_NAMES, *_NUMPY_RENAMED):
         found = torch.get(_NUMPY_RENAMED.get(name, name))
         if found is not None:
-            table[name] = found
+            table[name] = _OnTensors(name, found)
     table.update(pi=_math.pi, e=_math.e, inf=_math.inf, nan=_math.nan)
     table.update(float32=dtypes.float32, float64=dtypes.float64, int64=dtypes.int64)
     return table
@@ -264,7 +313,15 @@ def build_modules() -> dict[str, Module]:
     autograd_functional = Module("torch.autograd.functional", _functional_table())
     from gradcalc.interpreter.custom import FUNCTION_BASE
 
-    graph = Module("torch.autograd.graph", {"Node": NodeType()})
+    graph = Module(
+        "torch.autograd.graph",
+        {
+            "Node": NodeType(),
+            "saved_tensors_hooks": savedhooks.SavedTensorsHooks,
+            "allow_mutation_on_saved_tensors": savedhooks.AllowMutationOnSavedTensors,
+            "register_multi_grad_hook": multigradhook.register_multi_grad_hook,
+        },
+    )
     function = Module(
         "torch.autograd.function",
         {"Function": FUNCTION_BASE, "once_differentiable": _once_differentiable},

@@ -66,6 +66,7 @@ class Runtime:
         "source",
         "steps_left",
         "timeout",
+        "warned_once",
         "_clock",
     )
 
@@ -100,6 +101,7 @@ class Runtime:
         self.source = ""
         self.filename = "<string>"
         self.call_depth = 0
+        self.warned_once: set[str] = set()  # PyTorch's warn-once messages shown in this session
         self.start_run()
 
     def start_run(self) -> None:

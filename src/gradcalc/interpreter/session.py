@@ -374,6 +374,7 @@ class _RunSettings:
             dtypes.DEFAULTS.float,
             STATE.max_elements,
             STATE.warn_handler,
+            STATE.warned_once,
             STATE.record_output_grads,
             Settings.dtype,
             random.default_generator(),
@@ -383,6 +384,7 @@ class _RunSettings:
         STATE.lenient = s.rt.calculator
         STATE.max_elements = s.max_elements
         STATE.warn_handler = s.rt.warn
+        STATE.warned_once = s.rt.warned_once
         STATE.record_output_grads = s.record_graph
         STATE.observer = s.observer
         Settings.dtype = s.dtype
@@ -405,6 +407,7 @@ class _RunSettings:
             dtypes.DEFAULTS.float,
             STATE.max_elements,
             STATE.warn_handler,
+            STATE.warned_once,
             STATE.record_output_grads,
             Settings.dtype,
             generator,

@@ -13,8 +13,8 @@ import numpy as np
 
 import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import composite
-from gradcalc.autograd.settings import check_elements, check_ndim, warn
-from gradcalc.autograd.tensor import Tensor, make_tensor
+from gradcalc.autograd.settings import check_elements, check_ndim, warn, warn_once
+from gradcalc.autograd.tensor import SCALAR_CONVERSION_WARNING, Tensor, make_tensor
 from gradcalc.errors import ArgumentError, AutogradError, EvaluationError, ValueDomainError
 
 COPY_CONSTRUCT_WARNING = (
@@ -58,6 +58,8 @@ def _scan(data, depth: int, shape: list, kinds: set) -> None:
 
 def _plain(data):
     if type(data) is Tensor:
+        if data.requires_grad:
+            warn_once(SCALAR_CONVERSION_WARNING)
         return data.array.reshape(()).item()
     if isinstance(data, list | tuple):
         return [_plain(d) for d in data]

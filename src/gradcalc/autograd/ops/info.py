@@ -11,7 +11,7 @@ from gradcalc.autograd.declare import composite, op
 from gradcalc.autograd.dtype_rules import boolean, same
 from gradcalc.autograd.ops.constructors import leaf
 from gradcalc.autograd.schema import normalize_dim
-from gradcalc.autograd.values import Size
+from gradcalc.autograd.values import Size, UntypedStorage
 from gradcalc.errors import EvaluationError
 
 
@@ -90,6 +90,21 @@ def storage_offset(self):
     base = self._base if self._base is not None else self
     start = base.array.__array_interface__["data"][0]
     return (self.array.__array_interface__["data"][0] - start) // self.array.itemsize
+
+
+@composite(
+    "untyped_storage(Tensor self) -> Any",
+    function=False,
+    example="x.untyped_storage().data_ptr() == x.detach().untyped_storage().data_ptr()",
+)
+def untyped_storage(self):
+    """The bytes of the memory this tensor shares with its views and detached copies."""
+    memory = self.array
+    while isinstance(memory.base, np.ndarray):
+        memory = memory.base
+    if not memory.flags.c_contiguous:  # a broadcast or strided base: its elements, in order
+        memory = np.ascontiguousarray(memory)
+    return UntypedStorage(memory.reshape(-1).view(np.uint8))
 
 
 @composite("type(Tensor self, Any dtype=None) -> Any", function=False, example="x.type()")
