@@ -72,6 +72,19 @@ def test_each_line_starts_clean(tmp_path, batch_file):
     assert records[10]["values"]["r"] == records[21]["values"]["r"]
 
 
+def test_a_warn_once_message_is_shown_once_per_line(tmp_path):
+    """PyTorch warns once per process; a batch line is a process of its own."""
+    line = (
+        "import torch; x = torch.tensor([1.0, 2.0], requires_grad=True); "
+        "(x * x).sum().backward(create_graph=True); (x * x).sum().backward(create_graph=True)"
+    )
+    (tmp_path / "twice.txt").write_text(f"{line}\n{line}\n")
+    done = _run("--batch", "--json", "-f", "twice.txt", cwd=tmp_path)
+    warnings = [json.loads(record)["warnings"] for record in done.stdout.splitlines()]
+    assert len(warnings) == 2 and warnings[0] == warnings[1]
+    assert len(warnings[0]) == 1 and "create_graph=True" in warnings[0][0]
+
+
 @pytest.mark.parametrize("jobs", ["2", "0"])
 def test_jobs_write_the_same_bytes_as_one_process(tmp_path, batch_file, jobs):
     one = _run("--batch", "--json", "-f", batch_file.name, cwd=tmp_path)

@@ -86,8 +86,8 @@ class Session:
 
     def reset(self) -> None:
         """Forget every variable and the history, and put back what a program may have
-        changed process-wide (grad mode, anomaly detection, print options, the generator's
-        seed); the settings stay.
+        changed process-wide (grad mode, anomaly detection, saved-tensor hooks, print options,
+        the generator's seed); the settings stay.
 
         What no program can change is made once per session and kept: the runtime, the
         modules, the builtins and the seeded generator's state (``--batch`` resets the
@@ -115,6 +115,9 @@ class Session:
         STATE.inference = False
         STATE.anomaly = False
         STATE.anomaly_check_nan = True
+        STATE.saved_hooks = []
+        STATE.backward_callbacks = []
+        STATE.inplace_guard = None
         PRINT_OPTIONS.reset()
         self.pytorch_code = self.python_script
         self.globals: dict = {}
