@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gradcalc.autograd.broadcast import Expanded
 from gradcalc.autograd.inplace import bump_version
 from gradcalc.autograd.node import Node
 from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
@@ -49,6 +50,9 @@ def accumulate_into(t: Tensor, g, create_graph: bool, shared: bool = False) -> N
         else:
             t._grad = current + g
         return
+    if type(g) is Expanded:
+        _accumulate_expanded(t, g, shared)
+        return
     if type(g) is not np.ndarray:
         g = np.asarray(g)
     if current is None:
@@ -62,4 +66,19 @@ def accumulate_into(t: Tensor, g, create_graph: bool, shared: bool = False) -> N
         # in place, as PyTorch does without create_graph: a grad that has a graph (from an
         # earlier create_graph pass) keeps its grad_fn
         np.add(current.array, g, out=current.array, casting="unsafe")
+        bump_version(current)
+
+
+def _accumulate_expanded(t: Tensor, g: Expanded, shared: bool) -> None:
+    """As for the array ``g`` stands for, a fresh one: stored as it is (its version says
+    "copied" when it also reached another place), or added in place."""
+    current = t._grad
+    if current is None:
+        t._grad = make_tensor(g.materialize())
+        if shared:
+            version_box(t._grad)[0] = 1
+    elif current.array.shape != g.shape or not current.array.flags.writeable:
+        t._grad = make_tensor(current.array + g.materialize())
+    else:
+        np.add(current.array, g.value, out=current.array, casting="unsafe")
         bump_version(current)

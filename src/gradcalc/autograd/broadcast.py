@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from gradcalc.autograd.settings import check_elements
 from gradcalc.errors import ShapeError
 
@@ -38,3 +40,31 @@ def _pair(a: tuple, b: tuple) -> tuple:
     if shape != a and shape != b:
         check_elements(shape, "result")
     return shape
+
+
+class Expanded:
+    """A gradient that is one value at every position of ``shape`` (mean's and sum's gradient,
+    and what a pointwise derivative makes of it), held as that value until it is stored in a
+    ``.grad``, summed or read whole. Only the engine's plain loop makes and reads these:
+    ``materialize`` gives exactly the array the general loop would have computed."""
+
+    __slots__ = ("shape", "value")
+
+    def __init__(self, value: np.ndarray, shape: tuple) -> None:
+        self.value = value  # a 0-d array
+        self.shape = shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.value.dtype
+
+    def materialize(self) -> np.ndarray:
+        return np.full(self.shape, self.value, dtype=self.value.dtype)
+
+
+def uniform_value(g) -> np.ndarray | None:
+    """The single value of an array whose every stride is 0 (``expand`` of one number), as a
+    0-d array; None for any other gradient."""
+    if type(g) is np.ndarray and g.size > 1 and not any(g.strides):
+        return g[(0,) * g.ndim + (Ellipsis,)]
+    return None

@@ -20,13 +20,13 @@ docs index (``registry.py``).
 
 from __future__ import annotations
 
-import inspect
 import weakref
 
 import numpy as np
 
 import gradcalc.autograd.dtype_rules as dtype_rules
 from gradcalc.autograd.broadcast import broadcast_shapes
+from gradcalc.autograd.opnode import OpNode
 from gradcalc.autograd.schema import Schema, normalize_dim, normalize_dims
 from gradcalc.autograd.settings import STATE
 from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
@@ -37,7 +37,11 @@ _SPECIAL_ARGS = ("grad", "grads", "result", "needs")
 
 
 class Op:
-    """A declared operation. Calling it binds the arguments and applies it."""
+    """A declared operation. Calling it binds the arguments and applies it.
+
+    Declaring stays cheap (hundreds of ops are declared at import): the signature is parsed,
+    the formulas' parameters read and the docstring taken on first use (``prepare``, which
+    ``__getattr__`` runs for any attribute it sets)."""
 
     def __init__(
         self,
@@ -67,6 +71,9 @@ class Op:
         self.dtype_rule = dtype
         self.view = view
         self.broadcast = broadcast
+        # A broadcasting op with one output is pointwise: its derivatives are too, which lets
+        # the engine run them on one value for a gradient that is one value expanded.
+        self.pointwise = broadcast and outputs == 1
         self.outputs = outputs
         self.method = self.schema.display if method is True else (method or None)
         self.function = function
@@ -75,15 +82,24 @@ class Op:
         self.inplace = inplace
         self.operators = operators  # Tensor dunders this op is (``__add__``, ``__radd__``)
         self.inplace_function = True  # torch.exp_ exists; torch.add_ does not (see below)
-        self.doc = doc or (inspect.getdoc(forward) or "").split("\n")[0]
+        self._doc = doc
         self.example = example
         self.torch_name = torch_name or self.name
+        self.to_float = dtype is dtype_rules.promote_float
+        self._grads = grads or {}
+        self._plans: dict = {}
+
+    def prepare(self) -> None:
+        """Read the signature and the formulas (once): which inputs are differentiable, what
+        each formula reads. Errors in a declaration surface here."""
+        if "formulas" in self.__dict__:
+            return
         params = self.schema.params
-        self.tensor_params = tuple(i for i, p in enumerate(params) if p.kind.startswith("Tensor"))
-        grads = grads or {}
+        grads = self._grads
         unknown = set(grads) - set(self.schema.index)
         if unknown:
             raise TypeError(f"op {self.name}: derivatives for unknown arguments {unknown}")
+        self.tensor_params = tuple(i for i, p in enumerate(params) if p.kind.startswith("Tensor"))
         # Differentiable inputs, in signature order: each gets an edge in the graph.
         self.inputs = tuple(i for i in self.tensor_params if params[i].name in grads)
         self.promoted = self.inputs or self.tensor_params
@@ -91,11 +107,27 @@ class Op:
             (i, p.kind) for i, p in enumerate(params) if p.kind in ("Dim", "Dim[]", "NewDim")
         )
         self.list_inputs = tuple(params[i].kind == "Tensor[]" for i in self.inputs)
-        self.formulas = tuple(_formula(grads[params[i].name], self.schema) for i in self.inputs)
-        self.differentiable = node is not None and bool(self.inputs)
-        self.to_float = dtype is dtype_rules.promote_float
+        self.any_list_input = any(self.list_inputs)
+        self.list_params = frozenset(i for i in self.tensor_params if params[i].kind == "Tensor[]")
+        self.differentiable = self.node_name is not None and bool(self.inputs)
         self._tail = tuple(self.schema.defaults[2:])
-        self._plans: dict = {}
+        self.formulas = tuple(_formula(grads[params[i].name], self.schema) for i in self.inputs)
+
+    def __getattr__(self, name: str):
+        # Only reached for attributes not set yet: those ``prepare`` sets.
+        if name.startswith("__") or "formulas" in self.__dict__:
+            raise AttributeError(name)
+        self.prepare()
+        return getattr(self, name)
+
+    @property
+    def doc(self) -> str:
+        """The docs index entry: the forward's first docstring line unless ``doc=`` said."""
+        return self._doc or _first_doc_line(self.forward)
+
+    @doc.setter
+    def doc(self, text: str) -> None:
+        self._doc = text
 
     # ---- calling ------------------------------------------------------------------------
 
@@ -162,7 +194,7 @@ class Op:
                 if compute is not None and i in promoted and a.dtype != compute:
                     a = a.astype(compute)
                 args[i] = a
-            elif type(v) is tuple and self.schema.params[i].kind == "Tensor[]":
+            elif type(v) is tuple and i in self.list_params:
                 arrays = [t.array for t in v]
                 if compute is not None and i in promoted:
                     arrays = [a if a.dtype == compute else a.astype(compute) for a in arrays]
@@ -205,7 +237,8 @@ class Op:
         return tuple(needs)
 
     def save_plan(self, needs: tuple) -> tuple:
-        """Names to save for this pattern of needed input gradients (cached)."""
+        """``(name, parameter index)`` of each value to save for this pattern of needed input
+        gradients (index None: the result); cached per pattern."""
         plan = self._plans.get(needs)
         if plan is None:
             names: list[str] = []
@@ -214,11 +247,18 @@ class Op:
                     for name in self.formulas[k][2]:
                         if name not in names:
                             names.append(name)
-            plan = self._plans[needs] = tuple(names)
+            index = self.schema.index
+            plan = tuple((name, None if name == "result" else index[name]) for name in names)
+            self._plans[needs] = plan
         return plan
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
+
+
+def _first_doc_line(fn) -> str:
+    doc = fn.__doc__
+    return doc.strip().split("\n")[0] if doc else ""
 
 
 def _normalize_dims(op: Op, values: list) -> None:
@@ -235,7 +275,8 @@ def _normalize_dims(op: Op, values: list) -> None:
 
 def _formula(fn, schema: Schema) -> tuple:
     """``(fn, argument sources, saved names)`` for one derivative formula."""
-    params = list(inspect.signature(fn).parameters)
+    code = fn.__code__  # a formula is a plain function or lambda of named parameters
+    params = code.co_varnames[: code.co_argcount]
     sources = []
     saved = []
     for name in params:
@@ -259,10 +300,10 @@ def _formula(fn, schema: Schema) -> tuple:
 
 def _record(op: Op, values, results: tuple, inplace_of) -> None:
     needs = op.needs_of(values)
-    if not any(n if type(n) is bool else any(n) for n in needs):
+    if True not in needs and not (
+        op.any_list_input and any(type(n) is tuple and True in n for n in needs)
+    ):
         return
-    from gradcalc.autograd.opnode import OpNode
-
     node = OpNode(op, values, needs, results)
     for nr, t in enumerate(results):
         if t.array.dtype.kind == "f":
@@ -354,9 +395,17 @@ class Composite:
         self.namespaces = namespaces
         self.aliases = aliases
         self.operators = operators
-        self.doc = doc or (inspect.getdoc(fn) or "").split("\n")[0]
+        self._doc = doc
         self.example = example
         self.torch_name = torch_name or self.name
+
+    @property
+    def doc(self) -> str:
+        return self._doc or _first_doc_line(self.fn)
+
+    @doc.setter
+    def doc(self, text: str) -> None:
+        self._doc = text
 
     def __call__(self, *args, **kwargs):
         return self.fn(*self.schema.bind(args, kwargs))

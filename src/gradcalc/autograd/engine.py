@@ -6,6 +6,13 @@ gradient has run — highest priority first (``AccumulateGrad``, then the most r
 created). Each gradient a node returns is checked against its input's shape and dtype
 (summed over broadcast dimensions, cast) before it is added to the next node's buffer.
 Iterative throughout: a 100,000-op chain needs no deep stack.
+
+One fast path: a plain pass (no capture, ``inputs=``, ``create_graph``, anomaly mode or
+explaining observer) runs each node that has no hooks through ``_run_plain``, which also keeps a
+gradient that is one value expanded to a shape (``broadcast.Expanded``) in that form through
+pointwise derivatives until a ``.grad`` stores it or a sum needs it whole. ``FAST_PATH =
+False`` runs every node through the general ``_run_node``; tests/autograd/test_fast_paths.py
+holds the two against each other.
 """
 
 from __future__ import annotations
@@ -16,32 +23,37 @@ import numpy as np
 
 from gradcalc.autograd.accumulate import accumulate_into
 from gradcalc.autograd.anomaly import nan_error
+from gradcalc.autograd.broadcast import Expanded, uniform_value
 from gradcalc.autograd.declare import F
 from gradcalc.autograd.dtypes import BOOL, BY_NUMPY
+from gradcalc.autograd.fidelity import whole_sum
 from gradcalc.autograd.node import AccumulateGrad
 from gradcalc.autograd.settings import STATE, grad_mode, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import ArgumentError, AutogradError
 
 _ndarray = np.ndarray
+FAST_PATH = True
 
 
 def _dependencies(roots) -> dict:
     """Edges into each node reachable from ``roots`` (from reachable nodes only)."""
     deps: dict = {}
-    seen = set()
+    roots = set(roots)
     stack = list(roots)
-    for node in stack:
-        seen.add(node)
+    push = stack.append
+    count = deps.get
     while stack:
-        node = stack.pop()
-        for child, _ in node.next_functions:
+        for child, _ in stack.pop().next_functions:
             if child is None:
                 continue
-            deps[child] = deps.get(child, 0) + 1
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
+            n = count(child)
+            if n is None:  # first reached: walk on from it (roots are walked already)
+                deps[child] = 1
+                if child not in roots:
+                    push(child)
+            else:
+                deps[child] = n + 1
     return deps
 
 
@@ -111,26 +123,34 @@ def run_backward(
         if not deps.get(node):
             tie += 1
             heappush(heap, (-node.priority, tie, node))
+    plain = FAST_PATH and needed is None and not create_graph and watch is None
+    plain = plain and not STATE.anomaly
     while heap:
         node = heappop(heap)[2]
         grads = buffers.pop(node, None)
         if grads is None:
             grads = [None] * node.n_outputs
-        run = needed is None or node in needed
-        outputs = ()
-        if run:
-            if node in captured:  # PyTorch captures before the hooks of a node that runs
-                _capture(capture, node, grads)
-            if STATE.anomaly:
-                outputs = _run_node_in_anomaly_mode(
-                    node, grads, create_graph, record, watch, shared
-                )
-            else:
-                outputs = _run_node(node, grads, create_graph, record, watch, shared)
+        if plain and _has_no_hooks(node):
+            outputs = _run_plain(node, grads, shared, record)
             if not retain_graph:
                 node.release()
-        elif node in captured:
-            _capture(capture, node, _tensor_pre_hooks(node, grads))
+        else:
+            grads = _materialized(grads, shared)
+            run = needed is None or node in needed
+            outputs = ()
+            if run:
+                if node in captured:  # PyTorch captures before the hooks of a node that runs
+                    _capture(capture, node, grads)
+                if STATE.anomaly:
+                    outputs = _run_node_in_anomaly_mode(
+                        node, grads, create_graph, record, watch, shared
+                    )
+                else:
+                    outputs = _run_node(node, grads, create_graph, record, watch, shared)
+                if not retain_graph:
+                    node.release()
+            elif node in captured:
+                _capture(capture, node, _tensor_pre_hooks(node, grads))
         for i, (child, nr) in enumerate(node.next_functions):
             if child is None:
                 continue
@@ -142,6 +162,93 @@ def run_backward(
             if not left:
                 tie += 1
                 heappush(heap, (-child.priority, tie, child))
+
+
+def _has_no_hooks(node) -> bool:
+    if node._pre_hooks or node._post_hooks or node._tensor_hooks or node._retained:
+        return False
+    if type(node) is AccumulateGrad:
+        return not node.variable._hooks and not node.post_accumulate
+    return True
+
+
+def _run_plain(node, grads: list, shared: set, record: bool):
+    """``_run_node`` for a node without hooks in a plain pass; gradients that are one value
+    expanded stay ``Expanded`` through pointwise nodes (``record`` keeps a read-only
+    broadcast view of one as the node's ``output_grad``)."""
+    g = grads[0]
+    if record:
+        node.output_grad = np.broadcast_to(g.value, g.shape) if type(g) is Expanded else g
+    if type(node) is AccumulateGrad:
+        if g is not None:
+            if record:  # as _run_node: the leaf gets a copy, output_grad keeps the original
+                if type(g) is _ndarray:
+                    g = g.copy()
+                accumulate_into(node.variable, g, False, False)
+            else:
+                accumulate_into(node.variable, g, False, id(g) in shared)
+        return ()
+    if len(grads) == 1:
+        if g is None:
+            return ()
+    elif all(r is None for r in grads):
+        return ()
+    node.check_saved()
+    outputs = None
+    if len(grads) == 1:
+        if type(g) is Expanded:
+            outputs = node.apply_uniform(g, g.value, g.shape)
+            if outputs is None:
+                grads = _materialized(grads, shared)
+        else:
+            value = uniform_value(g)
+            if value is not None:
+                outputs = node.apply_uniform(g, value, g.shape)
+    else:
+        grads = _materialized(grads, shared)
+    if outputs is None:
+        outputs = node.apply(grads, False)
+    next_functions = node.next_functions
+    input_meta = node.input_meta
+    checked = []
+    for i, r in enumerate(outputs):
+        if r is None or next_functions[i][0] is None:
+            checked.append(None)
+            continue
+        shape, dtype = input_meta[i]
+        kind = type(r)
+        if kind is Expanded:
+            if r.shape == shape:
+                if r.value.dtype != dtype:
+                    r = Expanded(r.value.astype(dtype), shape)
+                checked.append(r)
+                continue
+            r = r.materialize()
+        elif kind is not _ndarray:
+            r = r.array if kind is Tensor else np.asarray(r)
+        if r.shape != shape:
+            r = sum_to(r, shape, node, i)
+        if r.dtype != dtype:
+            r = r.astype(dtype)
+        checked.append(r)
+    _note_pass_through(checked, grads, shared)
+    return checked
+
+
+def _materialized(grads: list, shared: set) -> list:
+    """The gradients as arrays: an ``Expanded`` one becomes the array the general loop would
+    hold (and stays marked as reaching more than one place if it did)."""
+    if not any(type(g) is Expanded for g in grads):
+        return grads
+    out = []
+    for g in grads:
+        if type(g) is Expanded:
+            array = g.materialize()
+            if id(g) in shared:
+                shared.add(id(array))
+            g = array
+        out.append(g)
+    return out
 
 
 def _capture(capture: dict, node, grads) -> None:
@@ -206,9 +313,9 @@ def _run_node_in_anomaly_mode(node, grads, create_graph, record, watch, shared) 
 
 
 def _note_pass_through(outputs, grads, shared: set) -> None:
-    seen = {id(g) for g in grads if type(g) is _ndarray}
+    seen = {id(g) for g in grads if type(g) is _ndarray or type(g) is Expanded}
     for r in outputs:
-        if type(r) is _ndarray:
+        if type(r) is _ndarray or type(r) is Expanded:
             key = id(r)
             if key in seen:
                 shared.add(key)
@@ -220,7 +327,14 @@ def _add_to_buffer(buffers: dict, node, nr: int, g) -> None:
     if slots is None:
         slots = buffers[node] = [None] * node.n_outputs
     previous = slots[nr]
-    slots[nr] = g if previous is None else previous + g
+    if previous is None:
+        slots[nr] = g
+        return
+    if type(previous) is Expanded:
+        previous = previous.materialize()
+    if type(g) is Expanded:
+        g = g.materialize()
+    slots[nr] = previous + g
 
 
 def _tensor_pre_hooks(node, grads: list) -> list:
@@ -402,9 +516,13 @@ def sum_to(g, shape: tuple, node=None, index: int = 0):
         lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
     )
     if axes:
+        if type(g) is _ndarray and len(axes) == len(gshape):
+            total = whole_sum(g)  # a gradient to one number: F.sum's own kernel, called directly
+            if total is not None:
+                return total.reshape(shape)
         g = F.sum(g, axes, True)
     if lead:
-        g = F.reshape(g, shape)
+        g = g.reshape(shape) if type(g) is _ndarray else F.reshape(g, shape)
     return g
 
 

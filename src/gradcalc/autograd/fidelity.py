@@ -14,9 +14,16 @@ from __future__ import annotations
 import numpy as np
 
 import gradcalc.autograd.numerics.elementwise as exact_elementwise
+import gradcalc.autograd.numerics.reductions as exact_reductions
+from gradcalc.autograd.numerics.cascade import VECTOR_WIDTH, level_step
+from gradcalc.autograd.numerics.layout import GRAIN_SIZE
 
 EXACT_LIMIT = 1 << 17
 _FLOAT64 = np.dtype(np.float64)
+_add_up = np.add.accumulate
+# Along an axis that is not the fastest in memory numpy adds row after row (pairwise
+# summation is only used along the fast axis, per np.sum's notes): a sequential sum per column.
+_add_rows = np.add.reduce
 
 
 def exact(x: np.ndarray) -> bool:
@@ -63,5 +70,78 @@ def reduction_exact(x: np.ndarray) -> bool:
 def reduction(kernel, fast, x: np.ndarray, *args) -> np.ndarray:
     """``kernel(x, *args)`` in PyTorch's order where ``reduction_exact``, else numpy's."""
     if reduction_exact(x):
+        if kernel is exact_reductions.reduce_sum and _whole_contiguous(x, args):
+            total = contiguous_sum(x)
+            return total.reshape((1,) * x.ndim if args[1] else ())
         return np.asarray(kernel(x, *args))
     return fast(x, *args)
+
+
+def whole_sum(x: np.ndarray) -> np.ndarray | None:
+    """``sum(x)`` over every dim as a 0-d array when ``reduction`` would replay it with
+    ``contiguous_sum`` (the backward pass's ``sum_to`` of a broadcast gradient), else None."""
+    if reduction_exact(x) and _whole_contiguous(x, (None, False)):
+        return contiguous_sum(x)
+    return None
+
+
+def _whole_contiguous(x: np.ndarray, args: tuple) -> bool:
+    """``sum(x, dim, keepdim)`` over every dim of a contiguous float32/float64 tensor that
+    PyTorch sums on one thread: the case ``contiguous_sum`` replays."""
+    if len(args) != 2 or not 0 < x.ndim or not x.flags.c_contiguous:
+        return False
+    dims = args[0]
+    return (
+        (dims is None or len(dims) == x.ndim)
+        and x.dtype in VECTOR_WIDTH
+        and VECTOR_WIDTH[x.dtype] <= x.size < GRAIN_SIZE
+    )
+
+
+def contiguous_sum(x: np.ndarray) -> np.ndarray:
+    """``torch.sum`` of every element of a contiguous float tensor with ``VECTOR_WIDTH`` to
+    ``GRAIN_SIZE`` elements, as a 0-d array: the order of ``numerics.cascade`` (SumKernel's
+    ``vectorized_inner_sum``) for this one layout, without the general iterator. A
+    backward pass sums every broadcast gradient this way (``sum_to``).
+
+    Each of the ``width`` lanes sums its elements by ``row_sum`` (4 interleaved streams, each
+    a 4-level ``multi_row_sum``; the 4 streams of all lanes go side by side here as
+    ``4 * width`` columns), then the leftover scalars and the lanes are added to 0 in turn.
+    tests/autograd/test_fast_paths.py holds it to ``cascade_sum`` bit for bit."""
+    y = x.reshape(-1)
+    width = VECTOR_WIDTH[y.dtype]
+    vectors = y.size // width
+    rows = y[: vectors * width].reshape(vectors, width)
+    quads = vectors // 4
+    if quads:
+        streams = _multi_row_sum(rows[: quads * 4].reshape(quads, 4 * width)).reshape(4, width)
+        # The first stream takes the leftover vectors, then the other streams are added to
+        # it: one sequential sum per lane over these rows, in this order.
+        order = (streams[:1], rows[quads * 4 :], streams[1:])
+        lanes = _add_rows(np.concatenate(order), axis=0)
+    else:
+        lanes = _add_rows(rows, axis=0)
+    total = _add_up(np.concatenate((y[vectors * width :], lanes)))[-1]
+    return np.asarray(total + y.dtype.type(0))  # accumulators start at +0: never -0
+
+
+def _multi_row_sum(rows: np.ndarray) -> np.ndarray:
+    """Each column's sum in runs of ``level_step`` rows, on four levels (a partial run stays
+    at its level; the levels are added at the end, lowest first)."""
+    n, columns = rows.shape
+    step = level_step(n)
+    full = n // step
+    total = _add_rows(rows[full * step :], axis=0) if full * step < n else None
+    if full == 0:
+        return total
+    level = _add_rows(rows[: full * step].reshape(full, step, columns), axis=1)
+    for _ in range(2):
+        groups = level.shape[0] // step
+        if groups * step < level.shape[0]:
+            rest = _add_rows(level[groups * step :], axis=0)
+            total = rest if total is None else total + rest
+        if groups == 0:
+            return total
+        level = _add_rows(level[: groups * step].reshape(groups, step, columns), axis=1)
+    last = _add_rows(level, axis=0)
+    return last if total is None else total + last

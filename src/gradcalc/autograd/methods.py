@@ -12,7 +12,7 @@ import numpy as np
 import gradcalc.autograd.registry as registry
 from gradcalc.autograd.api import backward
 from gradcalc.autograd.declare import F
-from gradcalc.autograd.inplace import apply_inplace
+from gradcalc.autograd.inplace import apply_inplace, check_writable, write_result
 from gradcalc.autograd.ops.indexing import getitem, setitem
 from gradcalc.autograd.settings import warn
 from gradcalc.autograd.tensor import Tensor
@@ -57,6 +57,11 @@ def _unary(op):
 
 def _in_place(op):
     def operator(self, other):
+        if type(other) is Tensor or type(other) is float or type(other) is int:
+            # as apply_inplace, with the operator's path to the op (no binding when the
+            # operands need no promotion)
+            check_writable(self)
+            return write_result(self, op.binary(self, other))
         return apply_inplace(op, op.schema.bind((self, other), {}))
 
     return operator

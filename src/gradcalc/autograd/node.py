@@ -115,6 +115,11 @@ class Node:
         """Gradients of the inputs (aligned with ``next_functions``) from those of the outputs."""
         raise NotImplementedError
 
+    def apply_uniform(self, g, value, shape: tuple):
+        """``apply`` for an output gradient that is ``value`` everywhere, or None when the node
+        cannot keep it in that form (only pointwise ops can: see ``OpNode``)."""
+        return None
+
     def release(self) -> None:
         """Drop saved values (after a backward without retain_graph)."""
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from gradcalc.autograd.broadcast import Expanded
 from gradcalc.autograd.node import Node, freed_error, modified_error
 from gradcalc.autograd.settings import STATE
 from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
 from gradcalc.errors import AutogradError
+
+_NO_EDGE = (None, 0)
+_ndarray = np.ndarray
 
 
 class OpNode(Node):
@@ -27,47 +33,67 @@ class OpNode(Node):
     def __init__(self, op, values, needs: tuple, results: tuple) -> None:
         edges = []
         meta = []
-        for i, need, is_list in zip(op.inputs, needs, op.list_inputs):
-            v = values[i]
-            if is_list:
-                for t, n in zip(v, need):
-                    edges.append(t._edge() if n else (None, 0))
-                    meta.append((t.array.shape, t.array.dtype) if n else None)
-            elif need:
-                edges.append(v._edge())
-                meta.append((v.array.shape, v.array.dtype))
-            else:
-                edges.append((None, 0))
-                meta.append(None)
+        if op.any_list_input:
+            for i, need, is_list in zip(op.inputs, needs, op.list_inputs):
+                v = values[i]
+                if is_list:
+                    for t, n in zip(v, need):
+                        edges.append(t._edge() if n else _NO_EDGE)
+                        meta.append((t.array.shape, t.array.dtype) if n else None)
+                elif need:
+                    edges.append(v._edge())
+                    meta.append((v.array.shape, v.array.dtype))
+                else:
+                    edges.append(_NO_EDGE)
+                    meta.append(None)
+        else:
+            for i, need in zip(op.inputs, needs):
+                if need:
+                    v = values[i]
+                    edges.append(v._edge())
+                    a = v.array
+                    meta.append((a.shape, a.dtype))
+                else:
+                    edges.append(_NO_EDGE)
+                    meta.append(None)
         super().__init__(tuple(edges), tuple(meta))
         self.op = op
         self.needs = needs
-        self.label = op.node_label(values)
-        self.params = values
+        name = op.node_name
+        self.label = name if type(name) is str else name(*values)
         self.freed = False
         self.hooked = False  # saved values went through saved_tensors_hooks (pack_saved)
-        self.shapes = {i: _shape(values[i]) for i in op.tensor_params}
+        shapes = {}
+        params = list(values)
+        for i in op.tensor_params:
+            v = values[i]
+            shapes[i] = v.array.shape if type(v) is Tensor else _shape(v)
+            params[i] = None  # only what the formulas read stays referenced
+        self.shapes = shapes
+        self.params = tuple(params)
         saved = {}
         versions = None
         boxes = None
         track = STATE.inplace_seen
-        for name in op.save_plan(needs):
-            if name == "result":
+        for name, index in op.save_plan(needs):
+            if index is None:  # the result
                 saved["result"] = tuple(r.array for r in results)
                 boxes = tuple((box, box[0]) for box in map(version_box, results))
                 continue
-            value = values[op.schema.index[name]]
-            check_savable(value)
+            value = values[index]
+            if type(value) is Tensor:
+                if value._inference:
+                    check_savable(value)
+                if track:
+                    if versions is None:
+                        versions = {}
+                    versions[name] = value._version
+            elif type(value) is tuple:
+                check_savable(value)
             saved[name] = value
-            if track and type(value) is Tensor:
-                if versions is None:
-                    versions = {}
-                versions[name] = value._version
         self.saved = saved
         self.versions = versions
         self.result_boxes = boxes
-        # Only what the formulas read stays referenced: drop the tensors from the arguments.
-        self.params = tuple(None if i in self.shapes else v for i, v in enumerate(values))
 
     n_outputs = property(lambda self: self.op.outputs)
 
@@ -188,12 +214,57 @@ class OpNode(Node):
             if not (need if not is_list else any(need)):
                 out.extend([None] * (len(need) if is_list else 1))
                 continue
-            args = [self._argument(kind, key, g, grads, create_graph) for kind, key in sources]
+            args = []
+            for kind, key in sources:
+                if kind == "grad":
+                    args.append(g)
+                elif kind == "param":
+                    args.append(self.params[key])
+                elif kind == "saved" and not create_graph:
+                    value = self.saved[key]
+                    if type(value) is Tensor:
+                        value = value.array
+                    elif type(value) is tuple:  # a list of tensors
+                        value = [t.array for t in value]
+                    args.append(value)
+                else:
+                    args.append(self._argument(kind, key, g, grads, create_graph))
             r = fn(*args)
             if is_list:
                 out.extend(x if n else None for x, n in zip(r, need))
             else:
                 out.append(r)
+        return out
+
+    def apply_uniform(self, g, value, shape: tuple):
+        """The input gradients when the output's gradient ``g`` is ``value`` at every position
+        of ``shape``, computed on ``value`` alone and returned as ``Expanded`` gradients (``g``
+        itself where a formula passes the gradient through). Only for a pointwise op whose
+        formulas read nothing with more than one element, so every position would compute
+        the same numbers; None otherwise (the caller then runs ``apply``)."""
+        if not self.op.pointwise or self.hooked:
+            return None
+        for saved in self.saved.values():
+            if type(saved) is Tensor:
+                if saved.array.size > 1:
+                    return None
+            elif type(saved) is tuple:
+                for item in saved:
+                    if (item.array if type(item) is Tensor else item).size > 1:
+                        return None
+        out = []
+        for r in self.apply([value], False):
+            if r is None:
+                out.append(None)
+            elif r is value:
+                out.append(g)
+            else:
+                if type(r) is not _ndarray:
+                    r = np.asarray(r)
+                if r.size != 1:
+                    return None
+                full = shape if r.ndim == 0 else np.broadcast_shapes(shape, r.shape)
+                out.append(Expanded(r.reshape(()), full))
         return out
 
     def _argument(self, kind, key, g, grads, create_graph):

@@ -18,8 +18,6 @@ negative ones kept modulo 2**64, the error messages) was taken from torch 2.13's
 
 from __future__ import annotations
 
-import secrets
-
 import numpy as np
 
 import gradcalc.autograd.random_discrete as discrete
@@ -106,6 +104,8 @@ class Generator:
 
     def seed(self) -> int:
         """Reseed from the operating system's entropy (nondeterministic); returns the seed."""
+        import secrets  # only here: its import costs more than a one-line program's work
+
         seed = secrets.randbits(64)
         self._stream.reseed(seed)
         return seed
@@ -191,34 +191,38 @@ __all__ = ["Generator", "fill_view", "manual_seed_argument", "normalize_seed"]
 
 # ---- the default generator (torch.manual_seed, torch.randn without generator=) --------------
 
-_DEFAULT = [Generator(0)]
+# Made on first use: seeding mt19937 (and importing numpy.random) is start-up time that a
+# program drawing no random numbers need not pay.
+_DEFAULT: list = []
 
 
 def default_generator() -> Generator:
+    if not _DEFAULT:
+        _DEFAULT.append(Generator(0))
     return _DEFAULT[0]
 
 
 def set_default_generator(generator: Generator) -> None:
     """The generator ``torch.randn`` and friends draw from (one per interpreter session)."""
-    _DEFAULT[0] = generator
+    _DEFAULT[:] = [generator]
 
 
 def manual_seed(seed) -> Generator:
     """``torch.manual_seed``."""
-    return _DEFAULT[0].manual_seed(manual_seed_argument(seed))
+    return default_generator().manual_seed(manual_seed_argument(seed))
 
 
 def initial_seed() -> int:
-    return _DEFAULT[0].initial_seed()
+    return default_generator().initial_seed()
 
 
 def seed() -> int:
-    return _DEFAULT[0].seed()
+    return default_generator().seed()
 
 
 def default_generator_value():
     """What ``torch.manual_seed`` returns: shown as PyTorch shows its Generator."""
-    return GeneratorValue(_DEFAULT[0])
+    return GeneratorValue(default_generator())
 
 
 class GeneratorValue:

@@ -125,6 +125,9 @@ def uniform(stream: MT19937Stream, shape, low: float, high: float, dtype) -> np.
         )
     count = math.prod(shape)
     if dtype == np.float64:
+        if low == 0 and high == 1:
+            # rand(): x * 1 + 0 is x, and x < 1 already (a value equal to ``to`` needs rounding)
+            return stream.uniform53(count).reshape(shape)
         # uniform_real: x * (to - from) + from, contracted into one FMA by the compiler
         values = fma64(stream.uniform53(count), high - low, low)
         values[values == high] = low
@@ -132,6 +135,8 @@ def uniform(stream: MT19937Stream, shape, low: float, high: float, dtype) -> np.
     low32, high32 = np.float32(low), np.float32(high)
     span = high32 - low32
     x = stream.uniform24(count)
+    if low32 == 0 and span == 1 and dtype == np.float32:
+        return x.reshape(shape)  # as for doubles: x + 0 is x, below 1
     values = x + low32 if span == 1 else fma32(x, span, low32)  # x * 1 is exact: one rounding
     if dtype == np.float16:
         values = values.astype(np.float16)

@@ -53,6 +53,17 @@ def init_genrand(seed: int) -> np.ndarray:
     return np.array(key, dtype=np.uint32)
 
 
+# Draws are made and converted this many at a time: the raw 64-bit draws stay in the cache
+# and only the result array is ever touched whole (10**7 doubles would otherwise also page in
+# 160 MB of raw draws).
+_CHUNK = 1 << 16
+
+
+def _chunks(count: int):
+    for start in range(0, count, _CHUNK):
+        yield start, min(start + _CHUNK, count)
+
+
 class MT19937Stream:
     """Seeded mt19937 draws plus the double normal sample PyTorch caches between calls.
 
@@ -94,14 +105,26 @@ class MT19937Stream:
         return (raw[0::2] << np.uint64(32)) | raw[1::2]
 
     def uniform24(self, count: int) -> np.ndarray:
-        """Floats in [0, 1) with 24 random bits, as ``uniform_real_distribution<float>(0, 1)``."""
-        bits = (self.random32(count) & np.uint64(0xFFFFFF)).astype(np.float32)
-        return bits * np.float32(2.0**-24)
+        """Floats in [0, 1) with 24 random bits, as ``uniform_real_distribution<float>(0, 1)``:
+        each draw's low 24 bits scaled by 2**-24 (exact in a float)."""
+        out = np.empty(count, np.float32)
+        for start, stop in _chunks(count):
+            bits = self.random32(stop - start) & np.uint64(0xFFFFFF)
+            np.multiply(bits, np.float32(2.0**-24), out=out[start:stop], dtype=np.float32)
+        return out
 
     def uniform53(self, count: int) -> np.ndarray:
-        """Doubles in [0, 1) with 53 random bits, as ``uniform_real_distribution<double>``."""
-        bits = (self.random64(count) & np.uint64((1 << 53) - 1)).astype(np.float64)
-        return bits * 2.0**-53
+        """Doubles in [0, 1) with 53 random bits, as ``uniform_real_distribution<double>``:
+        ``random64() & (2**53 - 1)`` scaled by 2**-53, where ``random64`` is two draws, the
+        first one high (each value below 2**53 converts exactly)."""
+        out = np.empty(count, np.float64)
+        for start, stop in _chunks(count):
+            pairs = self.random32(2 * (stop - start)).reshape(-1, 2)
+            bits = np.bitwise_and(pairs[:, 0], np.uint64((1 << 21) - 1))
+            bits <<= np.uint64(32)
+            bits |= pairs[:, 1]
+            np.multiply(bits, 2.0**-53, out=out[start:stop])
+        return out
 
     # ------------------------------------------------------------------ state as PyTorch bytes
 

@@ -8,25 +8,29 @@ declarations claiming the same spelling in the same place fail here, at import.
 
 from __future__ import annotations
 
-from gradcalc.autograd.declare import OPS, Composite
+from gradcalc.autograd.declare import OPS, Composite, Op
 from gradcalc.autograd.inplace import apply_inplace
 from gradcalc.autograd.lenient import to_tensor
 from gradcalc.autograd.schema import call_summary
 from gradcalc.autograd.settings import STATE
+from gradcalc.autograd.tensor import Tensor
 from gradcalc.autograd.values import return_type
 from gradcalc.errors import ArgumentError
 
 NAMESPACES = ("torch", "F", "linalg", "special", "autograd")
+_UNDECIDED = object()
 
 
 class Spelling:
     """One name in one place (``torch.max``, ``Tensor.max``): its overloads, in order."""
 
-    __slots__ = ("name", "overloads", "type_prefix")
+    __slots__ = ("binary", "name", "overloads", "type_prefix")
 
     def __init__(self, name: str, type_prefix: str = "") -> None:
         self.name = name
         self.overloads: list = []
+        # The op whose operator path two-operand calls take (``_binary_op``), found on first use.
+        self.binary = _UNDECIDED
         # ``torch.linalg.qr`` returns ``torch.return_types.linalg_qr``, ``torch.max`` ``max``.
         self.type_prefix = type_prefix
 
@@ -37,6 +41,14 @@ class Spelling:
         return self._dispatch((tensor, *args), kwargs, True)
 
     def _dispatch(self, args, kwargs, method: bool):
+        binary = self.binary
+        if binary is _UNDECIDED:
+            binary = self.binary = _binary_op(self)
+        if binary is not None and len(args) == 2 and not kwargs and type(args[0]) is Tensor:
+            other = type(args[1])
+            if other is Tensor or other is float or other is int:
+                # ``x.pow(2)``, ``torch.mul(a, b)``: what ``x ** 2`` and ``a * b`` run
+                return binary.binary(args[0], args[1])
         convert = to_tensor if STATE.lenient else None
         overloads = self.overloads
         if len(overloads) == 1:
@@ -169,6 +181,27 @@ def _build() -> None:
             spelling = METHODS[inplace_name] = InplaceSpelling(inplace_name, declared)
             if declared.function and "torch" in declared.namespaces and declared.inplace_function:
                 FUNCTIONS["torch"].setdefault(inplace_name, spelling)
+
+
+def _binary_op(spelling: Spelling):
+    """The single overload of ``spelling`` when it is a pointwise op spelled by a binary
+    operator (``Op.binary``'s case: ``(Tensor self, Tensor|Scalar other, <defaults>)``)."""
+    if len(spelling.overloads) != 1:
+        return None
+    declared = spelling.overloads[0]
+    if not isinstance(declared, Op) or not declared.operators or not declared.pointwise:
+        return None
+    params = declared.schema.params
+    if (
+        len(params) < 2
+        or params[0].kind not in ("Tensor", "Tensor|Scalar")
+        or params[1].kind not in ("Tensor", "Tensor|Scalar")
+        or params[0].keyword_only
+        or params[1].keyword_only
+        or not all(p.has_default for p in params[2:])
+    ):
+        return None
+    return declared
 
 
 _build()

@@ -6,7 +6,7 @@ the way PyTorch's argument parser does (its messages too) and returns the values
 parameter order, each coerced to its kind: ``int[]`` takes ``2`` or ``(2, 3)`` (and, as the
 only positional parameter, varargs: ``x.view(2, 3)``), ``ScalarType`` takes ``torch.float32``
 or its name, ``Tensor|Scalar`` keeps a Python number as it is (a "wrapped number").
-Binders are built at declaration time; a call does no signature inspection.
+Binders are prepared on first use; a call does no signature inspection.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import numbers
 
 import numpy as np
 
+from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError
 
 # How PyTorch names each kind in its messages ("must be tuple of ints, not str").
@@ -60,13 +61,19 @@ class Param:
 
 
 class Schema:
-    """A parsed signature: its name, parameters and the checks of ``bind``."""
+    """A parsed signature: its name, parameters and the checks of ``bind``.
+
+    Only the name is read when an op is declared; the parameters are parsed, and the binder
+    prepared, on first use (``__getattr__``), so declaring hundreds of ops stays cheap."""
 
     __slots__ = (
+        "coercers",
         "defaults",
         "display",
         "index",
+        "min_args",
         "name",
+        "nullable",
         "params",
         "positional",
         "return_names",
@@ -76,16 +83,24 @@ class Schema:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        text_in, _, returns = text.partition("->")
+        self.name = text[: text.index("(")].strip()  # unique, with the overload: "max.dim"
+        self.display = self.name.split(".")[0]  # what calls spell and messages say: "max"
+
+    def __getattr__(self, name: str):
+        # Reached only for a slot not filled yet: everything but the name waits for this.
+        if name not in Schema.__slots__ or name == "text":
+            raise AttributeError(name)
+        self._parse()
+        return object.__getattribute__(self, name)
+
+    def _parse(self) -> None:
+        text_in, _, returns = self.text.partition("->")
         # Named results (``-> Tensor values, Tensor indices``) make PyTorch return a
         # ``torch.return_types`` named tuple; unnamed ones a plain tuple.
         names = tuple(piece.split()[-1] for piece in returns.split(",") if " " in piece.strip())
         self.return_names = names if len(names) > 1 and "," in returns else None
-        head, _, rest = text_in.partition("(")
-        self.name = head.strip()  # unique, with PyTorch's overload name: "max.dim"
-        self.display = self.name.split(".")[0]  # what calls spell and messages say: "max"
-        inner = rest.rsplit(")", 1)[0]
-        self.params: list[Param] = []
+        inner = text_in.partition("(")[2].rsplit(")", 1)[0]
+        params: list[Param] = []
         keyword_only = False
         for piece in _split_params(inner):
             if piece == "*":
@@ -93,7 +108,7 @@ class Schema:
                 continue
             kind, _, name_default = piece.partition(" ")
             name, eq, default = name_default.partition("=")
-            self.params.append(
+            params.append(
                 Param(
                     kind,
                     name.strip(),
@@ -102,9 +117,17 @@ class Schema:
                     keyword_only,
                 )
             )
-        self.index = {p.name: i for i, p in enumerate(self.params)}
-        self.positional = [p for p in self.params if not p.keyword_only]
-        self.defaults = [p.default if p.has_default else _REQUIRED for p in self.params]
+        self.index = {p.name: i for i, p in enumerate(params)}
+        self.positional = [p for p in params if not p.keyword_only]
+        self.defaults = [p.default if p.has_default else _REQUIRED for p in params]
+        # The prepared binder: per positional parameter, its coercion (None: any value) and
+        # whether None passes as it is.
+        self.coercers = tuple(_COERCE.get(p.kind) for p in self.positional)
+        self.nullable = tuple(
+            p.optional or (p.has_default and p.default is None) for p in self.positional
+        )
+        required = [i for i, p in enumerate(params) if not p.has_default]
+        self.min_args = required[-1] + 1 if required else 0
         # PyTorch takes ``x.view(2, 3)`` for ``x.view((2, 3))`` when the list is the only
         # positional parameter after the tensor.
         rest_positional = [p for p in self.positional if p.name != "self"]
@@ -113,12 +136,33 @@ class Schema:
             if len(rest_positional) == 1 and rest_positional[0].kind == "int[]"
             else None
         )
+        self.params = params
 
     def bind(self, args: tuple, kwargs: dict, method: bool = False, convert=None) -> list:
         """The values in parameter order, checked and coerced (defaults filled in).
 
         ``convert(value, kind)``: a last chance for a tensor parameter's value (gradcalc's own
         language passes number lists as tensors); it returns None when it cannot help."""
+        if kwargs or self.varargs is not None:
+            return self._bind(args, kwargs, method, convert)
+        # Positional arguments only: the prepared coercions; anything unusual (a mismatch to
+        # report or convert, a missing argument) takes the general binder below.
+        coercers = self.coercers
+        if not self.min_args <= len(args) <= len(coercers):
+            return self._bind(args, kwargs, method, convert)
+        values = list(self.defaults)
+        nullable = self.nullable
+        try:
+            for i, value in enumerate(args):
+                coerce = coercers[i]
+                if coerce is not None and not (value is None and nullable[i]):
+                    value = coerce(value)
+                values[i] = value
+        except _Mismatch:
+            return self._bind(args, kwargs, method, convert)
+        return values
+
+    def _bind(self, args: tuple, kwargs: dict, method: bool, convert) -> list:
         values = list(self.defaults)
         positional = self.positional
         first = self.varargs
@@ -233,8 +277,6 @@ class _Mismatch(Exception):
 
 def type_name(value) -> str:
     """The type name PyTorch's messages use for ``value``."""
-    from gradcalc.autograd.tensor import Tensor
-
     if type(value) is Tensor:
         return "Tensor"
     return type(value).__name__
@@ -245,16 +287,12 @@ def _is_int(value) -> bool:
 
 
 def _tensor(value):
-    from gradcalc.autograd.tensor import Tensor
-
     if type(value) is Tensor:
         return value
     raise _Mismatch()
 
 
 def _tensor_or_scalar(value):
-    from gradcalc.autograd.tensor import Tensor
-
     if type(value) is Tensor or isinstance(value, bool | int | float):
         return value
     if isinstance(value, np.generic) and value.dtype.kind in "biuf":
@@ -263,8 +301,6 @@ def _tensor_or_scalar(value):
 
 
 def _tensor_list(value):
-    from gradcalc.autograd.tensor import Tensor
-
     if isinstance(value, list | tuple) and all(type(v) is Tensor for v in value):
         return tuple(value)
     if isinstance(value, list | tuple):
@@ -277,8 +313,6 @@ def _tensor_list(value):
 
 
 def _scalar(value):
-    from gradcalc.autograd.tensor import Tensor
-
     if isinstance(value, bool | int | float):
         return value
     if type(value) is Tensor and value.array.size == 1:
@@ -287,8 +321,6 @@ def _scalar(value):
 
 
 def _int(value):
-    from gradcalc.autograd.tensor import Tensor
-
     if _is_int(value):
         return int(value)
     if type(value) is Tensor and value.array.size == 1 and value.array.dtype.kind in "iu":

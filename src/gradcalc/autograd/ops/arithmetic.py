@@ -44,6 +44,12 @@ def _power(op, values):
     return promote(op, values)
 
 
+def _times_alpha(grad, alpha):
+    """PyTorch's maybe_multiply: ``grad`` itself when ``alpha`` is 1 (no multiplication, and no
+    MulBackward0 in a double-backward graph)."""
+    return grad if alpha == 1 else grad * alpha
+
+
 @op(
     "add(Tensor self, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor",
     "AddBackward0",
@@ -51,7 +57,7 @@ def _power(op, values):
     broadcast=True,
     inplace=True,
     operators=("__add__", "__radd__"),
-    grads={"self": lambda grad: grad, "other": lambda grad, alpha: grad * alpha},
+    grads={"self": lambda grad: grad, "other": lambda grad, alpha: _times_alpha(grad, alpha)},
     example="torch.add(x, 1)",
 )
 def add(self, other, alpha=1):
@@ -67,7 +73,7 @@ def add(self, other, alpha=1):
     inplace=True,
     aliases=("subtract",),
     operators=("__sub__",),
-    grads={"self": lambda grad: grad, "other": lambda grad, alpha: -grad * alpha},
+    grads={"self": lambda grad: grad, "other": lambda grad, alpha: _times_alpha(-grad, alpha)},
     example="torch.sub(x, 1)",
 )
 def sub(self, other, alpha=1):
@@ -82,7 +88,7 @@ def sub(self, other, alpha=1):
     broadcast=True,
     method=False,
     operators=("__rsub__",),
-    grads={"self": lambda grad, alpha: -grad * alpha, "other": lambda grad: grad},
+    grads={"self": lambda grad, alpha: _times_alpha(-grad, alpha), "other": lambda grad: grad},
     example="torch.rsub(x, 1)",
 )
 def rsub(self, other, alpha=1):
