@@ -15,9 +15,10 @@ spec.loader.exec_module(readme_command)
 
 
 def test_readme_names_both_commands():
-    assert readme_command.readme_command("run").startswith("pip install . && gradcalc ")
+    venv = "python3 -m venv .venv && . .venv/bin/activate && "
+    assert readme_command.readme_command("run").startswith(venv + "pip install . && gradcalc ")
     test_cmd = readme_command.readme_command("test")
-    assert "pip install" in test_cmd and "[test]" in test_cmd and test_cmd.endswith("pytest")
+    assert test_cmd == venv + "pip install -e '.[test]' && pytest"
 
 
 def test_ci_runs_the_readme_test_command():

@@ -16,7 +16,13 @@ def test_one_line_drops_alignment_and_summarises():
     assert (
         format_value(np.array([[1.0, -2.0], [3.0, 4.0]]), one_line=True) == "[[1., -2.], [3., 4.]]"
     )
-    assert format_value(np.arange(100.0), one_line=True) == "[0., 1., ..., 98., 99.]"
+    # PyTorch summarises past 1,000 elements only: three at each end, as torch prints them
+    assert format_value(np.arange(100.0), one_line=True).count(",") == 99
+    assert (
+        format_value(np.arange(2000.0), one_line=True)
+        == "[0.0000e+00, 1.0000e+00, 2.0000e+00, ..., 1.9970e+03, 1.9980e+03, 1.9990e+03]"
+    )
+    assert "..." not in format_value(np.arange(2000.0), one_line=True, threshold=None)
 
 
 def test_a_gradient_cell_in_the_table(run_gradcalc):

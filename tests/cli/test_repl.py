@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -160,7 +161,7 @@ def test_commands(spawn, tmp_path):
     shown = run_line(child, ":tree loss")
     assert "loss = sum(w * w)  SumBackward0" in shown and "w  leaf requires_grad=True" in shown
     shown = run_line(child, ":explain")
-    assert "SumBackward0" in shown and "upstream gradient" in shown
+    assert "SumBackward0" in shown and "arriving ∂loss/∂loss = 1." in shown
     run_line(child, ":save saved.py")
     assert (
         tmp_path / "saved.py"
@@ -301,4 +302,67 @@ def test_a_function_defined_in_the_repl_and_ctrl_c_in_a_long_loop(spawn):
     child.sendcontrol("c")
     child.expect_exact(">>> ", timeout=10)  # back at the prompt, not killed
     assert "42" in run_line(child, "kept + 1")
+    assert exit_with_ctrl_d(child) == 0
+
+
+# ---- issue 15, item 8: statements in the history, help from the declarations ---------------
+
+
+def test_a_dangling_assignment_is_an_error_not_a_continuation(spawn):
+    child = spawn()
+    shown = run_line(child, "a = ")
+    assert "SyntaxError" in shown and "<stdin>:1:5" in shown
+    # the next line is a statement of its own, not the rest of 'a = '
+    assert "tensor(5.)" in run_line(child, "tensor(5.)")
+    assert exit_with_ctrl_d(child) == 0
+
+
+def test_a_block_comes_back_from_the_history_as_one_statement(spawn, state_home):
+    child = spawn()
+    child.sendline("for i in range(2):")
+    child.expect_exact("... ")
+    child.sendline("    print(i * 10)")
+    child.expect_exact("... ")
+    assert run_line(child, "").split() == ["0", "10"]
+    child.send("\x1b[A")  # Up: the whole block, ready to run again with one Enter
+    child.send("\r")
+    child.expect_exact(">>> ")
+    again = child.before.replace("\r\n", "\n")
+    assert "print(i * 10)" in again and again.split()[-2:] == ["0", "10"]
+    assert exit_with_ctrl_d(child) == 0
+    saved = (state_home / "gradcalc" / "history").read_text().splitlines()
+    assert json.loads(saved[0]) == "for i in range(2):\n    print(i * 10)"
+    # and it is one entry again in the next session
+    second = spawn()
+    second.send("\x1b[A")
+    second.send("\r")
+    second.expect_exact(">>> ")
+    assert second.before.replace("\r\n", "\n").split()[-2:] == ["0", "10"]
+    assert exit_with_ctrl_d(second) == 0
+
+
+def test_help_name_shows_the_op_from_its_declaration(spawn):
+    child = spawn()
+    shown = run_line(child, ":help tanh")
+    assert "tanh(Tensor self) -> Tensor" in shown and "PyTorch node: TanhBackward0" in shown
+    assert "example: torch.tanh(x)" in shown and ":vars" not in shown
+    assert "did you mean 'tanh'" in run_line(child, ":help tanhh")
+    shown = run_line(child, "help(tanh)")
+    assert "PyTorch node: TanhBackward0" in shown
+    general = run_line(child, "help()")
+    assert "docs/" not in general and ":help NAME" in general
+    assert exit_with_ctrl_d(child) == 0
+
+
+def test_explain_of_a_statement_typed_over_two_lines(spawn):
+    child = spawn()
+    run_line(child, "x = tensor([1., 2.], requires_grad=True)")
+    child.sendline("m = (x *")
+    child.expect_exact("... ")
+    child.sendline("   x).sum()")
+    child.expect_exact(">>> ")
+    run_line(child, "m.backward()")
+    shown = run_line(child, ":explain")
+    assert "1. m = (x * x).sum()  [SumBackward0]" in shown
+    assert "x was used 2 times (twice in (x * x))" in " ".join(shown.split())
     assert exit_with_ctrl_d(child) == 0

@@ -215,6 +215,7 @@ def describe(name) -> str:
         name = getattr(name, "name", repr(name))
     if not found:
         raise NameLookupError(
-            f"no op named {name!r}", hint="ops are listed in docs/ops.md, e.g. help(torch.exp)"
+            f"no op named {name!r}",
+            hint="check the spelling: help(torch.exp) and help(exp) describe one op",
         )
     return describe_entries(found)

@@ -54,6 +54,7 @@ _declare(("--json-max-elements",), "json_max_elements", NUMBER, (0, 10**9))
 _declare(("--tree",), "tree", FLAG, True)
 _declare(("--no-tree",), "tree", FLAG, False)
 _declare(("--summary",), "summary", FLAG, True)
+_declare(("--no-summary",), "summary", FLAG, False)
 _declare(("--graph",), "graph", CHOICE, ("dot", "mermaid", "json"))
 _declare(("--graph-out",), "graph_out", TEXT)
 _declare(("--precision",), "precision", NUMBER, (0, 17))
@@ -62,6 +63,16 @@ _declare(("--no-color",), "no_color", FLAG, True)
 _declare(("--debug",), "debug", FLAG, True)
 _declare(("-j", "--jobs"), "jobs", NUMBER, (0, limits.MAX_JOBS))
 _declare(("--dask",), "dask", TEXT)
+_declare(("--of",), "of", TEXT)
+_declare(("--check-samples",), "check_samples", NUMBER, (0, 10**9))
+_declare(("--detect-anomaly",), "detect_anomaly", FLAG, True)
+_declare(("--stats",), "stats", FLAG, True)
+_declare(("--threshold",), "threshold", NUMBER, (1, 10**9))
+_declare(("--full",), "full", FLAG, True)
+
+LEFT_TO_TYPER = ("--eps", "--atol", "--rtol", "--plot", "--range", "--plot-out", "--export")
+"""Options ``parse_arguments`` does not read (it returns None): Typer converts and checks
+their values (``command.py``)."""
 
 
 def parse_arguments(arguments: list[str]) -> dict | None:

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 import gradcalc.cli.limits as limits
+from gradcalc.cli.checkopts import parse_check_numbers  # issue 15
 from gradcalc.cli.options import (
     DEFAULT_MAX_PROGRAM_BYTES,
     JSON_DOCUMENT_FACTOR,
@@ -90,6 +91,8 @@ _RUN = "Run"
 _OUT = "Output"
 _AUTOGRAD = "Autograd"
 _LIMITS = "Limits"
+_CHECK = "Gradient check"  # issue 15
+_PLOT = "Plots"  # issue 15
 
 
 def _mib(size: int) -> str:
@@ -349,12 +352,13 @@ def gradcalc(
         ),
     ] = Options.tree,
     summary: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--summary",
+            "--summary/--no-summary",
             rich_help_panel=_OUT,
-            help="Show the Values and Gradients tables after a script "
-            "(always shown for a one-liner).",
+            show_default=False,
+            help="Show the Values and Gradients tables (default: on for a one-liner, "
+            "off for scripts).",
         ),
     ] = Options.summary,
     graph: Annotated[
@@ -435,6 +439,133 @@ def gradcalc(
             "pip install 'gradcalc[dask]'.",
         ),
     ] = Options.dask,
+    # ---- issue 15: named outputs, --check's report, anomaly mode, plots, export ---------
+    of: Annotated[
+        str | None,
+        typer.Option(
+            "--of",
+            metavar="NAME",
+            rich_help_panel=_AUTOGRAD,
+            show_default=False,
+            help="The output the implicit backward differentiates (default: the last "
+            "assigned name or expression).",
+        ),
+    ] = None,
+    eps: Annotated[
+        str | None,
+        typer.Option(
+            "--eps",
+            metavar="H",
+            rich_help_panel=_CHECK,
+            show_default=False,
+            help="--check's finite-difference step (default 1e-6, as torch.autograd.gradcheck).",
+        ),
+    ] = None,
+    atol: Annotated[
+        str | None,
+        typer.Option(
+            "--atol",
+            metavar="TOL",
+            rich_help_panel=_CHECK,
+            show_default=False,
+            help="--check's absolute tolerance (default 1e-5).",
+        ),
+    ] = None,
+    rtol: Annotated[
+        str | None,
+        typer.Option(
+            "--rtol",
+            metavar="TOL",
+            rich_help_panel=_CHECK,
+            show_default=False,
+            help="--check's relative tolerance: an element passes when |analytic - numeric| "
+            "<= atol + rtol * |numeric| (default 1e-3).",
+        ),
+    ] = None,
+    check_samples: Annotated[
+        int,
+        typer.Option(
+            "--check-samples",
+            min=0,
+            max=10**9,
+            metavar="N",
+            rich_help_panel=_CHECK,
+            help="Elements --check compares per leaf, evenly spaced; 0 compares every one.",
+        ),
+    ] = Options.check_samples,
+    detect_anomaly: Annotated[
+        bool,
+        typer.Option(
+            "--detect-anomaly",
+            rich_help_panel=_AUTOGRAD,
+            help="Stop a backward pass at the first node whose gradient turns NaN or "
+            "infinite, and show the forward expression that made it and its values.",
+        ),
+    ] = Options.detect_anomaly,
+    stats: Annotated[
+        bool,
+        typer.Option(
+            "--stats",
+            rich_help_panel=_AUTOGRAD,
+            help="Gradient statistics per leaf: norm, min, max, NaN and inf counts.",
+        ),
+    ] = Options.stats,
+    threshold: Annotated[
+        int,
+        typer.Option(
+            "--threshold",
+            min=1,
+            max=10**9,
+            metavar="N",
+            rich_help_panel=_OUT,
+            help="Summarise tensors of more than N elements with '...' (PyTorch's "
+            "threshold, default 1000).",
+        ),
+    ] = Options.threshold,
+    full: Annotated[
+        bool,
+        typer.Option("--full", rich_help_panel=_OUT, help="Show every element of every tensor."),
+    ] = Options.full,
+    plot: Annotated[
+        str | None,
+        typer.Option(
+            "--plot",
+            metavar="'y = f(x)'",
+            rich_help_panel=_PLOT,
+            show_default=False,
+            help="Draw a function of one variable x and its derivative in the terminal.",
+        ),
+    ] = None,
+    plot_range: Annotated[
+        str,
+        typer.Option(
+            "--range",
+            metavar="A:B",
+            rich_help_panel=_PLOT,
+            help="The interval of x for --plot.",
+        ),
+    ] = Options.plot_range,
+    plot_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot-out",
+            metavar="FILE",
+            rich_help_panel=_PLOT,
+            show_default=False,
+            help="Write the --plot to FILE.svg or FILE.png.",
+        ),
+    ] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            "--export",
+            metavar="FILE",
+            rich_help_panel=_OUT,
+            show_default=False,
+            help="Also save what the terminal shows to FILE.svg or FILE.html.",
+        ),
+    ] = None,
+    # ---- end of issue 15's options ----------------------------------------------------
     version: Annotated[
         bool | None,
         typer.Option(
@@ -446,6 +577,7 @@ def gradcalc(
         seconds = limits.parse_seconds(timeout)
         program_bytes = limits.parse_size(max_program_bytes, "--max-program-bytes")
         file_bytes = limits.parse_size(max_file_bytes, "--max-file-bytes")
+        check_numbers = parse_check_numbers(eps, atol, rtol)  # issue 15
     except GradcalcError as error:
         from gradcalc.cli.startup import report_option_error
 
@@ -484,9 +616,26 @@ def gradcalc(
         debug=debug,
         jobs=jobs,
         dask=dask,
+        # issue 15
+        of=of,
+        **check_numbers,
+        check_samples=check_samples,
+        detect_anomaly=detect_anomaly,
+        stats=stats,
+        threshold=threshold,
+        full=full,
+        plot=plot,
+        plot_range=plot_range,
+        plot_out=plot_out,
+        export=export,
     )
     from gradcalc.cli.guard import execute_guarded
 
-    code = execute_guarded(options)
+    if options.plot is not None:  # issue 15: --plot runs its own program
+        from gradcalc.cli.plotrun import run_plot_guarded
+
+        code = run_plot_guarded(options)
+    else:
+        code = execute_guarded(options)
     if code:
         raise typer.Exit(code)

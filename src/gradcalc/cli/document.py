@@ -89,33 +89,7 @@ def run_document(
     document["grads"] = {name: bounds.value(g) for name, g in grads.items()}
     if with_graph:
         document["graph"] = graph_document(output_graph(session), bounds)
-    if outcome.explain:
-        document["explain"] = [
-            {
-                "pass": title,
-                "steps": [
-                    {
-                        "node": bounds.text(s.node),
-                        "upstream": bounds.value(s.upstream),
-                        "rule": bounds.text(s.rule),
-                        "flows": [
-                            {"input": bounds.text(label), "grad": bounds.value(grad)}
-                            for label, grad in s.flows
-                        ],
-                    }
-                    for s in steps
-                ],
-            }
-            for title, steps in outcome.explain
-        ]
-    if outcome.check is not None:
-        not_smooth = getattr(session, "check_not_smooth", set())
-        document["check"] = {
-            name: {
-                "max_error": error,
-                "ok": name not in outcome.check_failed,
-                "differentiable": name not in not_smooth,
-            }
-            for name, error in outcome.check.items()
-        }
+    from gradcalc.cli.jsonsections import report_sections  # issue 15: explain, check, stats
+
+    document.update(report_sections(session, outcome, options, bounds))
     return document

@@ -1,6 +1,6 @@
 """What a run of one program does besides the program: the implicit backward calls
-(``-b N``), ``--explain``, ``--check`` and ``--wrt``, gathered in an ``Outcome`` that the Rich
-report, the JSON document and ``--batch`` all read.
+(``-b N``, ``--of``), ``--explain``, ``--check``, ``--wrt`` and ``--detect-anomaly``,
+gathered in an ``Outcome`` that the Rich report, the JSON document and ``--batch`` all read.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from gradcalc.errors import GradcalcError
 
-CHECK_TOLERANCE = 1e-5  # relative to max(1, largest |gradient|) of the leaf
 RETAIN_GRAPH_HINT = (
     "pass --retain-graph (-r) so that every implicit backward keeps the graph "
     "(then -b N accumulates N gradients)"
@@ -25,8 +24,11 @@ class Outcome:
     # (error, source text, filename) for errors outside result: --set, -b, --check, --wrt
     errors: list = field(default_factory=list)
     explain: list = field(default_factory=list)  # (title, steps)
-    check: dict | None = None
+    check: dict | None = None  # leaf name -> interpreter.check.LeafCheck
     check_failed: dict = field(default_factory=dict)  # leaf name -> why, in words
+    check_settings: object | None = None  # interpreter.check.CheckSettings
+    # what the backward passes differentiated ("loss", "sum(x*x)"), in the order they ran
+    differentiated: list = field(default_factory=list)
     stopped: bool = False  # the program did not run to its end (an error without -k)
     warnings: list = field(default_factory=list)  # what the command itself chose not to do
 
@@ -43,27 +45,71 @@ class Outcome:
 
 def evaluate(session, source, options) -> Outcome:
     """Run the statements, the implicit backward calls and --check; gather what happened."""
+    if getattr(options, "detect_anomaly", False):
+        session.set_detect_anomaly(True)
     result = session.run(source.text, filename=source.filename, keep_going=options.keep_going)
     outcome = Outcome(result=result)
     stopped = result.syntax_error is not None or (not result.ok and not options.keep_going)
     if stopped:
         outcome.stopped = True
         return outcome
-    if options.wrt:
-        try:
-            session.leaf_grads(options.wrt)  # an unknown name is a usage error, found now
-        except GradcalcError as error:
-            outcome.errors.append((error, None, "--wrt"))
-            return outcome
+    try:
+        _choose_what_to_differentiate(session, options)
+    except GradcalcError as error:
+        # an unknown --of or --wrt name is a usage error: reported before any table or tree
+        outcome.errors.append((error, None, "--of" if "--of" in error.message else "--wrt"))
+        outcome.stopped = True
+        return outcome
     if options.explain and session.differentiated:
         passes = session.explain_passes()
         for number, steps in enumerate(passes, 1):
             outcome.explain.append((f"backward {number} of {len(passes)} in the program", steps))
-    if not _implicit_backward(session, result, options, outcome):
+    backward_ok = _implicit_backward(session, result, options, outcome)
+    from gradcalc.interpreter.gradients import differentiated_names
+
+    outcome.differentiated = differentiated_names(session)
+    if not backward_ok:
         return outcome
+    _warn_if_nothing_was_differentiated(session, options, outcome)
     if options.check:
         _check(session, options, outcome)
     return outcome
+
+
+def _choose_what_to_differentiate(session, options) -> None:
+    from gradcalc.interpreter.gradients import check_wrt, choose_output, retain_intermediates
+
+    if getattr(options, "of", None):
+        choose_output(session, options.of)
+    if options.wrt:
+        check_wrt(session, options.wrt)
+        if not session.differentiated:
+            retain_intermediates(session, options.wrt)
+
+
+def _warn_if_nothing_was_differentiated(session, options, outcome: Outcome) -> None:
+    """A program with leaves that require grad, whose output is not something to
+    differentiate (``print(m)`` last): say so, rather than show no Gradients table silently."""
+    if session.differentiated or options.backward == 0 or outcome.warnings:
+        return
+    output = session.output
+    if getattr(output, "requires_grad", False):
+        return
+    from gradcalc.autograd.tensor import Tensor
+
+    leaves = [n for n, v in session.globals.items() if type(v) is Tensor and v.requires_grad]
+    if not leaves:
+        return
+    candidates = [
+        n
+        for n, v in session.globals.items()
+        if type(v) is Tensor and v.requires_grad and v.grad_fn is not None and v.numel() == 1
+    ]
+    last = "the last statement is not a tensor that requires grad"
+    if session.output_name is None and output is None:
+        last = "the last statement is not an expression or an assignment of a tensor"
+    hint = f"; name one with --of {candidates[-1]}" if candidates else ""
+    outcome.warnings.append(f"nothing was differentiated: {last}{hint}")
 
 
 def _implicit_backward(session, result, options, outcome: Outcome) -> bool:
@@ -134,40 +180,91 @@ def output_span(session, result):
 
 
 def _check(session, options, outcome: Outcome) -> None:
+    from gradcalc.interpreter import check
+
+    settings = check.CheckSettings(
+        eps=getattr(options, "eps", 1e-6),
+        atol=getattr(options, "atol", 1e-5),
+        rtol=getattr(options, "rtol", 1e-3),
+        samples=getattr(options, "check_samples", 100),
+    )
+    outcome.check_settings = settings
+    wrt = [n for n in options.wrt if session.globals[n].grad_fn is None] if options.wrt else None
     try:
-        outcome.check = session.check_gradients(options.wrt)
+        with _progress(options) as progress:
+            outcome.check = session.check_gradients(
+                wrt, of=getattr(options, "of", None), settings=settings, progress=progress
+            )
     except GradcalcError as error:
         outcome.errors.append((error, None, "--check"))
         return
-    grads = session.leaf_grads(options.wrt)
-    for name, error in outcome.check.items():
-        grad = grads.get(name)
-        size = getattr(grad, "size", 0)
-        scale = max(1.0, float(abs(grad).max())) if size else 1.0
-        tolerance = CHECK_TOLERANCE * scale
-        if not math.isnan(error) and error <= tolerance:
-            continue
-        if math.isnan(error):
-            outcome.check_failed[name] = f"--check could not compare {name}'s gradient"
-        else:
+    for name, leaf in outcome.check.items():
+        if leaf.status == check.FAIL:
+            worst = leaf.worst[0]
             outcome.check_failed[name] = (
                 f"--check: {name}'s gradient differs from central finite differences by "
-                f"{error:.3e} (tolerance {tolerance:.1e})"
+                f"{worst.abs_error:.3e} at index {list(worst.index)} (analytic "
+                f"{worst.analytic:.6g}, numeric {worst.numeric:.6g}; tolerance atol + rtol * "
+                f"|numeric| = {settings.atol + settings.rtol * abs(worst.numeric):.1e})"
             )
-        if name in session.check_reasons:
+        elif leaf.status == check.NOT_FINITE:
+            outcome.check_failed[name] = (
+                f"--check could not compare {name}'s gradient: it is not finite where the "
+                "finite differences are (or the other way round)"
+            )
+        elif leaf.status == check.NOT_CHECKED:
+            outcome.check_failed[name] = f"--check could not check {name}"
             outcome.warnings.append(
-                f"--check could not check {name}: {session.check_reasons[name]}. It "
-                "replays the program with each leaf nudged, so the output must be a "
-                "function of the leaves' values: check before an update that reads "
-                ".grad (an SGD step)"
+                f"--check could not check {name}: {leaf.reason}. It replays the program "
+                "with each leaf nudged, so the output must be a function of the leaves' "
+                "starting values: check before an update that reads .grad (an SGD step)"
             )
-        if name in session.check_not_smooth:
+        elif leaf.status == check.NOT_DIFFERENTIABLE:
             outcome.warnings.append(
-                f"--check: the program is not differentiable at {name}'s values (a "
-                "jump or kink within the finite-difference step, e.g. floor, round, //, "
-                "abs or relu at 0): the finite differences there depend on the step, "
-                "so they cannot judge the gradient, which follows PyTorch's convention"
+                f"--check: the program is not differentiable at {name}'s values ({leaf.kinks} "
+                f"element{'s' if leaf.kinks != 1 else ''} at a jump or kink within the step "
+                "eps, e.g. floor, round, //, abs, relu or clamp there): the finite "
+                "differences depend on the step, so they cannot judge the gradient, which "
+                "follows PyTorch's convention; verdict: not differentiable, not FAIL"
             )
+
+
+class _progress:
+    """A progress bar on stderr while --check replays the program, when stderr is a
+    terminal and there is more than a moment's work; otherwise no callback at all."""
+
+    def __init__(self, options):
+        self.options = options
+        self.bar = None
+        self.task = None
+
+    def __enter__(self):
+        import sys
+
+        if self.options.json_output or not getattr(sys.stderr, "isatty", lambda: False)():
+            return None
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < 20:
+                return
+            from rich.progress import Progress
+
+            from gradcalc.cli.console import make_console
+
+            self.bar = Progress(
+                console=make_console(stderr=True, no_color=self.options.no_color),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("--check: replaying the program", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
 
 
 def _output_is_scalar(session) -> bool:

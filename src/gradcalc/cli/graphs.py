@@ -19,6 +19,34 @@ SUFFIX_FORMATS = {".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".json": "json
 RENDERED_SUFFIXES = (".svg", ".png")
 
 
+LEGEND = {
+    "grad": (
+        "grad",
+        "the gradient that reached this intermediate node in the last backward pass",
+    ),
+    ".grad": (
+        ".grad",
+        "the leaf's .grad: the sum of its gradients over every backward pass since it was reset",
+    ),
+    "freed": (
+        "[freed]",
+        "a backward pass released this node's saved values (no retain_graph=True); another "
+        "backward through it fails (pass -r to keep them)",
+    ),
+}
+
+
+def legend_entries(graph) -> list[str]:
+    """The legend keys a drawing of ``graph`` needs, in LEGEND's order."""
+    found = set()
+    for node in graph.nodes:
+        if node.grad is not None:
+            found.add(".grad" if node.is_leaf else "grad")
+        if node.freed:
+            found.add("freed")
+    return [key for key in LEGEND if key in found]
+
+
 def node_title(node) -> str:
     """``z = 2 * y`` for a named node, the expression alone otherwise (one line)."""
     expr = " ".join((node.expr or "").split())  # a bracket may have spanned lines in a script
@@ -40,10 +68,18 @@ def node_kind(node) -> str:
 def node_lines(node, precision: int) -> list[str]:
     lines = [node_title(node), node_kind(node) + ("  [freed]" if node.freed else "")]
     lines.append("shape " + format_shape(node.shape))
-    lines.append("value " + format_value(node.value, precision, one_line=True))
+    lines.extend(_block("value ", format_value(node.value, precision)))
     if node.grad is not None:
-        lines.append("grad " + format_value(node.grad, precision, one_line=True))
+        lines.extend(
+            _block(".grad " if node.is_leaf else "grad  ", format_value(node.grad, precision))
+        )
     return lines
+
+
+def _block(head: str, text: str) -> list[str]:
+    """A value over several lines (PyTorch's layout), the first after ``head``."""
+    rows = text.split("\n")
+    return [head + rows[0]] + [" " * len(head) + row for row in rows[1:]]
 
 
 def _dot_escape(text: str) -> str:
@@ -56,7 +92,8 @@ def to_dot(graph, precision: int = 4) -> str:
         "  node [shape=box, fontname=monospace];",
     ]
     for node in graph.nodes:
-        label = "\\n".join(_dot_escape(line) for line in node_lines(node, precision))
+        # \l ends a left-justified line, so a matrix's rows stay aligned
+        label = "".join(_dot_escape(line) + "\\l" for line in node_lines(node, precision))
         attrs = [f'label="{label}"']
         if node.is_constant:
             attrs.append("style=dashed, color=gray50, fontcolor=gray50")
@@ -70,6 +107,10 @@ def to_dot(graph, precision: int = 4) -> str:
     for node in graph.nodes:
         for source in node.inputs:
             out.append(f"  n{source} -> n{node.id};")
+    entries = legend_entries(graph)
+    if entries:
+        text = "".join(_dot_escape(f"{LEGEND[k][0]}: {LEGEND[k][1]}") + "\\l" for k in entries)
+        out.append(f'  legend [shape=note, fontsize=10, color=gray50, label="{text}"];')
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -92,6 +133,12 @@ def to_mermaid(graph, precision: int = 4) -> str:
     if constants:
         out.append("  classDef constant stroke-dasharray: 4 4,color:#888")
         out.append(f"  class {','.join(constants)} constant")
+    entries = legend_entries(graph)
+    if entries:
+        text = "<br/>".join(_mermaid_escape(f"{LEGEND[k][0]}: {LEGEND[k][1]}") for k in entries)
+        out.append(f'  legend["{text}"]')
+        out.append("  classDef legend fill:#fff,stroke:#888,color:#555")
+        out.append("  class legend legend")
     return "\n".join(out) + "\n"
 
 

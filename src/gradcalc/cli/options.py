@@ -54,7 +54,7 @@ class Options:
     json_output: bool = False
     json_max_elements: int = DEFAULT_JSON_MAX_ELEMENTS
     tree: bool | None = None
-    summary: bool = False
+    summary: bool | None = None  # None: on for a one-liner, off for a script
     graph: str | None = None
     graph_out: Path | None = None
     precision: int = 4
@@ -63,3 +63,18 @@ class Options:
     debug: bool = False
     jobs: int = 1
     dask: str | None = None
+
+    # ---- what a learner and a gradient debugger see (issue 15) ---------------------------
+    of: str | None = None  # --of NAME: what the implicit backward differentiates
+    eps: float = 1e-6  # --check's step and tolerances (torch.autograd.gradcheck's defaults)
+    atol: float = 1e-5
+    rtol: float = 1e-3
+    check_samples: int = 100  # elements --check compares per leaf; 0 = all
+    detect_anomaly: bool = False
+    stats: bool = False
+    threshold: int = 1000  # elements past which a tensor is summarised (PyTorch's default)
+    full: bool = False
+    plot: str | None = None
+    plot_range: str = "-3:3"
+    plot_out: Path | None = None
+    export: Path | None = None

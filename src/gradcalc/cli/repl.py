@@ -1,8 +1,12 @@
 """The interactive loop: ``>>>`` / ``...`` prompts, history, Tab completion, ``:commands``.
 
 Input comes through ``input()``; on a terminal the stdlib ``readline`` gives it line editing,
-a history file kept across sessions (``$XDG_STATE_HOME/gradcalc/history``) and Tab
-completion from ``Session.completions``. A chunk runs once
+a history of whole statements kept across sessions (``$XDG_STATE_HOME/gradcalc/history``, one
+JSON string a line) and Tab completion from ``Session.completions``. readline rather than
+prompt_toolkit: it is in the standard library, so the REPL costs no dependency and no start-up
+time, and with one history entry per statement it gives what learners asked for (a ``for``
+block recalled and edited as one); prompt_toolkit's menus and highlighting would add a
+runtime dependency (and its import time) for the REPL alone. A chunk runs once
 ``gradcalc.grammar.parser.is_complete`` says it is whole; as in Python's REPL, a block
 (``with torch.no_grad():``) runs once an empty line ends it. Errors are shown and the session
 goes on with every variable intact. Ctrl-C cancels the statement being typed, and Ctrl-D on a
@@ -12,6 +16,7 @@ goes on with every variable intact. Ctrl-C cancels the statement being typed, an
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -33,6 +38,7 @@ Ctrl-C cancels the statement, Ctrl-D on a ... line discards it and on an empty
 prompt exits.
 
   :help            this help
+  :help NAME       an op's signature, PyTorch node and example (:help tanh)
   :vars            every variable: shape and value
   :grads           the gradients of the leaves that require grad
   :tree [name]     the graph rooted at name (default: the last output)
@@ -52,6 +58,33 @@ def _complete(is_complete, text: str) -> bool:
         return is_complete(text)
     except Exception:  # noqa: BLE001 - see above
         return True
+
+
+def _read_history(path: Path) -> list[str]:
+    """The saved statements: one JSON string a line, so a block keeps its newlines (a
+    plain line, from a file readline wrote, is taken as it is)."""
+    try:
+        raw = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    entries = []
+    for line in raw[-HISTORY_LENGTH:]:
+        try:
+            entry = json.loads(line) if line.startswith('"') else line
+        except ValueError:
+            entry = line
+        if isinstance(entry, str) and entry:
+            entries.append(entry)
+    return entries
+
+
+def _write_history(path: Path, entries: list[str]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        pass
 
 
 def history_path() -> Path:
@@ -104,7 +137,7 @@ class Repl:
                     lines.clear()
                     continue
                 try:
-                    if self._take(line, lines, is_complete) == "quit":
+                    if self._take(line, lines, is_complete, history_mark) == "quit":
                         return 0
                 except KeyboardInterrupt:  # Ctrl-C while a command or statement was running
                     lines.clear()
@@ -112,9 +145,10 @@ class Repl:
         finally:
             self._save_history()
 
-    def _take(self, line: str, lines: list[str], is_complete) -> str | None:
+    def _take(self, line: str, lines: list[str], is_complete, history_mark: int = 0) -> str | None:
         """Handle one input line: a :command, or a line of the statement being typed, which
-        runs once it is whole."""
+        runs once it is whole. A line with newlines in it is a whole statement recalled from
+        the history (a block needs no empty line after it then)."""
         if not lines and line.strip().startswith(":"):
             return self.command(line.strip())
         lines.append(line)
@@ -123,10 +157,22 @@ class Repl:
             lines.clear()
             return None
         if not _complete(is_complete, text):
-            return None
+            if not ("\n" in line and _complete(is_complete, text + "\n")):
+                return None
         lines.clear()
+        self._remember_statement(text, history_mark)
         self.execute(text)
         return None
+
+    def _remember_statement(self, text: str, mark: int) -> None:
+        """One history entry for the whole statement, instead of readline's one per line,
+        so Up brings a ``for`` block back as one piece to edit and run."""
+        statement = text.rstrip("\n ")
+        if self._readline is None or "\n" not in statement:
+            return
+        self._forget_history_since(mark)
+        if self._history_length() == mark:
+            self._readline.add_history(statement)
 
     def _history_length(self) -> int:
         return self._readline.get_current_history_length() if self._readline else 0
@@ -191,8 +237,13 @@ class Repl:
     def _error(self, error: GradcalcError) -> None:
         self.reporter.error(error)
 
-    def _help(self, _argument: str) -> None:
-        self.out.print(Text(HELP))
+    def _help(self, argument: str) -> None:
+        if not argument:
+            self.out.print(Text(HELP))
+            return
+        from gradcalc.interpreter.help import help_for_name
+
+        self.out.print(Text(help_for_name(argument)))
 
     def _vars(self, _argument: str) -> None:
         from gradcalc.cli.tables import values_table
@@ -234,7 +285,8 @@ class Repl:
         from gradcalc.cli.tables import explain_view
 
         steps = self.session.explain_steps()
-        self.out.print(explain_view(steps, self.precision, "Chain rule: the last backward pass"))
+        title = "Chain rule: the last backward pass"
+        self.out.print(explain_view(steps, self.precision, title, width=self.out.width))
 
     def _reset(self, _argument: str) -> None:
         self.session.reset()
@@ -272,12 +324,8 @@ class Repl:
             return
         self._readline = readline
         readline.set_history_length(HISTORY_LENGTH)
-        path = history_path()
-        try:
-            if path.exists():
-                readline.read_history_file(str(path))
-        except OSError:
-            pass
+        for entry in _read_history(history_path()):
+            readline.add_history(entry)
         readline.set_completer(self.complete)
         readline.set_completer_delims(COMPLETER_DELIMS)
         if "libedit" in (readline.__doc__ or ""):
@@ -288,12 +336,10 @@ class Repl:
     def _save_history(self) -> None:
         if self._readline is None:
             return
-        path = history_path()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._readline.write_history_file(str(path))
-        except OSError:
-            pass
+        readline = self._readline
+        length = readline.get_current_history_length()
+        entries = [readline.get_history_item(i) for i in range(1, length + 1)]
+        _write_history(history_path(), [e for e in entries if e][-HISTORY_LENGTH:])
 
     def complete(self, text: str, state: int) -> str | None:
         """readline's completer: called with state 0, 1, 2... until it returns None."""

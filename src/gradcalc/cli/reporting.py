@@ -1,12 +1,14 @@
 """The Rich report of a run: the program's output and errors as they happened, then the
-chain-rule steps, the gradient check, the Values and Gradients tables, the tree and the graph
-exports. Every mode (one-liner, script, batch, REPL) reports through ``Reporter``.
+chain-rule steps, the Values and Gradients tables, the gradient statistics, the tree, the
+gradient check's verdict last, and the graph exports. Every mode (one-liner, script, batch,
+REPL) reports through ``Reporter``; with ``--export FILE`` what it showed is saved too.
 """
 
 from __future__ import annotations
 
 import sys
 
+from gradcalc.cli.formatting import threshold_of
 from gradcalc.errors import GradcalcError, UsageError
 
 TYPE_CHECKING = False  # typing's own constant, without importing typing (start-up time)
@@ -27,6 +29,16 @@ class Reporter:
         self.lines = lines
         self._out: Console | None = None
         self._err: Console | None = None
+        if getattr(options, "export", None) is not None:
+            import weakref
+
+            from gradcalc.cli.console import make_console
+            from gradcalc.cli.export import save_export
+
+            self._out = make_console(no_color=options.no_color, record=True)
+            self._err = make_console(stderr=True, no_color=options.no_color, record=True)
+            # Written when the run is over, whichever way it ends (a REPL included).
+            weakref.finalize(self, save_export, self._out, self._err, options.export)
 
     @property
     def out(self) -> Console:
@@ -111,37 +123,58 @@ def shown_outputs(statement, filename: str | None) -> list:
 
 
 def report(session, source, options, reporter: Reporter, outcome) -> None:
-    """What follows the program's own output: explain, check, tables, tree, graph exports."""
+    """What follows the program's own output: explain, tables, stats, tree, check, graphs."""
     precision = options.precision
     if outcome.explain:
         from gradcalc.cli.tables import explain_view
 
         for title, steps in outcome.explain:
-            reporter.program_out.print(explain_view(steps, precision, f"Chain rule: {title}"))
-    if outcome.check is not None:
-        from gradcalc.cli.tables import check_table
-
-        reporter.program_out.print(check_table(outcome.check, outcome.check_failed))
+            reporter.program_out.print(
+                explain_view(steps, precision, f"Chain rule: {title}", width=reporter.out.width)
+            )
     graph_wanted = options.graph or options.graph_out
     quiet_default = options.quiet or options.graph is not None
-    show_summary = options.summary or (source.one_liner and not quiet_default)
-    show_tree = (
-        options.tree if options.tree is not None else (source.one_liner and not quiet_default)
-    )
+    default = source.one_liner and not quiet_default
+    show_summary = options.summary if options.summary is not None else default
+    show_tree = options.tree if options.tree is not None else default
     if show_summary:
-        show_tables(session, options, reporter.out)
+        show_tables(session, options, reporter.out, outcome)
+    if getattr(options, "stats", False):
+        show_stats(session, options, reporter.program_out)
     if show_tree or graph_wanted:
         graph = output_graph(session)
         if show_tree and graph is not None:
             from gradcalc.cli.tree import graph_tree
 
-            reporter.out.print(graph_tree(graph, precision))
+            out = reporter.out
+            out.print(
+                graph_tree(graph, precision, width=out.width, threshold=threshold_of(options))
+            )
         elif options.tree:
             from rich.text import Text
 
             reporter.out.print(Text("(no tree: the program defines no tensor)", style="dim"))
         if graph_wanted:
             export_graph(graph, options, reporter, outcome)
+    if outcome.check is not None:  # last: the verdict is what --check was run for
+        from gradcalc.cli.checkreport import check_report
+
+        reporter.program_out.print(check_report(outcome.check, outcome.check_settings))
+
+
+def show_stats(session, options, out: Console) -> None:
+    from gradcalc.cli.stats import stats_table
+
+    try:
+        grads = session.leaf_grads(options.wrt)
+    except GradcalcError:
+        return
+    if grads:
+        out.print(stats_table(grads, options.precision))
+    else:
+        from rich.text import Text
+
+        out.print(Text("(--stats: no gradients to describe)", style="dim"))
 
 
 def output_graph(session):
@@ -160,20 +193,30 @@ def output_graph(session):
     return fallback
 
 
-def show_tables(session, options, out: Console) -> None:
+def show_tables(session, options, out: Console, outcome=None) -> None:
     from gradcalc.cli.tables import grads_table, values_table
 
     values = session.values()
+    threshold = threshold_of(options)
     try:
         grads = session.leaf_grads(options.wrt)
     except GradcalcError:
         grads = {}  # an unknown --wrt name: reported with the run's errors
     if values:
-        out.print(values_table(values, options.precision))
+        out.print(values_table(values, options.precision, width=out.width, threshold=threshold))
     if grads:
         out.print(
             grads_table(
-                grads, session.backward_calls, options.precision, session.backward_calls_since_reset
+                grads,
+                session.backward_calls,
+                options.precision,
+                session.backward_calls_since_reset,
+                of=outcome.differentiated if outcome is not None else None,
+                width=out.width,
+                threshold=threshold,
+                intermediates=frozenset(
+                    n for n in grads if getattr(session.globals.get(n), "grad_fn", None)
+                ),
             )
         )
 

@@ -88,5 +88,7 @@ class ExplainStep:
 
     node: str  # e.g. "m = mean(z)  [MeanBackward0]"
     upstream: np.ndarray  # gradient arriving at the node's output
-    rule: str  # the local derivative, e.g. "d/dz mean(z) = 1/numel(z)"
+    rule: str  # the step in plain words, one sentence a line (``explain_words``)
     flows: list[tuple[str, np.ndarray]]  # (input label, gradient sent to that input)
+    gradient: str = ""  # what the arriving gradient is: "∂m/∂z"
+    why: list[str] = field(default_factory=list)  # per flow: why the input receives it

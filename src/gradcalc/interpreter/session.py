@@ -80,6 +80,11 @@ class Session:
         self.notebook = notebook and not python_script
         self.limits = (max_steps, max_depth, timeout)
         self.file_policy = file_policy  # gradcalc.files.FilePolicy for load() and --set @FILE
+        self.detect_anomaly = False  # --detect-anomaly (observe.Observer.watch_anomalies)
+        # --set NAME=VALUE bindings: name -> (value text, the tensor bound). The program's first
+        # top-level assignment of such a name is its default: the --set value replaces it.
+        self.parameters: dict = {}
+        self._unreplaced: set = set()
         self.reset()
 
     # ---- state -------------------------------------------------------------------------
@@ -124,6 +129,9 @@ class Session:
         self.env = Env(self.globals, None, self.globals, rt)
         rt.globals = self.globals
         self.observer = observe.Observer(self, record_labels=self.record_graph)
+        self.observer.watch_anomalies(self.detect_anomaly)
+        self.parameters = {}
+        self._unreplaced = set()
         rt.labels = self.observer.labels
         rt.on_grads_reset = self.observer.grads_reset
         rt.observer_label = self.observer.label
@@ -212,6 +220,7 @@ class Session:
                 record = self._run_statement(node, source, result, after_bind)
                 if record.error is not None and not keep_going:
                     break
+        self._unreplaced = set()  # defaults are replaced in the first program only (not the REPL's)
         return result
 
     def _run_statement(self, node, source: str, result: RunResult, after_bind) -> StatementResult:
@@ -223,6 +232,7 @@ class Session:
         result.statements.append(record)
         rt = self.rt
         rt.outputs = record.outputs
+        self.observer.statement_start = span.start if span is not None else 0
         try:
             compiler = StmtCompiler(
                 rt.builtins,
@@ -256,6 +266,7 @@ class Session:
             record.error.__cause__ = exc
         finally:
             rt.call_depth = 0
+            self.observer.settle(failed=record.error is not None)
         if record.error is None:
             if span is not None:
                 self.history.add(source, span.start, span.end)
@@ -271,6 +282,9 @@ class Session:
             if type(last).__name__ in ("Tuple", "List") and last.elts:
                 last = last.elts[-1]
             if type(last).__name__ == "Name":
+                if kind == "Assign" and last.id in self._unreplaced:  # a --set name's default
+                    self._unreplaced.discard(last.id)
+                    self.globals[last.id] = self.parameters[last.id][1]
                 self.output_name = last.id
                 self._output_value = None
                 value = self.globals.get(last.id)
@@ -291,6 +305,14 @@ class Session:
         from gradcalc.interpreter.binding import bind_value
 
         bind_value(self, name, value)
+        self.parameters[name] = (value, self.globals[name])
+        self._unreplaced.add(name)
+
+    def set_detect_anomaly(self, on: bool) -> None:
+        """``--detect-anomaly``: a backward pass stops at the first node that turns finite
+        gradients into NaN or infinity, naming the forward expression that made it."""
+        self.detect_anomaly = on
+        self.observer.watch_anomalies(on)
 
     def implicit_backward(self, count: int, retain_graph: bool) -> None:
         """The CLI's ``-b N`` / ``-r``: ``output.backward()`` ``count`` times."""
@@ -302,11 +324,13 @@ class Session:
                 try:
                     output.backward(retain_graph=bool(retain_graph))
                 except GradcalcError as error:
+                    self.observer.settle(failed=True)
                     if "second time" in error.message:
                         error.hint = (
                             "pass --retain-graph (-r) to keep the graph between backward calls"
                         )
                     raise
+                self.observer.settle(failed=False)
 
     def values(self) -> dict:
         """The program's variables, as the tables show them (tensors as arrays)."""
@@ -319,9 +343,11 @@ class Session:
         }
 
     def leaf_grads(self, wrt: list[str] | None = None) -> dict[str, np.ndarray]:
-        from gradcalc.interpreter.reports import leaf_grads
+        """Every leaf's gradient, or those of the tensors ``wrt`` names (leaves or
+        intermediates: ``interpreter/gradients.py``)."""
+        from gradcalc.interpreter.gradients import reported_grads
 
-        return leaf_grads(self, wrt)
+        return reported_grads(self, wrt)
 
     def graph(self, root: str | None = None):
         from gradcalc.interpreter.graphview import build_graph
@@ -354,10 +380,11 @@ class Session:
 
         return complete(self, prefix)
 
-    def check_gradients(self, wrt: list[str] | None = None) -> dict[str, float]:
+    def check_gradients(self, wrt: list[str] | None = None, **how) -> dict:
+        """``--check``: name -> ``check.LeafCheck`` (``how``: of, settings, progress)."""
         from gradcalc.interpreter.check import check_gradients
 
-        return check_gradients(self, wrt)
+        return check_gradients(self, wrt, **how)
 
 
 class _RunSettings:
