@@ -3,6 +3,8 @@
     python bench/run.py                 # everything
     python bench/run.py --only chain    # workloads whose name contains "chain"
     python bench/run.py --json out.json # also write the raw figures
+    python bench/run.py --targets       # issue 13's ratios (targets.py): start-up per mode,
+                                        # batch vs PyTorch, 10^7 vs numpy, library peers
 
 Each ``bench/bench_*.py`` module exposes ``workloads() -> list[dict]`` with keys
 ``name`` and ``gradcalc`` (or ``fn``), optionally ``numpy`` and ``torch`` (callables doing the
@@ -133,7 +135,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, help="timed repetitions per variant (median kept)")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--targets",
+        nargs="?",
+        const="all",
+        choices=("all", "startup", "batch", "big", "peers"),
+        help="print issue 13's figures as ratios measured in this run (targets.py)",
+    )
+    parser.add_argument(
+        "--batch-lines", type=int, default=5000, help="lines of the --targets batch"
+    )
     args = parser.parse_args(argv)
+    if args.targets:
+        sys.path.insert(0, str(BENCH_DIR))
+        from targets import main as targets_main
+
+        only = None if args.targets == "all" else args.targets
+        return targets_main(args.repeat or 7, args.batch_lines, only)
     if importlib.util.find_spec("torch") is None:
         print("(torch not installed: the torch column is empty)")
     rows = []

@@ -1,8 +1,10 @@
 """Entry point of the ``gradcalc`` command (``[project.scripts]``) and ``python -m gradcalc``.
 
-Kept free of heavy imports: the Typer command (``gradcalc.cli.command``) is imported only
-when there are options to parse, and the catch-all here turns any unexpected exception into
-a one-line "internal error" (a traceback only with ``--debug``).
+Kept free of heavy imports: the command line is read by ``argv.parse_arguments`` when it
+parses plainly, and by the Typer command (``gradcalc.cli.command``) only for ``--help``,
+``--version``, completion and anything unusual (Typer then words the errors). The
+catch-all here turns any unexpected exception into a one-line "internal error" (a
+traceback only with ``--debug``).
 """
 
 from __future__ import annotations
@@ -22,18 +24,36 @@ def main() -> None:
     """Console-script entry point (``gradcalc``) and ``python -m gradcalc``."""
     _escape_unencodable_output()
     args = sys.argv[1:]
-    if len(args) == 1 and not args[0].startswith("-") and not _completing():
-        # `gradcalc 'PROGRAM'`, the commonest call, has no option to parse: run it with the
-        # defaults Typer would give and save Typer's import (~30 ms of a one-liner's start-up).
-        from gradcalc.cli.guard import execute_guarded
-        from gradcalc.cli.options import Options
+    if not _completing():
+        from gradcalc.cli.argv import parse_arguments
 
-        sys.exit(execute_guarded(Options(program=args[0])))
+        found = parse_arguments(args)
+        if found is not None:
+            sys.exit(_run_parsed(found))
     from gradcalc.cli.coercion import install
     from gradcalc.cli.command import app
 
     install()
     app(prog_name="gradcalc")
+
+
+def _run_parsed(found: dict) -> int:
+    """Run with options read without Typer (``argv.py``); a bad size or number of seconds
+    is reported as ``command.gradcalc`` reports it."""
+    from gradcalc.cli.argv import options_from
+    from gradcalc.errors import GradcalcError
+
+    try:
+        options = options_from(found)
+    except GradcalcError as error:
+        from gradcalc.cli.startup import report_option_error
+
+        return report_option_error(
+            error, bool(found.get("json_output")), bool(found.get("no_color"))
+        )
+    from gradcalc.cli.guard import execute_guarded
+
+    return execute_guarded(options)
 
 
 def _escape_unencodable_output() -> None:

@@ -414,6 +414,31 @@ def gradcalc(
             "--debug", rich_help_panel=_OUT, help="Show Python tracebacks for internal errors."
         ),
     ] = Options.debug,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "-j",
+            "--jobs",
+            min=0,
+            max=limits.MAX_JOBS,
+            metavar="N",
+            rich_help_panel=_RUN,
+            help="--batch: run the lines in N worker processes (0 = one per core); the "
+            "output is the same, in the same order, as with 1.",
+        ),
+    ] = Options.jobs,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS",
+            rich_help_panel=_RUN,
+            show_default=False,
+            help="--batch: run the lines on a Dask cluster, its scheduler at ADDRESS "
+            "(tcp://HOST:8786), or 'local' for a cluster on this machine; needs "
+            "pip install 'gradcalc[dask]'.",
+        ),
+    ] = Options.dask,
     # ---- issue 15: named outputs, --check's report, anomaly mode, plots, export ---------
     of: Annotated[
         str | None,
@@ -589,6 +614,8 @@ def gradcalc(
         quiet=quiet,
         no_color=no_color,
         debug=debug,
+        jobs=jobs,
+        dask=dask,
         # issue 15
         of=of,
         **check_numbers,

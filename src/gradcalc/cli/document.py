@@ -29,6 +29,13 @@ def empty_document(errors: list) -> dict:
 def write_document(stream, build, *, prefix: dict | None = None) -> None:
     """Write ``build()``'s document as one line; a failure while building or encoding it
     becomes a document of that error."""
+    stream.write(document_text(build, prefix=prefix) + "\n")
+    stream.flush()
+
+
+def document_text(build, *, prefix: dict | None = None) -> str:
+    """``build()``'s document as one line of JSON (no line end); a failure while building or
+    encoding it becomes a document of that error."""
     try:
         text = dumps({**(prefix or {}), **build()})
     except MemoryError:
@@ -41,8 +48,7 @@ def write_document(stream, build, *, prefix: dict | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - a bug must still leave one valid document
         error = InternalError(f"{type(exc).__name__}: {exc}")
         text = dumps({**(prefix or {}), **empty_document([error_document(error)])})
-    stream.write(text + "\n")
-    stream.flush()
+    return text
 
 
 def run_document(

@@ -21,6 +21,7 @@ MAX_STEPS_LIMIT = 10**12
 MAX_WORK_LIMIT = 10**18
 MAX_ELEMENTS_LIMIT = 2**40
 MAX_SEED = 2**64 - 1  # PyTorch's generator keeps a 64-bit seed
+MAX_JOBS = 1024  # worker processes of --jobs: far more than any machine's cores
 
 
 def parse_seconds(text: str | None, option: str = "--timeout") -> float | None:

@@ -7,7 +7,10 @@ path that skips Typer (``app.main``) and the runner all agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing's own constant: pathlib is not imported to run a program
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEFAULT_MAX_PROGRAM_BYTES = 10 * 1024 * 1024
 """10 MiB of program text: about 300,000 lines of tutorial code; parsing stays linear, so a
@@ -58,6 +61,8 @@ class Options:
     quiet: bool = False
     no_color: bool = False
     debug: bool = False
+    jobs: int = 1
+    dask: str | None = None
 
     # ---- what a learner and a gradient debugger see (issue 15) ---------------------------
     of: str | None = None  # --of NAME: what the implicit backward differentiates

@@ -6,38 +6,71 @@ REPL) reports through ``Reporter``; with ``--export FILE`` what it showed is sav
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.text import Text
+import sys
 
-from gradcalc.cli.console import make_console
-from gradcalc.cli.errorpanel import render_error
 from gradcalc.cli.formatting import threshold_of
-from gradcalc.cli.sources import SourceLines
 from gradcalc.errors import GradcalcError, UsageError
+
+TYPE_CHECKING = False  # typing's own constant, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from gradcalc.cli.sources import SourceLines
 
 
 class Reporter:
-    """Where output goes: stdout for results, stderr for errors and warnings."""
+    """Where output goes: stdout for results, stderr for errors and warnings.
+
+    The Rich consoles are made when something is first drawn: a run that prints nothing
+    through them (``--json``, ``-q`` with no output) never imports Rich."""
 
     def __init__(self, options, lines: SourceLines | None = None):
         self.options = options
         self.lines = lines
-        record = getattr(options, "export", None) is not None
-        self.out = make_console(no_color=options.no_color, record=record)
-        self.err = make_console(stderr=True, no_color=options.no_color, record=record)
-        if record:
+        self._out: Console | None = None
+        self._err: Console | None = None
+        if getattr(options, "export", None) is not None:
             import weakref
 
+            from gradcalc.cli.console import make_console
             from gradcalc.cli.export import save_export
 
+            self._out = make_console(no_color=options.no_color, record=True)
+            self._err = make_console(stderr=True, no_color=options.no_color, record=True)
             # Written when the run is over, whichever way it ends (a REPL included).
-            weakref.finalize(self, save_export, self.out, self.err, options.export)
+            weakref.finalize(self, save_export, self._out, self._err, options.export)
+
+    @property
+    def out(self) -> Console:
+        if self._out is None:
+            from gradcalc.cli.console import make_console
+
+            self._out = make_console(no_color=self.options.no_color)
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        if self._err is None:
+            from gradcalc.cli.console import make_console
+
+            self._err = make_console(stderr=True, no_color=self.options.no_color)
+        return self._err
+
+    @property
+    def program_out(self) -> Console:
         # With --graph FORMAT, stdout holds only the graph: the program's output moves to stderr.
-        self.program_out: Console = self.err if options.graph else self.out
+        return self.err if self.options.graph else self.out
+
+    @property
+    def stdout(self):
+        """The stream under ``out`` (for JSON documents), without making the console."""
+        return self._out.file if self._out is not None else sys.stdout
 
     def error(
         self, error, source: str | None = None, filename: str | None = None, line_offset: int = 0
     ) -> None:
+        from gradcalc.cli.errorpanel import render_error
+
         render_error(
             self.err,
             error,
@@ -49,12 +82,20 @@ class Reporter:
         )
 
     def warnings(self, texts: list[str]) -> None:
+        if not texts:
+            return
+        from rich.text import Text
+
         for text in texts:
             self.err.print(Text.assemble(("warning: ", "bold yellow"), text), soft_wrap=True)
 
     def statement_results(self, result, line_offset: int = 0) -> None:
         """Each statement's output in order, then its error, as it would have happened live."""
         for statement in result.statements:
+            if not statement.outputs and statement.error is None:
+                continue
+            from rich.text import Text
+
             for output in shown_outputs(statement, result.filename):
                 if output.kind == "warning":
                     self.warnings([output.text])
@@ -83,14 +124,13 @@ def shown_outputs(statement, filename: str | None) -> list:
 
 def report(session, source, options, reporter: Reporter, outcome) -> None:
     """What follows the program's own output: explain, tables, stats, tree, check, graphs."""
-    out = reporter.out
     precision = options.precision
     if outcome.explain:
         from gradcalc.cli.tables import explain_view
 
         for title, steps in outcome.explain:
             reporter.program_out.print(
-                explain_view(steps, precision, f"Chain rule: {title}", width=out.width)
+                explain_view(steps, precision, f"Chain rule: {title}", width=reporter.out.width)
             )
     graph_wanted = options.graph or options.graph_out
     quiet_default = options.quiet or options.graph is not None
@@ -98,7 +138,7 @@ def report(session, source, options, reporter: Reporter, outcome) -> None:
     show_summary = options.summary if options.summary is not None else default
     show_tree = options.tree if options.tree is not None else default
     if show_summary:
-        show_tables(session, options, out, outcome)
+        show_tables(session, options, reporter.out, outcome)
     if getattr(options, "stats", False):
         show_stats(session, options, reporter.program_out)
     if show_tree or graph_wanted:
@@ -106,11 +146,14 @@ def report(session, source, options, reporter: Reporter, outcome) -> None:
         if show_tree and graph is not None:
             from gradcalc.cli.tree import graph_tree
 
+            out = reporter.out
             out.print(
                 graph_tree(graph, precision, width=out.width, threshold=threshold_of(options))
             )
         elif options.tree:
-            out.print(Text("(no tree: the program defines no tensor)", style="dim"))
+            from rich.text import Text
+
+            reporter.out.print(Text("(no tree: the program defines no tensor)", style="dim"))
         if graph_wanted:
             export_graph(graph, options, reporter, outcome)
     if outcome.check is not None:  # last: the verdict is what --check was run for
@@ -129,6 +172,8 @@ def show_stats(session, options, out: Console) -> None:
     if grads:
         out.print(stats_table(grads, options.precision))
     else:
+        from rich.text import Text
+
         out.print(Text("(--stats: no gradients to describe)", style="dim"))
 
 

@@ -9,7 +9,6 @@ the same way; ``--json`` swaps the Rich report for one JSON document.
 from __future__ import annotations
 
 import gradcalc.cli.limits as limits
-from gradcalc.cli.document import run_document, write_document
 from gradcalc.cli.evaluation import Outcome, evaluate
 from gradcalc.cli.options import Options
 from gradcalc.cli.reporting import Reporter, report, write_graph_file
@@ -50,7 +49,7 @@ def check_options(options: Options) -> None:
             "give either PROGRAM or -f FILE, not both",
             hint="put the statements in the file, or pass the text as PROGRAM",
         )
-    if options.json_output and options.graph:
+    if options.json_output and options.graph and not (options.batch and options.graph == "json"):
         raise UsageError(
             "--graph prints to stdout, which --json reserves for its document",
             hint="the JSON document already holds the graph; or use --graph-out FILE",
@@ -58,6 +57,12 @@ def check_options(options: Options) -> None:
     if options.batch and options.interactive:
         raise UsageError(
             "--batch and -i cannot be combined", hint="--batch runs every line as its own program"
+        )
+    if (options.jobs != 1 or options.dask) and not (options.batch and options.json_output):
+        option = "--dask" if options.dask else "--jobs"
+        raise UsageError(
+            f"{option} runs the lines of --batch --json elsewhere; add --batch --json",
+            hint="e.g. gradcalc --batch --json --jobs 0 -f programs.txt",
         )
     if options.batch and options.program is None and options.file is None:
         from gradcalc.cli.sources import stdin_is_terminal
@@ -77,9 +82,11 @@ def run_program(session, source: Source, options: Options, reporter: Reporter) -
     """Run a one-liner or a script and report it (Rich or JSON)."""
     outcome = evaluate(session, source, options)
     if options.json_output:
+        from gradcalc.cli.document import run_document, write_document
+
         if options.graph_out is not None:
             write_graph_file(session, options, outcome)
-        write_document(reporter.out.file, lambda: run_document(session, outcome, options))
+        write_document(reporter.stdout, lambda: run_document(session, outcome, options))
         return outcome
     reporter.statement_results(outcome.result)
     reporter.warnings(outcome.warnings)

@@ -4,15 +4,16 @@ the report of an error that stops a run before any program ran."""
 from __future__ import annotations
 
 import gradcalc.cli.limits as limits
-from gradcalc.cli.document import empty_document, write_document
-from gradcalc.cli.jsonout import error_document
 from gradcalc.errors import GradcalcError, UsageError
 
 
 def fail_early(reporter, error: GradcalcError, source=None, filename=None) -> int:
     """An error before any program ran: a panel, or under --json a document of it alone."""
     if reporter.options.json_output:
-        write_document(reporter.out.file, lambda: empty_document([error_document(error)]))
+        from gradcalc.cli.document import empty_document, write_document
+        from gradcalc.cli.jsonout import error_document
+
+        write_document(reporter.stdout, lambda: empty_document([error_document(error)]))
     else:
         reporter.error(error, source, filename)
     return error.exit_code

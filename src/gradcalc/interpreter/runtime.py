@@ -80,6 +80,14 @@ class Runtime:
         self.max_steps = max_steps
         self.max_depth = max_depth
         self.timeout = timeout
+        self.modules: dict = {}
+        self.builtins: dict = {}  # the names every scope sees (set by the session)
+        self.file_policy = None  # gradcalc.files.FilePolicy (None: the working directory)
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget what a program left (outputs, variables, hooks, counts); the bounds, the
+        modules, the builtins and the file policy stay."""
         self.outputs: list[Output] = []
         self.calculator = True
         self.differentiated = False
@@ -87,9 +95,6 @@ class Runtime:
         self.on_backward = None  # session hook: (tensor, gradient, retain, create, inputs)
         self.on_grads_reset = None  # session hook: the leaves' gradients were zeroed
         self.globals: dict = {}  # the program's variables
-        self.modules: dict = {}
-        self.builtins: dict = {}  # the names every scope sees (set by the session)
-        self.file_policy = None  # gradcalc.files.FilePolicy (None: the working directory)
         self.labels = None  # node -> Label, for the graph view (observe.py)
         self.observer_label = None  # observe.Observer.label
         self.last_value = None  # the value of the last top-level expression statement

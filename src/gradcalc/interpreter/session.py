@@ -90,16 +90,40 @@ class Session:
     # ---- state -------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget every variable and the history (settings stay)."""
-        import gradcalc.autograd.random as random
-        from gradcalc.interpreter.modules import build_modules
-        from gradcalc.interpreter.pybuiltins import make_builtins
+        """Forget every variable and the history, and put back what a program may have
+        changed process-wide (grad mode, anomaly detection, saved-tensor hooks, print options,
+        the generator's seed); the settings stay.
 
-        max_steps, max_depth, timeout = self.limits
-        rt = self.rt = Runtime(max_steps=max_steps, max_depth=max_depth, timeout=timeout)
-        rt.modules = build_modules()
-        rt.file_policy = self.file_policy
-        self._python = make_builtins(rt)
+        What no program can change is made once per session and kept: the runtime, the
+        modules, the builtins and the seeded generator's state (``--batch`` resets the
+        session before each line, so a line costs no rebuild)."""
+        import gradcalc.autograd.random as random
+        from gradcalc.autograd.printing import PRINT_OPTIONS
+
+        rt = getattr(self, "rt", None)
+        if rt is None:
+            from gradcalc.interpreter.modules import build_modules
+            from gradcalc.interpreter.pybuiltins import make_builtins
+
+            max_steps, max_depth, timeout = self.limits
+            rt = self.rt = Runtime(max_steps=max_steps, max_depth=max_depth, timeout=timeout)
+            rt.modules = build_modules()
+            rt.file_policy = self.file_policy
+            self._python = make_builtins(rt)
+            self._calculator_builtins = None
+            self.generator = random.Generator(self.seed)
+            self._seeded_state = self.generator.get_state()
+        else:
+            rt.clear()
+            self.generator.set_state(self._seeded_state)
+        STATE.grad_enabled = True
+        STATE.inference = False
+        STATE.anomaly = False
+        STATE.anomaly_check_nan = True
+        STATE.saved_hooks = []
+        STATE.backward_callbacks = []
+        STATE.inplace_guard = None
+        PRINT_OPTIONS.reset()
         self.pytorch_code = self.python_script
         self.globals: dict = {}
         self.env = Env(self.globals, None, self.globals, rt)
@@ -112,7 +136,6 @@ class Session:
         rt.on_grads_reset = self.observer.grads_reset
         rt.observer_label = self.observer.label
         self._set_builtins()
-        self.generator = random.Generator(self.seed)
         self.output_name: str | None = None
         self._output_value = None
         self.history = History()  # each top-level statement that ran
@@ -127,9 +150,13 @@ class Session:
             self.default_dtype = dtypes.float32
         else:
             self.default_dtype = self.dtype
-            from gradcalc.interpreter.calculator import calculator_builtins
+            if self._calculator_builtins is None:
+                from gradcalc.interpreter.calculator import calculator_builtins
 
-            self.rt.builtins = calculator_builtins(self._python, self.rt.modules, self.rt)
+                self._calculator_builtins = calculator_builtins(
+                    self._python, self.rt.modules, self.rt
+                )
+            self.rt.builtins = self._calculator_builtins
             self.rt.calculator = True
 
     @property
