@@ -8,7 +8,6 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from gradcalc.cli import coercion
 from gradcalc.cli.app import app
 from gradcalc.cli.evaluation import Outcome
 from gradcalc.errors import InternalError, Span
@@ -18,7 +17,6 @@ runner = CliRunner()
 
 
 def invoke(*args: str):
-    coercion.install()
     return runner.invoke(app, list(args), env={"NO_COLOR": "1", "COLUMNS": "200"})
 
 
@@ -32,18 +30,18 @@ def one_document(stdout: str) -> dict:
     ("args", "message"),
     [
         (["--bogus", "x = 1"], "No such option: --bogus"),
-        (["-b", "abc", "x = 1"], "'abc' is not a valid integer"),
-        (["-b", "1001", "x = 1"], "not in the range 0<=x<=1000"),
-        (["-b", "1" + "0" * 40, "x = 1"], "not in the range 0<=x<=1000"),
-        (["--seed", "-5", "x = 1"], "not in the range 0<=x<="),
-        (["--seed", "9" * 40, "x = 1"], "not in the range 0<=x<="),
+        (["-b", "abc", "x = 1"], "Input should be a valid integer"),
+        (["-b", "1001", "x = 1"], "less than or equal to 1000"),
+        (["-b", "1" + "0" * 40, "x = 1"], "less than or equal to 1000"),
+        (["--seed", "-5", "x = 1"], "greater than or equal to 0"),
+        (["--seed", "9" * 40, "x = 1"], "less than or equal to 18446744073709551615"),
         (["--dtype", "float16", "x = 1"], "'float16' is not one of"),
-        (["--precision", "99", "x = 1"], "not in the range 0<=x<=17"),
-        (["--max-steps", "0", "x = 1"], "not in the range"),
-        (["--max-depth", "100000", "x = 1"], "not in the range 1<=x<=2000"),
-        (["--max-elements", "-3", "x = 1"], "not in the range"),
-        (["--max-work", "9" * 40, "x = 1"], "not in the range"),
-        (["--json-max-elements", "-1", "x = 1"], "not in the range"),
+        (["--precision", "99", "x = 1"], "less than or equal to 17"),
+        (["--max-steps", "0", "x = 1"], "greater than or equal to 1"),
+        (["--max-depth", "100000", "x = 1"], "less than or equal to 2000"),
+        (["--max-elements", "-3", "x = 1"], "greater than or equal to 1"),
+        (["--max-work", "9" * 40, "x = 1"], "less than or equal to"),
+        (["--json-max-elements", "-1", "x = 1"], "greater than or equal to"),
         (["--timeout", "nan", "x = 1"], "--timeout must be a positive number of seconds"),
         (["--timeout", "-1", "x = 1"], "--timeout must be a positive number of seconds"),
         (["--timeout", "1e400", "x = 1"], "--timeout must be a positive number of seconds"),
@@ -70,7 +68,7 @@ def test_every_bad_option_is_one_json_document_and_exit_2(args, message):
 def test_without_json_a_bad_option_is_typers_panel():
     result = invoke("--seed", "-5", "x = 1")
     assert result.exit_code == 2
-    assert result.stdout == "" and "not in the range" in result.stderr
+    assert result.stdout == "" and "greater than or equal to 0" in result.stderr
 
 
 def test_json_after_a_double_dash_is_the_program_not_the_option():

@@ -8,13 +8,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from gradcalc import __version__
-from gradcalc.cli import coercion
 from gradcalc.cli.app import app
 
 runner = CliRunner()
@@ -64,9 +62,7 @@ OPTIONS = [
 ]
 
 
-def invoke(*args: str, input: str | None = None, hook: bool = True):
-    if hook:
-        coercion.install()
+def invoke(*args: str, input: str | None = None):
     return runner.invoke(app, list(args), input=input, env={"NO_COLOR": "1", "COLUMNS": "200"})
 
 
@@ -90,7 +86,6 @@ def test_help_lists_every_option_and_the_examples():
     assert invoke("-h").stdout == result.stdout
 
 
-@pytest.mark.parametrize("hook", [True, False], ids=["direct", "typer-pydantic"])
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -102,26 +97,11 @@ def test_help_lists_every_option_and_the_examples():
         (["--no-such-option", "x"], "No such option"),
     ],
 )
-def test_bad_option_values_exit_2(args, message, hook):
-    result = invoke(*args, hook=hook)
+def test_bad_option_values_exit_2(args, message):
+    result = invoke(*args)
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
-
-
-def test_direct_coercion_matches_typer_semantics():
-    from typer.models import OptionInfo
-
-    convert = coercion.converter(int, OptionInfo(min=0, max=17))
-    assert convert("4") == 4 and convert(4) == 4
-    with pytest.raises(ValueError, match="not in the range 0<=x<=17"):
-        convert("18")
-    with pytest.raises(ValueError, match="not a valid integer"):
-        convert("4.5")
-    assert coercion.converter(list[str], OptionInfo())(("a", "b")) == ["a", "b"]
-    assert coercion.converter(Path, OptionInfo())("g.dot") == Path("g.dot")
-    assert coercion.converter(bool, OptionInfo())("yes") is True
-    assert coercion.converter(float, OptionInfo()) is None  # left to Typer
 
 
 def test_program_and_file_together_is_a_usage_error(tmp_path):

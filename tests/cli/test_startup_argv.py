@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import gradcalc.cli.app as app_module
 import gradcalc.cli.guard as guard
-from gradcalc.cli import argv, coercion
+from gradcalc.cli import argv
 from gradcalc.cli.app import app
 from gradcalc.cli.options import Options
 
@@ -105,7 +105,6 @@ COMMAND_LINES = [
 
 def _typer_options(arguments):
     captured = []
-    coercion.install()
     original = guard.execute_guarded
     guard.execute_guarded = lambda options: captured.append(options) or 0
     try:

@@ -106,10 +106,8 @@ def run_command(args: list[str], program: str) -> tuple[int, dict]:
     repository (the file example's path is relative to it)."""
     from typer.testing import CliRunner
 
-    from gradcalc.cli import coercion
     from gradcalc.cli.app import app
 
-    coercion.install()
     here = os.getcwd()
     os.chdir(REPO)
     try:

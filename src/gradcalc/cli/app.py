@@ -30,10 +30,8 @@ def main() -> None:
         found = parse_arguments(args)
         if found is not None:
             sys.exit(_run_parsed(found))
-    from gradcalc.cli.coercion import install
     from gradcalc.cli.command import app
 
-    install()
     app(prog_name="gradcalc")
 
 

@@ -1,5 +1,5 @@
-"""``--eps``, ``--atol``, ``--rtol``: --check's numbers, read as text so that Typer needs no
-float conversion (see ``coercion.py``) and a bad value is a UsageError naming the option."""
+"""``--eps``, ``--atol``, ``--rtol``: --check's numbers, read as text so that a bad value is a
+UsageError naming the option, with gradcalc's wording."""
 
 from __future__ import annotations
 

@@ -22,15 +22,15 @@ class JsonAwareCommand(TyperCommand):
             return super().main(
                 arguments, prog_name, complete_var, standalone_mode=standalone_mode, **extra
             )
-        from typer._click.exceptions import ClickException
-        from typer.exceptions import Abort
+        from typer.exceptions import Abort, TyperException
 
         try:
             code = super().main(arguments, prog_name, complete_var, standalone_mode=False, **extra)
-        except ClickException as exc:
-            code = _write_error(exc.format_message(), getattr(exc, "exit_code", 2))
         except Abort:
             code = _write_error("aborted", 1)
+        except TyperException as exc:  # Typer's option errors (its bundled Click's)
+            message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+            code = _write_error(message, getattr(exc, "exit_code", 2))
         code = code if isinstance(code, int) else 0
         if standalone_mode:
             sys.exit(code)
