@@ -23,8 +23,8 @@ KNOWN = {
 
 # snippet -> the gap in core_gaps.md it waits for
 CORE_GAPS = {
-    "real/012_examples_polynomial_tensor.py": "numerics: PyTorch's float32 sin kernel (SLEEF) differs in the last bit",
-    "real/014_examples_legendre_custom_function.py": "numerics: PyTorch's float32 sin kernel (SLEEF) differs in the last bit",
+    "real/012_examples_polynomial_tensor.py": "numerics: PyTorch's vectorised float32 sin differs from numpy's in the last bit",
+    "real/014_examples_legendre_custom_function.py": "numerics: PyTorch's vectorised float32 sin differs from numpy's in the last bit",
 }
 SNIPPETS = snippet_paths()
 
