@@ -1,7 +1,7 @@
 """More linear algebra (``ops/matrix_functions.py``) where the case table does not reach:
 PyTorch's messages for bad calls; cdist and pdist (PyTorch has no second derivative for them:
 checked here against torch, with that refusal); inner of two vectors, whose double backward
-meets an engine gap (a numpy scalar gradient reaches ViewBackward0's formula: strict xfail)."""
+once met an engine gap (two 0-d gradients summed into a numpy scalar), fixed in the engine."""
 
 from __future__ import annotations
 
@@ -145,10 +145,6 @@ def test_inner_of_vectors_has_pytorchs_value_and_graph():
     assert out.grad_fn.next_functions[0][0].name() == "DotBackward0"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: two 0-d gradients summed into a numpy scalar reach ViewBackward0's reshape",
-)
 def test_inner_of_vectors_second_derivative():
     v = gtorch.tensor([1.0, 2.0, 3.0], dtype=gtorch.float64, requires_grad=True)
     w = gtorch.tensor([0.5, -1.0, 2.0], dtype=gtorch.float64, requires_grad=True)

@@ -244,9 +244,6 @@ def test_writes_through_views_match_live_torch(torch_module):
     assert _in_place_through_views(_gradcalc()) == _in_place_through_views(torch_module)
 
 
-@pytest.mark.xfail(
-    reason="core: in-place checks do not know views made by multi-output ops", strict=True
-)
 def test_in_place_on_a_piece_of_unbind_is_refused_as_in_torch():
     from gradcalc.errors import GradcalcError
 

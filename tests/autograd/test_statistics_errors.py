@@ -141,11 +141,6 @@ def test_corrcoef_of_one_variable_is_one():
     assert gtorch.corrcoef(gtorch.tensor([[0.5, -1.0, 2.0, 0.25]])).item() == 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: the two gradients of y / y (same tensor) add up to a numpy scalar, which "
-    "the next node's formula (SqueezeBackward0's reshape) cannot take",
-)
 def test_corrcoef_of_one_variable_has_pytorchs_zero_gradient():
     x = gtorch.tensor([[0.5, -1.0, 2.0, 0.25]], requires_grad=True)
     gtorch.corrcoef(x).backward()

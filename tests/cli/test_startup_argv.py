@@ -51,6 +51,11 @@ def test_the_number_ranges_and_choices_are_typers():
 
     ranges = {}
     hints = get_type_hints(command.gradcalc, include_extras=True)
+    for name, hint in hints.items():
+        # Python 3.10 wraps an Annotated hint with a None default in Optional[...]
+        wrapped = [a for a in get_args(hint) if hasattr(a, "__metadata__")]
+        if not hasattr(hint, "__metadata__") and wrapped:
+            hints[name] = wrapped[0]
     for name, parameter in hints.items():
         for info in getattr(parameter, "__metadata__", ()):
             if getattr(info, "min", None) is not None or getattr(info, "max", None) is not None:

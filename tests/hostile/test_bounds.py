@@ -123,6 +123,7 @@ def test_flat_chains_are_not_nesting():
         parse("y = " + "x + (" * 600 + "x" + ")" * 600)
 
 
+@pytest.mark.slow
 def test_a_100000_op_chain_through_backward():
     """One statement with 100,000 multiplications: forward, backward, graph, all iterative."""
     session = Session()
@@ -137,6 +138,7 @@ def test_a_100000_op_chain_through_backward():
     assert elapsed < 60
 
 
+@pytest.mark.slow
 def test_a_20000_statement_chain_through_backward():
     source = "x = tensor(1.0, requires_grad=True)\ny = x\n" + "y = y * 1.0001 + 0\n" * 20_000
     session, _ = run_ok(source + "y.backward()", Session())
@@ -155,6 +157,7 @@ def test_100000_statements_run():
     print(f"100,000 statements: {elapsed:.1f} s")
 
 
+@pytest.mark.slow
 def test_a_one_megabyte_line():
     line = "x = " + " + ".join(["1.5"] * 180_000)  # ~1 MB, one statement, no newline
     assert len(line) > 1_000_000

@@ -140,14 +140,8 @@ def test_a_utf8_byte_order_mark_is_not_an_error(run_gradcalc, files):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    run=False,  # it reaches the OOM killer on a shared machine
-    reason="interpreter: memory grows with the square of an operator chain's length "
-    "(x + x + ... of 5,000 terms peaks at 112 MB, 20,000 at 888 MB: each node's label keeps "
-    "its whole source text), so this 250,000-term line is killed",
-)
 def test_a_one_megabyte_line_from_a_file_and_from_stdin(run_gradcalc, tmp_path):
+    # 250,000 nodes: about 35 s and 0.9 GB on the 2-core machine (memory grows linearly now)
     line = "x = 2.0; m = " + " + ".join(["x"] * 250_000) + "; print(m)"  # 1 MB, one line
     assert len(line) > 1_000_000
     (tmp_path / "big.gc").write_text(line)
@@ -182,16 +176,12 @@ def test_json_mode_reports_errors_as_json(run_gradcalc):
     assert json.loads(proc.stdout)["errors"][0]["type"] == "SyntaxError"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="interpreter: the calculator no longer warns when a variable holds inf or NaN "
-    "(deliberate? PyTorch itself does not warn)",
-)
-def test_non_finite_values_warn_once_and_the_run_goes_on(run_gradcalc):
+def test_non_finite_values_are_values_and_the_run_goes_on(run_gradcalc):
+    # As in PyTorch, inf and NaN are values, not warnings (tests/interpreter/test_session.py's
+    # test_infinities_are_values_not_warnings holds the same for the session).
     proc = run_gradcalc("-q", "v = [1., 2.]; w = v / 0; w = w + 1; n = log(-v); print(sum(v))")
     check(proc, 0)
-    assert proc.stderr.count("w contains inf") + proc.stdout.count("w contains inf") == 1
-    assert "n contains NaN" in proc.stderr + proc.stdout
+    assert "contains" not in proc.stderr + proc.stdout
     assert "tensor(3., grad_fn=<SumBackward0>)" in proc.stdout
     proc = run_gradcalc("mean(tensor([]))")
     check(proc, 0)
@@ -220,7 +210,7 @@ def test_many_retained_backward_calls_are_bounded_and_quick(run_gradcalc):
     check(proc, 0)
     assert json.loads(proc.stdout)["grads"]["x"] == [2000.0, 4000.0]
     assert time.monotonic() - start < 60
-    check(run_gradcalc("-b", "1001", "-r", "x = 1"), 2, "not in the range 0<=x<=1000")
+    check(run_gradcalc("-b", "1001", "-r", "x = 1"), 2, "Invalid value for '-b'")
 
 
 def test_a_huge_string_value_is_cut_in_the_table_and_the_json_is_bounded(run_gradcalc):

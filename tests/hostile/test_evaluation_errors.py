@@ -149,20 +149,14 @@ CASES = [
     ("load(3)", ArgumentError, r"expects a file path string", (1, 1), None),
 ]  # fmt: skip
 
-# Where gradcalc's core does not say what PyTorch says yet: each is a gap written down for the
-# core (the messages PyTorch 2.13 gives are in the strings).
+# Messages the core once worded its own way, now PyTorch 2.13's (the strings are PyTorch's).
 CORE_GAPS = [
-    pytest.param("x[0, 5]", "index 5 is out of bounds for dimension 1 with size 3",
-                 marks=pytest.mark.xfail(strict=True, reason="core: indexing names dimension 0")),
-    pytest.param("x[0:1:0]", "slice step cannot be zero",
-                 marks=pytest.mark.xfail(strict=True, reason="core: says 'step must be greater "
-                                         "than zero'")),
-    pytest.param("x.requires_grad = 1", "requires_grad must be a bool",
-                 marks=pytest.mark.xfail(strict=True, reason="core: accepts an int")),
+    ("x[0, 5]", "index 5 is out of bounds for dimension 1 with size 3"),
+    ("x[0:1:0]", "slice step cannot be zero"),
+    ("x.requires_grad = 1", "requires_grad must be a bool"),
     ("x.grad = ones(7)", "attempting to assign a gradient of size '[7]' to a tensor "
      "of size '[2, 3]'. Please ensure that the gradient and the tensor are the same size"),
-    pytest.param("x += 'a'", "unsupported operand type(s) for +=: 'Tensor' and 'str'",
-                 marks=pytest.mark.xfail(strict=True, reason="core: the op's argument error")),
+    ("x += 'a'", "unsupported operand type(s) for +=: 'Tensor' and 'str'"),
 ]  # fmt: skip
 
 

@@ -166,8 +166,6 @@ def interrupt_after():
     ],
 )
 def test_ctrl_c_stops_a_long_loop_and_the_session_stays_usable(loop, interrupt_after):
-    import torch  # noqa: F401 - the same process-wide grad mode PyTorch code would see
-
     session = Session(max_steps=10**12)
     assert session.run("import torch\nw = torch.ones(3, requires_grad=True)\nn = 5").ok
     interrupt_after(0.3)

@@ -43,6 +43,10 @@ class Op:
     the formulas' parameters read and the docstring taken on first use (``prepare``, which
     ``__getattr__`` runs for any attribute it sets)."""
 
+    # Set on the ops of split/unbind/chunk whose results are views: PyTorch refuses in-place
+    # changes of those views while they require grad (CreationMeta::MULTI_OUTPUT_NODE).
+    multi_output_views = False
+
     def __init__(
         self,
         schema: str,

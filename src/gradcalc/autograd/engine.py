@@ -116,7 +116,8 @@ def run_backward(
     watch = observer.on_node if observer is not None and observer.explaining else None
     # Arrays that reach more than one place (a gradient passed through unchanged, a seed the
     # caller still holds): a leaf stores a copy, so that in-place accumulation stays its own.
-    shared = {id(g) for _, g in roots}
+    # Keyed by id, holding the array itself: a freed array's id could be reused by a new one.
+    shared = {id(g): g for _, g in roots}
     heap: list = []
     tie = 0
     for node in root_nodes:
@@ -172,7 +173,7 @@ def _has_no_hooks(node) -> bool:
     return True
 
 
-def _run_plain(node, grads: list, shared: set, record: bool):
+def _run_plain(node, grads: list, shared: dict, record: bool):
     """``_run_node`` for a node without hooks in a plain pass; gradients that are one value
     expanded stay ``Expanded`` through pointwise nodes (``record`` keeps a read-only
     broadcast view of one as the node's ``output_grad``)."""
@@ -235,7 +236,7 @@ def _run_plain(node, grads: list, shared: set, record: bool):
     return checked
 
 
-def _materialized(grads: list, shared: set) -> list:
+def _materialized(grads: list, shared: dict) -> list:
     """The gradients as arrays: an ``Expanded`` one becomes the array the general loop would
     hold (and stays marked as reaching more than one place if it did)."""
     if not any(type(g) is Expanded for g in grads):
@@ -245,7 +246,7 @@ def _materialized(grads: list, shared: set) -> list:
         if type(g) is Expanded:
             array = g.materialize()
             if id(g) in shared:
-                shared.add(id(array))
+                shared[id(array)] = array
             g = array
         out.append(g)
     return out
@@ -258,7 +259,7 @@ def _capture(capture: dict, node, grads) -> None:
             capture[edge] = g
 
 
-def _run_node(node, grads: list, create_graph: bool, record: bool, watch, shared: set) -> list:
+def _run_node(node, grads: list, create_graph: bool, record: bool, watch, shared: dict) -> list:
     """Hooks, then the node itself (a leaf's accumulation), as PyTorch's call_function."""
     grads = _tensor_pre_hooks(node, grads)
     grads = _node_pre_hooks(node, grads)
@@ -312,13 +313,13 @@ def _run_node_in_anomaly_mode(node, grads, create_graph, record, watch, shared) 
         raise
 
 
-def _note_pass_through(outputs, grads, shared: set) -> None:
+def _note_pass_through(outputs, grads, shared: dict) -> None:
     seen = {id(g) for g in grads if type(g) is _ndarray or type(g) is Expanded}
     for r in outputs:
         if type(r) is _ndarray or type(r) is Expanded:
             key = id(r)
             if key in seen:
-                shared.add(key)
+                shared[key] = r
             seen.add(key)
 
 
@@ -334,7 +335,10 @@ def _add_to_buffer(buffers: dict, node, nr: int, g) -> None:
         previous = previous.materialize()
     if type(g) is Expanded:
         g = g.materialize()
-    slots[nr] = previous + g
+    total = previous + g
+    if type(total) is not np.ndarray and type(total) is not Tensor:
+        total = np.asarray(total)  # numpy adds two 0-d arrays into a scalar
+    slots[nr] = total
 
 
 def _tensor_pre_hooks(node, grads: list) -> list:

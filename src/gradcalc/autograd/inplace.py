@@ -27,6 +27,11 @@ LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place op
 VIEW_OF_LEAF_ERROR = (
     "a view of a leaf Variable that requires grad is being used in an in-place operation."
 )
+MULTI_OUTPUT_VIEW_ERROR = (
+    "Output {nr} of {name} is a view and is being modified inplace. This view is the output of "
+    "a function that returns multiple views. Such functions do not allow the output views to "
+    "be modified inplace. You should replace the inplace operation by an out-of-place one."
+)
 INFERENCE_INPLACE = (
     "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
     "clone to get a normal tensor before doing inplace update.See "
@@ -47,6 +52,14 @@ def check_writable(t: Tensor, name: str = "copy_") -> None:
     if STATE.grad_enabled:
         if t.grad_fn is None and t._requires_grad:
             raise AutogradError(LEAF_ERROR, hint=_HINT)
+        if t._base is not None and getattr(t.grad_fn, "op", None) is not None:
+            if t.grad_fn.op.multi_output_views:
+                raise AutogradError(
+                    MULTI_OUTPUT_VIEW_ERROR.format(
+                        nr=t._output_nr, name=t.grad_fn.name().removesuffix("Backward0")
+                    ),
+                    hint="compute into a new tensor (y = piece * 3), or clone() the piece first",
+                )
         base = t._base
         if base is not None and base.grad_fn is None and base._requires_grad:
             raise AutogradError(VIEW_OF_LEAF_ERROR, hint=_HINT)
@@ -62,12 +75,12 @@ def check_writable(t: Tensor, name: str = "copy_") -> None:
 def apply_inplace(op, values: list) -> Tensor:
     """``op_``: ``values[0]`` is the tensor written to (bound values of the op)."""
     t = values[0]
-    check_writable(t, _inplace_name(op))
+    check_writable(t, inplace_name(op))
     result = op.apply(values)
     return write_result(t, result)
 
 
-def _inplace_name(op) -> str:
+def inplace_name(op) -> str:
     """ATen's name of the in-place op (``mul_``, ``fill_.Scalar``, ``copy_``)."""
     if type(op.inplace) is str:
         return op.inplace

@@ -12,7 +12,7 @@ import numpy as np
 import gradcalc.autograd.registry as registry
 from gradcalc.autograd.api import backward
 from gradcalc.autograd.declare import F
-from gradcalc.autograd.inplace import apply_inplace, check_writable, write_result
+from gradcalc.autograd.inplace import apply_inplace, check_writable, inplace_name, write_result
 from gradcalc.autograd.ops.indexing import getitem, setitem
 from gradcalc.autograd.settings import warn
 from gradcalc.autograd.tensor import Tensor
@@ -56,12 +56,19 @@ def _unary(op):
 
 
 def _in_place(op):
+    name = None
+
     def operator(self, other):
+        nonlocal name
         if type(other) is Tensor or type(other) is float or type(other) is int:
             # as apply_inplace, with the operator's path to the op (no binding when the
             # operands need no promotion)
-            check_writable(self)
+            if name is None:
+                name = inplace_name(op)
+            check_writable(self, name)
             return write_result(self, op.binary(self, other))
+        if not isinstance(other, _OPERANDS):
+            return NotImplemented  # Python then says: unsupported operand type(s) for +=
         return apply_inplace(op, op.schema.bind((self, other), {}))
 
     return operator

@@ -109,7 +109,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value) -> None:
-        value = bool(value)
+        if type(value) is not bool:
+            raise AutogradError("requires_grad must be a bool")
         if self.grad_fn is not None:
             if value:
                 return
@@ -129,6 +130,11 @@ class Tensor:
         self._requires_grad = value
 
     def requires_grad_(self, requires_grad=True) -> Tensor:
+        if type(requires_grad) is not bool:
+            raise ArgumentError(
+                "requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                f"{type(requires_grad).__name__}"
+            )
         self.requires_grad = requires_grad
         return self
 

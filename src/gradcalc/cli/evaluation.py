@@ -92,6 +92,8 @@ def _warn_if_nothing_was_differentiated(session, options, outcome: Outcome) -> N
     differentiate (``print(m)`` last): say so, rather than show no Gradients table silently."""
     if session.differentiated or options.backward == 0 or outcome.warnings:
         return
+    if session.python_script:  # a .py file runs as Python runs it: its prints are its output
+        return
     output = session.output
     if getattr(output, "requires_grad", False):
         return

@@ -119,4 +119,7 @@ def modulo(a, b):
         from gradcalc.interpreter.strformat import percent_format
 
         return percent_format(a, b)
+    if isinstance(a, int) and isinstance(b, int) and b == 0:
+        # Python 3.11's wording on every Python (3.10 says "integer division or modulo")
+        raise ZeroDivisionError("integer modulo by zero")
     return a % b

@@ -99,7 +99,8 @@ def _views_then_key(t, index):
     shape = list(t.shape)
     advanced = []
     applied = False
-    for item in index:
+    # PyTorch's out-of-bounds message names the item's position in the index
+    for position, item in enumerate(index):
         if item is Ellipsis:
             d += len(shape) - consuming  # the dims the ellipsis stands for
             continue
@@ -113,7 +114,7 @@ def _views_then_key(t, index):
             size = result.shape[d]
             if not -size <= i < size:
                 raise IndexOutOfRange(
-                    f"index {i} is out of bounds for dimension {d} with size {size}"
+                    f"index {i} is out of bounds for dimension {position} with size {size}"
                 )
             result = F.select(result, d, i)
             applied = True
@@ -121,7 +122,9 @@ def _views_then_key(t, index):
         if isinstance(item, slice):
             start, stop, step = item.start, item.stop, item.step
             step = 1 if step is None else _int_of(step)
-            if step <= 0:
+            if step == 0:  # Python's own check, before PyTorch's
+                raise ValueDomainError("slice step cannot be zero")
+            if step < 0:
                 raise ValueDomainError("step must be greater than zero")
             if start is None and stop is None and step == 1 and not single:
                 d += 1

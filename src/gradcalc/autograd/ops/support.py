@@ -103,6 +103,7 @@ class MultiOutput:
                 method=False,
                 function=False,
             )
+            op.multi_output_views = self.views is not None
         return op
 
     def run(self, values: list, count: int) -> tuple:
