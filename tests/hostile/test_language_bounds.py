@@ -149,7 +149,9 @@ def interrupt_after():
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGALRM, handler)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        # Again every 0.5 s until disarmed, as a user presses Ctrl-C again: an interrupt that
+        # lands inside a weakref callback (the labels' WeakKeyDictionary) is lost by Python.
+        signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
 
     yield arm
     signal.setitimer(signal.ITIMER_REAL, 0)
@@ -171,6 +173,7 @@ def test_ctrl_c_stops_a_long_loop_and_the_session_stays_usable(loop, interrupt_a
     interrupt_after(0.3)
     start = time.perf_counter()
     result = session.run(loop)
+    signal.setitimer(signal.ITIMER_REAL, 0)
     assert time.perf_counter() - start < 5
     (error,) = result.errors
     assert error.kind == "KeyboardInterrupt"
