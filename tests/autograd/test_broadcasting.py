@@ -176,7 +176,7 @@ def test_element_limit_is_checked_before_the_result_is_made(element_limit):
 
 
 def test_jacobian_over_the_element_limit_is_refused_before_it_runs(element_limit):
-    from gradcalc.autograd.jacobians import jacobian
+    from gradcalc.interpreter.functional import jacobian
 
     x = torch.ones(2000, dtype=torch.float64)
     with pytest.raises(LimitError, match=r"^jacobian of 4,000,000 elements"):

@@ -2,15 +2,18 @@
 
 ``gradcalc.autograd.torch`` holds the declared ops and dtypes; the rest of what the test
 scenarios call (``torch.autograd.grad``, ``torch.no_grad()``, ``torch.autograd.Function``,
-``torch.autograd.functional``, ``torch.func``) lives in separate core modules and is
-gathered here, so that one scenario function runs unchanged on real torch and on gradcalc.
+``torch.autograd.functional``, ``torch.func``) lives in separate modules (the last two
+are the interpreter's, which programs call) and is gathered here, so that one scenario
+function runs unchanged on real torch and on gradcalc.
 """
 
 from __future__ import annotations
 
 import types
 
-from gradcalc.autograd import Tensor, api, dtypes, random, settings, transforms
+import gradcalc.interpreter.functional as _autograd_functional
+import gradcalc.interpreter.functorch as _functorch
+from gradcalc.autograd import Tensor, api, dtypes, random, settings
 from gradcalc.autograd import functional as _functional
 from gradcalc.autograd import torch as _ops
 from gradcalc.autograd.custom_function import apply_function
@@ -59,27 +62,8 @@ torch.autograd = _module(
     set_detect_anomaly=settings.set_detect_anomaly,
     detect_anomaly=settings.detect_anomaly,
     graph=_module("torch.autograd.graph", Node=Node),
-    functional=_module(
-        "torch.autograd.functional",
-        jacobian=transforms.jacobian,
-        hessian=transforms.hessian,
-        vjp=transforms.vjp,
-        jvp=transforms.jvp,
-        hvp=transforms.hvp,
-        vhp=transforms.vhp,
-    ),
+    functional=_module("torch.autograd.functional", **_autograd_functional.TABLE),
 )
-torch.func = _module(
-    "torch.func",
-    grad=transforms.func_grad,
-    grad_and_value=transforms.func_grad_and_value,
-    vjp=transforms.func_vjp,
-    jvp=transforms.func_jvp,
-    linearize=transforms.func_linearize,
-    jacrev=transforms.func_jacrev,
-    jacfwd=transforms.func_jacrev,
-    hessian=transforms.func_hessian,
-    vmap=transforms.vmap,
-)
+torch.func = _module("torch.func", **_functorch.TABLE)
 torch.nn = _module("torch.nn", functional=_module("torch.nn.functional", **vars(_functional)))
 torch.manual_seed = random.manual_seed

@@ -16,7 +16,7 @@ from __future__ import annotations
 from gradcalc.autograd.api import grad as autograd_grad
 from gradcalc.autograd.declare import F
 from gradcalc.autograd.registry import METHODS
-from gradcalc.autograd.settings import STATE, grad_mode
+from gradcalc.autograd.settings import STATE, check_elements, grad_mode
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, AutogradError
 
@@ -281,6 +281,9 @@ def jacobian(
             outputs, "outputs of the user-provided function", "jacobian"
         )
         _check_requires_grad(outputs, "outputs", strict)
+        for out in outputs:  # refused before one backward pass per output element runs
+            for x in inputs:
+                check_elements(out.array.shape + x.array.shape, "jacobian")
         rows = []
         for i, out in enumerate(outputs):
             per_input: tuple[list, ...] = tuple([] for _ in inputs)
