@@ -67,6 +67,7 @@ class Op:
         doc: str = "",
         example: str = "",
         torch_name: str | None = None,
+        wraps_numbers: bool = False,
     ) -> None:
         self.schema = Schema(schema)
         self.name = self.schema.name
@@ -89,6 +90,10 @@ class Op:
         self._doc = doc
         self.example = example
         self.torch_name = torch_name or self.name
+        # A Python number where the signature says ``Tensor|Scalar``: PyTorch's binding either
+        # wraps it in a tensor (add, mul, where...: an edge ``(None, 0)`` in next_functions)
+        # or dispatches to the op's Scalar overload (pow, clamp...: no edge at all).
+        self.wraps_numbers = wraps_numbers
         self.to_float = dtype is dtype_rules.promote_float
         self._grads = grads or {}
         self._plans: dict = {}

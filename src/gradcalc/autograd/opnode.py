@@ -20,6 +20,7 @@ class OpNode(Node):
     __slots__ = (
         "freed",
         "hooked",
+        "kept",
         "label",
         "needs",
         "op",
@@ -33,6 +34,7 @@ class OpNode(Node):
     def __init__(self, op, values, needs: tuple, results: tuple) -> None:
         edges = []
         meta = []
+        kept = None  # positions among op.inputs that have an edge, when some have none
         if op.any_list_input:
             for i, need, is_list in zip(op.inputs, needs, op.list_inputs):
                 v = values[i]
@@ -47,15 +49,22 @@ class OpNode(Node):
                     edges.append(_NO_EDGE)
                     meta.append(None)
         else:
-            for i, need in zip(op.inputs, needs):
+            for k, (i, need) in enumerate(zip(op.inputs, needs)):
                 if need:
                     v = values[i]
                     edges.append(v._edge())
                     a = v.array
                     meta.append((a.shape, a.dtype))
-                else:
+                elif op.wraps_numbers or type(values[i]) is Tensor:
                     edges.append(_NO_EDGE)
                     meta.append(None)
+                else:  # a number given to a Scalar overload: PyTorch records no edge for it
+                    if kept is None:
+                        kept = list(range(k))
+                    continue
+                if kept is not None:
+                    kept.append(k)
+        self.kept = kept if kept is None else tuple(kept)
         super().__init__(tuple(edges), tuple(meta))
         self.op = op
         self.needs = needs
@@ -234,7 +243,7 @@ class OpNode(Node):
                 out.extend(x if n else None for x, n in zip(r, need))
             else:
                 out.append(r)
-        return out
+        return out if self.kept is None else [out[k] for k in self.kept]
 
     def apply_uniform(self, g, value, shape: tuple):
         """The input gradients when the output's gradient ``g`` is ``value`` at every position

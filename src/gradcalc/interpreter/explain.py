@@ -107,10 +107,22 @@ def step_for(observer, node, grads, outputs, arrivals: dict, output: str) -> Exp
 
 
 def _param_name(node, i: int) -> str | None:
+    """The parameter the node's ``i``-th edge is for."""
     op = getattr(node, "op", None)
-    if op is None or any(op.list_inputs) or i >= len(op.inputs):
+    if op is None or any(op.list_inputs):
         return None
-    return op.schema.params[op.inputs[i]].name
+    if node.kept is not None:
+        i = node.kept[i]
+    return op.schema.params[op.inputs[i]].name if i < len(op.inputs) else None
+
+
+def _edges_by_input(node, op) -> list:
+    """``(position in the op's inputs, edge)`` for each input, ``(None, 0)`` for a number that
+    PyTorch records no edge for (a Scalar overload's argument)."""
+    if node.kept is None:
+        return list(enumerate(node.next_functions))
+    edge_of = dict(zip(node.kept, node.next_functions))
+    return [(k, edge_of.get(k, (None, 0))) for k in range(len(op.inputs))]
 
 
 def _context(observer, node, names, out: str) -> Context:
@@ -120,7 +132,7 @@ def _context(observer, node, names, out: str) -> Context:
     expr = " ".join(found.text.split()) if found is not None else node.name()
     if op is not None:
         schema = op.schema
-        for k, (child, _) in enumerate(node.next_functions):
+        for k, (child, _) in _edges_by_input(node, op):
             if k >= len(op.inputs) or any(op.list_inputs):
                 break
             pname = schema.params[op.inputs[k]].name

@@ -53,6 +53,7 @@ def _times_alpha(grad, alpha):
 @op(
     "add(Tensor self, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor",
     "AddBackward0",
+    wraps_numbers=True,
     dtype=promote,
     broadcast=True,
     inplace=True,
@@ -68,6 +69,7 @@ def add(self, other, alpha=1):
 @op(
     "sub(Tensor self, Tensor|Scalar other, *, Scalar alpha=1) -> Tensor",
     "SubBackward0",
+    wraps_numbers=True,
     dtype=_subtraction,
     broadcast=True,
     inplace=True,
@@ -99,6 +101,7 @@ def rsub(self, other, alpha=1):
 @op(
     "mul(Tensor self, Tensor|Scalar other) -> Tensor",
     "MulBackward0",
+    wraps_numbers=True,
     dtype=promote,
     broadcast=True,
     inplace=True,
@@ -119,6 +122,7 @@ def _div_node(self, other, rounding_mode=None):
 @op(
     "div(Tensor self, Tensor|Scalar other, *, str? rounding_mode=None) -> Tensor",
     _div_node,
+    wraps_numbers=True,
     dtype=promote_float,
     broadcast=True,
     inplace=True,

@@ -223,6 +223,7 @@ def _index_arrays(indices) -> tuple:
 @op(
     "index_put(Tensor self, Any indices, Tensor|Scalar values, bool accumulate=False) -> Tensor",
     "IndexPutBackward0",
+    wraps_numbers=True,
     method=False,
     function=False,
     inplace=True,
@@ -250,6 +251,7 @@ def index_put(self, indices, values, accumulate=False):
 @op(
     "_copy_from(Tensor self, Tensor|Scalar src, bool non_blocking=False) -> Tensor",
     "torch::autograd::CopyBackwards",
+    wraps_numbers=True,
     method=False,
     function=False,
     inplace="copy_",

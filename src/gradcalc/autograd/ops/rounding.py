@@ -429,6 +429,7 @@ def clamp_max(self, max):
 @op(
     "where(Tensor condition, Tensor|Scalar self, Tensor|Scalar other) -> Tensor",
     "WhereBackward0",
+    wraps_numbers=True,
     dtype=promote,
     broadcast=True,
     method=False,
