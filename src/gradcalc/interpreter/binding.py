@@ -28,11 +28,10 @@ def bind_value(session, name: str, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise UsageError(f"--set {name}= needs a value", hint="e.g. --set x='[[1,2],[3,4]]'")
     if value.startswith("@"):
-        from gradcalc.autograd.settings import get_max_elements
         from gradcalc.interpreter.loading import load_array
 
         array = np.asarray(
-            load_array(value[1:], policy=session.file_policy, max_elements=get_max_elements()),
+            load_array(value[1:], policy=session.file_policy, max_elements=session.max_elements),
             dtype=session.dtype.np,
         )
     else:
@@ -44,7 +43,17 @@ def bind_value(session, name: str, value: str) -> None:
 
 
 def _evaluate(session, name: str, text: str) -> np.ndarray:
-    scratch = type(session)(seed=session.seed, dtype=session.dtype.name, record_graph=False)
+    max_steps, max_depth, timeout = session.limits
+    scratch = type(session)(  # bounded as the program will be
+        seed=session.seed,
+        dtype=session.dtype.name,
+        record_graph=False,
+        max_elements=session.max_elements,
+        max_steps=max_steps,
+        max_depth=max_depth,
+        timeout=timeout,
+        file_policy=session.file_policy,
+    )
     result = scratch.run(text, filename=f"--set {name}")
     if result.syntax_error is not None:
         raise result.syntax_error
@@ -61,6 +70,10 @@ def _evaluate(session, name: str, text: str) -> np.ndarray:
             f"--set {name}: {value!r} is not numeric",
             hint="give a number, a list or a tensor expression",
         )
+    if isinstance(value, list | tuple):  # ragged or mixed: torch.tensor's own message
+        from gradcalc.autograd.ops.constructors import data_array
+
+        return np.array(data_array(value), dtype=session.dtype.np)
     try:
         return np.array(value, dtype=session.dtype.np)
     except (TypeError, ValueError):

@@ -101,6 +101,31 @@ def data_array(data, dtype: dtypes.DType | None = None) -> np.ndarray:
         return np.array(_plain(data), dtype=dtype.np).reshape(shape)
     except OverflowError:
         raise EvaluationError("Overflow when unpacking long") from None
+    except ValueError:  # a sequence where the first rows hold numbers ([1, [2]])
+        name = type(_sequence_among_numbers(data)).__name__
+        message = (
+            f"must be real number, not {name}"
+            if dtype.np.kind == "f"
+            else f"'{name}' object cannot be interpreted as an integer"
+        )
+        raise ArgumentError(
+            message, hint="every row must have the same nesting", kind="TypeError"
+        ) from None
+
+
+def _sequence_among_numbers(data):
+    """The first list or tuple at or below the depth where the first number was found."""
+    depth, first = 0, data
+    while isinstance(first, list | tuple) and first:
+        depth, first = depth + 1, first[0]
+    stack = [(data, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, list | tuple):
+            if level >= depth:
+                return item
+            stack.extend((child, level + 1) for child in reversed(item))
+    return None
 
 
 def leaf(array: np.ndarray, requires_grad: bool) -> Tensor:
