@@ -89,7 +89,15 @@ def verbatim(text: str) -> str:
     return re.sub(r"(\\*)(\[[a-z#/@][^[]*?])", lambda m: m.group(1) * 2 + "\\" + m.group(2), text)
 
 
-HELP = DESCRIPTION + "\n\n" + verbatim(EXAMPLES)
+def _examples_markup(examples: str) -> str:
+    # Typer dims the description after its first paragraph; the commands stay bright.
+    return "\n".join(
+        f"[not dim]{verbatim(line)}[/]" if line.startswith("  gradcalc ") else verbatim(line)
+        for line in examples.splitlines()
+    )
+
+
+HELP = DESCRIPTION + "\n\n" + _examples_markup(EXAMPLES)
 
 
 class JsonAwareCommand(TyperCommand):
