@@ -1,4 +1,5 @@
-"""The ``gradcalc`` Typer command: every option, its help text, and the examples of --help.
+"""The ``gradcalc`` Typer command: every option and its help text (the description, the
+examples and the order of the options in --help are in ``usage.py``).
 
 One command, like ``python``, ``sqlite3`` or ``jq``. Only typer is imported at module level;
 rich, numpy, lark and the interpreter load when a run needs them (``--version`` and
@@ -22,33 +23,9 @@ from gradcalc.cli.options import (
     MAX_BACKWARD,
     Options,
 )
-from gradcalc.cli.usage import JsonAwareCommand
+from gradcalc.cli.usage import HELP, JsonAwareCommand
 from gradcalc.errors import GradcalcError
 from gradcalc.files import DEFAULT_MAX_FILE_BYTES
-
-EXAMPLES = """\
-Examples:
-  # values, gradients and the graph of a one-liner (m = 9, x.grad = 1/3)
-  gradcalc 'x = [[1,2,3],[4,5,6]]; m = mean(2*(x+1))'
-  # two implicit backward calls that accumulate: x.grad = 2/3
-  gradcalc -b 2 -r 'x = [[1,2,3],[4,5,6]]; m = mean(2*(x+1))'
-  # bind a variable from the command line; gradients of w only
-  gradcalc -s 'w=randn(3,3)' --wrt w 'm = sum(tanh(w @ ones(3)))'
-  # a script, with the tables and the tree of its output
-  gradcalc -f tutorial.py --summary --tree
-  # machine-readable output; one JSON object per line of a batch file
-  gradcalc --json 'x = 3.0; y = x**2'
-  gradcalc --batch --json -f programs.txt
-  # the graph for Graphviz
-  gradcalc --graph dot 'x = [1., 2.]; m = sum(exp(x))' | dot -Tsvg > graph.svg
-  # run, then continue in the REPL with the same variables
-  gradcalc -i 'x = ones(2, 3, requires_grad=True)'
-  # untrusted programs: 5 s and 10^9 multiply-adds an operation at most, load() may also
-  # read under ~/datasets (besides the working directory)
-  gradcalc --batch --json --timeout 5 --max-work 1000000000 --allow-read ~/datasets -f progs.txt
-
-Exit codes: 0 success, 1 evaluation error, 2 usage or syntax error, 70 internal error.
-"""
 
 # The defaults of the interpreter's and the core's bounds, written out so that --help does not
 # import them (tests/cli/test_options.py checks they agree).
@@ -101,18 +78,19 @@ def _mib(size: int) -> str:
 
 @app.command(
     cls=JsonAwareCommand,
-    help="A command-line expression differentiator: tensor expressions in; values, gradients "
-    "and the computational graph out.\n\n"
-    "Runs PROGRAM (statements separated by ';' or newlines), or a script with -f FILE. "
-    "With neither, starts the REPL when stdin is a terminal, else runs stdin as a script.",
-    epilog=EXAMPLES,
+    help=HELP,
     no_args_is_help=False,
 )
 def gradcalc(
     program: Annotated[
         str | None,
         typer.Argument(
-            help="Program text: statements separated by ';' or newlines.", show_default=False
+            metavar="PROGRAM",
+            # Typer shows a type (<str>) for an argument whatever its metavar; the usage line
+            # and the description already say what PROGRAM is.
+            hidden=True,
+            help="Program text: statements separated by ';' or newlines.",
+            show_default=False,
         ),
     ] = Options.program,
     file: Annotated[
@@ -121,7 +99,6 @@ def gradcalc(
             "-f",
             "--file",
             metavar="FILE",
-            rich_help_panel=_RUN,
             help="Run a script file ('-' reads stdin).",
         ),
     ] = Options.file,
@@ -130,7 +107,6 @@ def gradcalc(
         typer.Option(
             "-i",
             "--interactive",
-            rich_help_panel=_RUN,
             help="Run PROGRAM or FILE, then continue in the REPL with the same variables.",
         ),
     ] = Options.interactive,
@@ -140,7 +116,6 @@ def gradcalc(
             "-s",
             "--set",
             metavar="NAME=VALUE",
-            rich_help_panel=_RUN,
             help="Bind a variable before the program runs (repeatable). VALUE is an "
             "expression ('[[1,2],[3,4]]', 'randn(3,3)') or @path to a "
             ".npy/.csv/.txt/.json file. The variable requires grad.",
@@ -173,7 +148,6 @@ def gradcalc(
             min=0,
             max=MAX_BACKWARD,
             metavar="N",
-            rich_help_panel=_AUTOGRAD,
             help="Implicit backward calls on the output when the program itself "
             f"differentiates nothing; 0 = forward only (at most {MAX_BACKWARD:,}).",
         ),
@@ -193,7 +167,6 @@ def gradcalc(
         typer.Option(
             "--wrt",
             metavar="NAME",
-            rich_help_panel=_AUTOGRAD,
             help="Report gradients with respect to these variables only (repeatable).",
         ),
     ] = None,
@@ -201,7 +174,6 @@ def gradcalc(
         bool,
         typer.Option(
             "--check",
-            rich_help_panel=_AUTOGRAD,
             help="Compare every reported gradient with central finite differences; "
             "exit 1 if one is off.",
         ),
@@ -210,7 +182,6 @@ def gradcalc(
         bool,
         typer.Option(
             "--explain",
-            rich_help_panel=_AUTOGRAD,
             help="After each backward, show the chain-rule steps node by node.",
         ),
     ] = Options.explain,
@@ -220,12 +191,19 @@ def gradcalc(
             "--seed",
             min=0,
             max=limits.MAX_SEED,
+            metavar="N",
             rich_help_panel=_AUTOGRAD,
             help="Seed for rand/randn (0 to 2**64-1).",
         ),
     ] = Options.seed,
     dtype: Annotated[
-        DType, typer.Option("--dtype", rich_help_panel=_AUTOGRAD, help="Default float dtype.")
+        DType,
+        typer.Option(
+            "--dtype",
+            metavar="float64|float32",
+            rich_help_panel=_AUTOGRAD,
+            help="Default float dtype.",
+        ),
     ] = DEFAULT_DTYPE,
     max_elements: Annotated[
         int | None,
@@ -323,7 +301,6 @@ def gradcalc(
         bool,
         typer.Option(
             "--json",
-            rich_help_panel=_OUT,
             help="Machine output: one JSON document on stdout and nothing else, also for "
             "errors (option errors included).",
         ),
@@ -365,6 +342,7 @@ def gradcalc(
         GraphFormat | None,
         typer.Option(
             "--graph",
+            metavar="dot|mermaid|json",
             rich_help_panel=_OUT,
             show_default=False,
             help="Print the computational graph in this format; stdout then holds only the graph.",
@@ -396,7 +374,6 @@ def gradcalc(
         typer.Option(
             "-q",
             "--quiet",
-            rich_help_panel=_OUT,
             help="Only the program's own output and errors: no tables, no tree.",
         ),
     ] = Options.quiet,
@@ -436,7 +413,7 @@ def gradcalc(
             show_default=False,
             help="--batch: run the lines on a Dask cluster, its scheduler at ADDRESS "
             "(tcp://HOST:8786), or 'local' for a cluster on this machine; needs "
-            "pip install 'gradcalc[dask]'.",
+            "pip install 'gradcalc\\[dask]'.",  # escaped: Rich markup would drop '[dask]'
         ),
     ] = Options.dask,
     # ---- issue 15: named outputs, --check's report, anomaly mode, plots, export ---------
@@ -445,7 +422,6 @@ def gradcalc(
         typer.Option(
             "--of",
             metavar="NAME",
-            rich_help_panel=_AUTOGRAD,
             show_default=False,
             help="The output the implicit backward differentiates (default: the last "
             "assigned name or expression).",
