@@ -5,7 +5,6 @@ the same bytes with or without it."""
 from __future__ import annotations
 
 import os
-import pty
 import select
 import subprocess
 import sys
@@ -15,8 +14,8 @@ import pytest
 
 import gradcalc
 
-if sys.platform == "win32":
-    pytest.skip("pseudo-terminals are POSIX", allow_module_level=True)
+pytest.importorskip("termios", reason="pseudo-terminals are POSIX")
+import pty  # noqa: E402 - after the skip: it needs termios
 
 LINES = 300  # batch.PROGRESS_LINES is 200: long enough for a bar
 
