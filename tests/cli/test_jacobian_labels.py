@@ -9,6 +9,9 @@ import numpy as np
 import pytest
 from rich.cells import cell_len
 
+from gradcalc.cli.matrixview import labelled
+from gradcalc.interpreter.results import DerivativeOrigin
+
 JACOBIAN = "x = tensor([1., 2., 3.]); J = torch.autograd.functional.jacobian(lambda v: v * v, x)"
 TWO_OUTPUTS = (
     "x = tensor([1., 2., 3.])\ndef f(v):\n    return stack([sum(v), prod(v)])\nJ = jacobian(f, x)"
@@ -155,3 +158,9 @@ def test_tuple_inputs_label_each_unpacked_block(run_gradcalc):
     assert rows_a == {"∂y₀": [12, 0], "∂y₁": [0, 12]}
     assert columns_b == ["∂b₀", "∂b₁", "∂b₂"]
     assert rows_b == {"∂y₀": [1, 1, 1], "∂y₁": [2, 2, 2]}
+
+
+def test_an_empty_jacobian_is_not_labelled():
+    empty = DerivativeOrigin("jacobian", "y", "y", (0,), "x", (3,))
+    assert not labelled(empty, np.zeros((0, 3)))
+    assert labelled(DerivativeOrigin("jacobian", "y", "y", (), "x", ()), np.array(2.0))

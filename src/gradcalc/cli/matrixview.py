@@ -36,7 +36,7 @@ def labelled(origin, value) -> bool:
     if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
         return False
     rows, cols = matrix_size(origin)
-    return value.size == rows * cols and rows <= MAX_ROWS and cols <= MAX_COLS
+    return value.size == rows * cols and 0 < rows <= MAX_ROWS and 0 < cols <= MAX_COLS
 
 
 def element_label(name: str, index: tuple, ascii_only: bool = False) -> str:
