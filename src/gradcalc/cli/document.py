@@ -2,7 +2,8 @@
 
 Schema: ``ok``, ``output``, ``values``, ``grads``, ``backward_calls``, ``printed``,
 ``warnings``, ``graph``, ``errors`` (and ``explain``, ``check`` when asked for; ``line`` in
-``--batch``). Whatever goes wrong while the document is built (a tensor too large to convert,
+``--batch``; ``derivatives`` when a variable holds a Jacobian or Hessian small enough to
+label: ``matrixview.json_labels``). Whatever goes wrong while the document is built (a tensor too large to convert,
 out of memory), stdout still gets one document with ``"ok": false``.
 """
 
@@ -81,7 +82,13 @@ def run_document(
                 key = "warnings" if output.kind == "warning" else "printed"
                 document[key].append(bounds.text(output.text))
     document["warnings"].extend(bounds.text(w) for w in outcome.warnings)
-    document["values"] = {name: bounds.value(v) for name, v in session.values().items()}
+    values = session.values()
+    document["values"] = {name: bounds.value(v) for name, v in values.items()}
+    from gradcalc.cli.matrixview import json_section
+
+    derivatives = json_section(session.derivative_origins(), values)
+    if derivatives:  # Jacobians and Hessians, labelled
+        document["derivatives"] = derivatives
     try:
         grads = session.leaf_grads(options.wrt)
     except GradcalcError:

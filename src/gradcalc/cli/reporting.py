@@ -204,6 +204,7 @@ def show_tables(session, options, out: Console, outcome=None) -> None:
         grads = {}  # an unknown --wrt name: reported with the run's errors
     if values:
         out.print(values_table(values, options.precision, width=out.width, threshold=threshold))
+        show_matrices(session, values, options.precision, out)
     if grads:
         out.print(
             grads_table(
@@ -219,6 +220,24 @@ def show_tables(session, options, out: Console, outcome=None) -> None:
                 ),
             )
         )
+
+
+def show_matrices(session, values: dict, precision: int, out: Console) -> None:
+    """Under the Values table, each Jacobian or Hessian a variable holds as a labelled
+    matrix (``matrixview.py``); its plain tensor stays in the table, as PyTorch prints it."""
+    origins = session.derivative_origins()
+    if not origins:
+        return
+    from gradcalc.cli.console import can_encode
+    from gradcalc.cli.matrixview import UNICODE_PROBE, labelled, matrix_view
+
+    ascii_only = not can_encode(out.encoding, UNICODE_PROBE)
+    for name, origin in origins.items():
+        if labelled(origin, values.get(name)):
+            view = matrix_view(
+                name, values[name], origin, precision, width=out.width, ascii_only=ascii_only
+            )
+            out.print(view)
 
 
 def export_graph(graph, options, reporter: Reporter, outcome) -> None:

@@ -198,9 +198,15 @@ def calculator_builtins(python: dict, modules: dict, rt) -> dict:
     autograd = modules["torch.autograd"].table
     functional = modules["torch.autograd.functional"].table
     table.update(grad=_single_grad(autograd["grad"]), backward=autograd["backward"])
+    from gradcalc.interpreter.derivatives import recording_calculator
+
     table.update(
-        jacobian=_of_output(functional["jacobian"], _jacobian_of_tensor),
-        hessian=_of_output(functional["hessian"], _hessian_of_tensor),
+        jacobian=recording_calculator(
+            "jacobian", _of_output(functional["jacobian"], _jacobian_of_tensor)
+        ),
+        hessian=recording_calculator(
+            "hessian", _of_output(functional["hessian"], _hessian_of_tensor)
+        ),
     )
     table["zero_grad"] = _zero_grad(rt)
     table.update(torch=modules["torch"], F=modules["torch.nn.functional"], np=modules["numpy"])

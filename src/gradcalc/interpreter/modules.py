@@ -208,15 +208,23 @@ def _once_differentiable(fn):
 
 
 def _functional_table() -> dict:
+    from gradcalc.interpreter.derivatives import recording_functional
     from gradcalc.interpreter.functional import TABLE
 
-    return dict(TABLE)
+    table = dict(TABLE)
+    for kind in ("jacobian", "hessian"):  # their results get labelled as matrices
+        table[kind] = recording_functional(kind, TABLE[kind])
+    return table
 
 
 def _func_table() -> dict:
+    from gradcalc.interpreter.derivatives import recording_func_transform
     from gradcalc.interpreter.functorch import TABLE
 
-    return dict(TABLE)
+    table = dict(TABLE)
+    for name, kind in (("jacrev", "jacobian"), ("jacfwd", "jacobian"), ("hessian", "hessian")):
+        table[name] = recording_func_transform(kind, TABLE[name])
+    return table
 
 
 _MATH_REFUSED = frozenset({"factorial", "comb", "perm", "prod"})

@@ -92,3 +92,17 @@ class ExplainStep:
     flows: list[tuple[str, np.ndarray]]  # (input label, gradient sent to that input)
     gradient: str = ""  # what the arriving gradient is: "∂m/∂z"
     why: list[str] = field(default_factory=list)  # per flow: why the input receives it
+
+
+@dataclass(frozen=True)
+class DerivativeOrigin:
+    """What a tensor made by a Jacobian or Hessian call is the derivative of, for the front
+    ends' labels (``interpreter/derivatives.py`` records it). The tensor's elements, flattened
+    row-major, form a matrix of ``row_shape``'s elements by ``col_shape``'s."""
+
+    kind: str  # "jacobian" or "hessian"
+    of: str  # the output differentiated (a Jacobian's rows) or the function (a Hessian's)
+    row_name: str  # a Jacobian: ``of``; a Hessian: the input of the first derivative
+    row_shape: tuple[int, ...]
+    col_name: str  # the input of the (last) derivative
+    col_shape: tuple[int, ...]

@@ -342,6 +342,14 @@ class Session:
             if plain_value(value) is not None or value is None
         }
 
+    def derivative_origins(self) -> dict:
+        """name -> ``results.DerivativeOrigin`` of each variable holding a Jacobian or
+        Hessian a transform made (``interpreter/derivatives.py``), for labelled matrices."""
+        from gradcalc.interpreter.derivatives import origin_of
+
+        origins = {name: origin_of(value) for name, value in self.globals.items()}
+        return {name: origin for name, origin in origins.items() if origin is not None}
+
     def leaf_grads(self, wrt: list[str] | None = None) -> dict[str, np.ndarray]:
         """Every leaf's gradient, or those of the tensors ``wrt`` names (leaves or
         intermediates: ``interpreter/gradients.py``)."""
