@@ -61,7 +61,11 @@ class Entry(NamedTuple):
 
 
 def _owners(spelling) -> list:
-    return list(spelling.overloads if isinstance(spelling, registry.Spelling) else spelling.ops)
+    return list(
+        spelling.overloads
+        if isinstance(spelling, registry.Spelling)
+        else getattr(spelling, "ops", ())
+    )
 
 
 def _spellings() -> dict:

@@ -33,9 +33,24 @@ def help_text(obj=None) -> str:
         return describe(obj)
     except GradcalcError:
         pass
-    doc = getattr(obj, "__doc__", None) or ""
-    first = doc.strip().splitlines()[0] if doc.strip() else ""
-    return f"{obj!r}\n    {first}".rstrip()
+    return _python_help(obj)
+
+
+def _python_help(obj) -> str:
+    """A function that is not an op (``torch.autograd.functional.jacobian``): its signature,
+    as Python's help begins, and its doc line; anything else: its repr and doc line."""
+    import inspect
+    import types
+
+    head = repr(obj)
+    if isinstance(obj, types.FunctionType):  # gradcalc's own, not a program's ``def``
+        try:
+            head = f"{obj.__name__}{inspect.signature(obj)}"
+        except (TypeError, ValueError):
+            pass
+    doc = inspect.getdoc(obj) or ""
+    first = doc.splitlines()[0] if doc else ""
+    return f"{head}\n    {first}".rstrip()
 
 
 def help_for_name(name: str) -> str:
