@@ -113,6 +113,12 @@ def test_the_typer_path_bounds_the_process_too():
     assert json.loads(done.stdout)["errors"][0]["type"] == "MemoryError"
 
 
+def test_plot_runs_under_the_bound():
+    done = gradcalc_run("--max-memory", "400M", "--plot", "y = tanh(x) + ones(40000000).sum()")
+    assert done.returncode == 1 and "out of memory" in done.stderr, done.stderr
+    assert gradcalc_run("--max-memory", "400M", "--plot", "y = tanh(x)").returncode == 0
+
+
 def test_jobs_workers_are_bounded(tmp_path):
     # A worker takes 32 lines at a time: line 1 runs in the first worker, line 40 in the second.
     lines = [BIG] + [f"y = {n} * 2" for n in range(2, 40)] + [BIG]

@@ -5,11 +5,13 @@ counts every private writable mapping (the heap, numpy's mmap-backed arrays, thr
 OpenBLAS's buffers) and nothing else; ``RLIMIT_AS`` also counts code, read-only files and
 address space only reserved (glibc keeps 64 MiB of ``PROT_NONE`` per thread arena). Measured
 on this project's machine (2 cores, numpy 2.4 with OpenBLAS 0.3.31) from /proc/self/status:
-after ``import numpy`` VmSize is 135 MiB and VmData 87 MiB; after a first matmul 185 and 129;
-after three Python threads ran matmuls, 351 and 178. A ``RLIMIT_AS`` of 300 MiB made OpenBLAS
-abort the process there ("Memory allocation still failed after 10 retries, giving up"),
-where ``RLIMIT_DATA`` of 300 MiB left numpy's ``MemoryError`` for the arrays past it. Other
-platforms get ``RLIMIT_AS``, POSIX's one memory limit (macOS does not enforce it).
+before numpy VmData is 6 MiB; after ``import numpy`` VmSize is 135 MiB and VmData 87;
+after this module's warm-up VmData is 119 MiB (79 with ``OPENBLAS_NUM_THREADS=1``); after
+a 500x500 matmul VmSize is 185 MiB and VmData 129; after three Python threads ran matmuls,
+351 and 178. A ``RLIMIT_AS`` of 300 MiB made OpenBLAS abort the process there ("Memory
+allocation still failed after 10 retries, giving up"), where a ``RLIMIT_DATA`` of 300 MiB
+left numpy's ``MemoryError`` for the arrays past it. Other platforms get ``RLIMIT_AS``,
+POSIX's one memory limit (macOS does not enforce it).
 
 OpenBLAS allocates its buffers at a thread's first BLAS call and exits the process when it
 cannot, so the bound is set only after numpy is imported and BLAS and LAPACK have run once;
