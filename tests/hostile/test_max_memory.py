@@ -70,6 +70,24 @@ def test_past_a_raised_element_limit_the_memory_bound_still_holds():
     assert json.loads(done.stdout)["errors"][0]["type"] == "MemoryError"
 
 
+def test_gradients_past_the_bound_are_an_error_of_the_outputs_statement():
+    # 9,000,000 elements (72 MB) fit twice under 300M; their gradients do not
+    done = gradcalc_run("--json", "--max-memory", "300M", "x = ones(9000000); y = (x*2).sum()")
+    assert done.returncode == 1
+    document = json.loads(done.stdout)
+    (error,) = document["errors"]
+    assert (error["type"], error["line"], error["column"]) == ("MemoryError", 1, 20)
+    assert "--max-memory" in error["hint"] and document["values"]["y"] == 18000000.0
+
+
+def test_check_past_the_bound_is_a_check_error_not_an_internal_one():
+    program = "x = ones(5000000); y = (x*2).sum()"
+    done = gradcalc_run("--max-memory", "300M", "--check", "--check-samples", "0", "-q", program)
+    assert done.returncode == 1
+    assert "out of memory" in done.stderr and "--> --check" in done.stderr
+    assert "internal error" not in done.stderr
+
+
 def test_a_small_program_runs_under_the_same_bound():
     program = "w = randn(300, 300); x = ones(300); y = tanh(w @ x).sum(); z = inverse(w + 30 * eye(300)).sum()"
     done = gradcalc_run("--json", "--max-memory", "400M", program)
