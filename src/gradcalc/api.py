@@ -9,7 +9,9 @@
 
 ``run`` returns exactly the document ``gradcalc --json PROGRAM`` prints (parsed), with the
 same keyword options as the command's (``backward=2``, ``wrt=["w"]``, ``set_values=[...]``,
-``seed``, ``dtype``, the bounds...: the fields of ``gradcalc.cli.options.Options``).
+``seed``, ``dtype``, the bounds...: the fields of ``gradcalc.cli.options.Options``);
+``max_memory`` (bytes) only in ``run_batch`` with ``jobs`` of 2 or more, where it bounds
+each worker process.
 ``run_batch`` yields the records ``gradcalc --batch --json`` prints, in order; ``jobs`` runs
 them in worker processes as ``--jobs`` does. Nothing is printed, and a program's errors are
 in the document (``"ok": false``), never raised; a bad option raises ``ValueError``.
@@ -32,7 +34,7 @@ def run(program: str, **options: Any) -> dict:
 
     from gradcalc.cli.guard import execute_guarded
 
-    _refuse(options, _SOURCE_OPTIONS | {"jobs", "dask"}, "run")
+    _refuse(options, _SOURCE_OPTIONS | {"jobs", "dask", "max_memory"}, "run")
     settings = _options(program=program, json_output=True, **options)
     stream = io.StringIO()
     _with_stdout(stream, execute_guarded, settings)
@@ -66,13 +68,14 @@ def run_batch(
     from gradcalc.cli.sources import run_policy
     from gradcalc.errors import GradcalcError
 
+    workers = worker_count(jobs, len(numbered))
     try:
         policy = run_policy(settings)
         limits.apply_process_limits(settings)
+        settings.max_memory = _max_memory(settings.max_memory, workers)
         runner = LineRunner(settings, policy)
     except GradcalcError as error:
         raise ValueError(error.message) from None
-    workers = worker_count(jobs, len(numbered))
     if workers > 1:
         records = records_in_workers(numbered, filename, settings, policy, workers)
     else:
@@ -84,6 +87,23 @@ def run_batch(
 _SOURCE_OPTIONS = {"program", "file", "interactive", "batch", "json_output"}
 """Options that say where the program comes from and how it is printed: the API's own
 arguments decide these."""
+
+
+def _max_memory(size, workers: int) -> int | None:
+    """``max_memory`` (bytes, or text as ``--max-memory`` takes it) bounds worker processes
+    only: an OS limit on the caller's own process would outlast the call."""
+    if size is None:
+        return None
+    if workers < 2:
+        raise ValueError(
+            "max_memory bounds worker processes: run_batch() needs jobs=2 or more "
+            "and two or more lines"
+        )
+    from gradcalc.cli.memory import check_max_memory, parse_max_memory
+
+    size = parse_max_memory(str(size))
+    check_max_memory(size)
+    return size
 
 
 def _refuse(options: dict, refused: set, function: str) -> None:

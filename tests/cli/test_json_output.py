@@ -50,6 +50,8 @@ def one_document(stdout: str) -> dict:
         (["--max-file-bytes", "-5", "x = 1"], "--max-file-bytes expects a size in bytes"),
         (["--max-file-bytes", "9" * 40, "x = 1"], "--max-file-bytes expects a size in bytes"),
         (["--max-program-bytes", "0", "x = 1"], "--max-program-bytes must be at least 1 byte"),
+        (["--max-memory", "lots", "x = 1"], "--max-memory expects a size in bytes"),
+        (["--max-memory", "100M", "x = 1"], "--max-memory 100M is too small"),
         (["--allow-read", "no/such/dir", "x = 1"], "--allow-read no/such/dir: no such file"),
         (["--json-max-elements"], "requires an argument"),
     ],

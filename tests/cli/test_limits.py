@@ -111,6 +111,9 @@ def test_a_batch_line_over_max_program_bytes_fails_alone(run_gradcalc):
         ["--timeout", "inf"],
         ["--max-file-bytes", "0"],
         ["--max-program-bytes", "1T"],
+        ["--max-memory", "0"],
+        ["--max-memory", "100M"],
+        ["--max-memory", "1000000G"],
     ],
     ids=lambda args: " ".join(args)[:30],
 )

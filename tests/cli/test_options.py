@@ -43,6 +43,7 @@ OPTIONS = [
     "--max-work",
     "--max-program-bytes",
     "--max-file-bytes",
+    "--max-memory",
     "--allow-read",
     "--json",
     "--json-max-elements",

@@ -99,6 +99,8 @@ COMMAND_LINES = [
     ["--max-elements", "10", "--max-work", "5", "--max-steps", "7", "--max-depth", "9", "x"],
     ["--timeout", "2.5", "--max-program-bytes", "64k", "--max-file-bytes", "1M", "x"],
     ["--allow-read", "/tmp", "--json-max-elements", "0", "x"],
+    ["--max-memory", "512M", "x"],
+    ["--max-memory=2G", "--max-file-bytes", "1k", "x"],
     ["--tree", "--no-tree", "--summary", "--graph", "dot", "--graph-out", "g.svg", "x"],
     ["--no-color", "--debug", "--check", "--explain", "-k", "-i", "x"],
     ["--", "-x = 1"],

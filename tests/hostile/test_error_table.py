@@ -55,6 +55,8 @@ LIMITS: list[tuple[str, str, list[str], str]] = [
         ["--max-file-bytes", "16"],
         "w = load('examples/data/weights.csv')",
     ),
+    # 40,000,000 elements (320 MB) pass the element limit; the process bound stops them
+    ("--max-memory SIZE", "memory", ["--max-memory", "300M"], "y = ones(40000000)"),
 ]
 
 
@@ -70,6 +72,7 @@ def limit_defaults() -> dict[str, str]:
         "steps": f"{runtime.DEFAULT_MAX_STEPS:,}",
         "depth": f"{runtime.DEFAULT_MAX_DEPTH:,}",
         "timeout": "none",
+        "memory": "none",
         "program": f"{DEFAULT_MAX_PROGRAM_BYTES // 2**20} MiB",
         "file": f"{DEFAULT_MAX_FILE_BYTES // 2**20} MiB",
     }
@@ -104,6 +107,8 @@ def produce(how: str, source: str) -> GradcalcError | None:
 def run_command(args: list[str], program: str) -> tuple[int, dict]:
     """The exit code and the first error of ``gradcalc --json ARGS PROGRAM``, run in the
     repository (the file example's path is relative to it)."""
+    if "--max-memory" in args:  # an OS limit on this process would outlast the call
+        return _run_subprocess(args, program)
     from typer.testing import CliRunner
 
     from gradcalc.cli.app import app
@@ -115,6 +120,25 @@ def run_command(args: list[str], program: str) -> tuple[int, dict]:
     finally:
         os.chdir(here)
     return result.exit_code, json.loads(result.stdout)["errors"][0]
+
+
+def _run_subprocess(args: list[str], program: str) -> tuple[int, dict]:
+    import subprocess
+    import sys
+
+    import gradcalc
+
+    source_root = str(Path(gradcalc.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": source_root, "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "gradcalc", "--json", "-q", *args, program],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
+    return done.returncode, json.loads(done.stdout)["errors"][0]
 
 
 def cell(text: str) -> str:

@@ -15,6 +15,7 @@ Typer command's options, and that both give the same ``Options`` for many comman
 from __future__ import annotations
 
 import gradcalc.cli.limits as limits
+from gradcalc.cli.memory import parse_max_memory
 from gradcalc.cli.options import DEFAULT_MAX_PROGRAM_BYTES, MAX_BACKWARD, Options
 
 FLAG, TEXT, NUMBER, CHOICE, LIST = "flag", "text", "number", "choice", "list"
@@ -48,6 +49,7 @@ _declare(("--max-depth",), "max_depth", NUMBER, (1, limits.MAX_DEPTH_LIMIT))
 _declare(("--timeout",), "timeout", TEXT)
 _declare(("--max-program-bytes",), "max_program_bytes", TEXT)
 _declare(("--max-file-bytes",), "max_file_bytes", TEXT)
+_declare(("--max-memory",), "max_memory", TEXT)
 _declare(("--allow-read",), "allow_read", LIST)
 _declare(("--json",), "json_output", FLAG, True)
 _declare(("--json-max-elements",), "json_max_elements", NUMBER, (0, 10**9))
@@ -154,6 +156,7 @@ def options_from(found: dict) -> Options:
     program_bytes = limits.parse_size(values.get("max_program_bytes"), "--max-program-bytes")
     values["max_program_bytes"] = program_bytes or DEFAULT_MAX_PROGRAM_BYTES
     values["max_file_bytes"] = limits.parse_size(values.get("max_file_bytes"), "--max-file-bytes")
+    values["max_memory"] = parse_max_memory(values.get("max_memory"))
     if values.get("graph_out") is not None:
         from pathlib import Path
 

@@ -17,6 +17,7 @@ import typer
 
 import gradcalc.cli.limits as limits
 from gradcalc.cli.checkopts import parse_check_numbers  # issue 15
+from gradcalc.cli.memory import MAX_MEMORY_HELP, parse_max_memory
 from gradcalc.cli.options import (
     DEFAULT_MAX_PROGRAM_BYTES,
     JSON_DOCUMENT_FACTOR,
@@ -284,6 +285,10 @@ def gradcalc(
             help="Largest data file load() and --set @FILE read, and largest --batch input "
             f"(default {_mib(DEFAULT_MAX_FILE_BYTES)}).",
         ),
+    ] = None,
+    max_memory: Annotated[
+        str | None,
+        typer.Option("--max-memory", metavar="SIZE", rich_help_panel=_LIMITS, help=MAX_MEMORY_HELP),
     ] = None,
     allow_read: Annotated[
         list[str] | None,
@@ -553,6 +558,7 @@ def gradcalc(
         seconds = limits.parse_seconds(timeout)
         program_bytes = limits.parse_size(max_program_bytes, "--max-program-bytes")
         file_bytes = limits.parse_size(max_file_bytes, "--max-file-bytes")
+        memory_bytes = parse_max_memory(max_memory)
         check_numbers = parse_check_numbers(eps, atol, rtol)  # issue 15
     except GradcalcError as error:
         from gradcalc.cli.startup import report_option_error
@@ -579,6 +585,7 @@ def gradcalc(
         max_work=max_work,
         max_program_bytes=program_bytes or DEFAULT_MAX_PROGRAM_BYTES,
         max_file_bytes=file_bytes,
+        max_memory=memory_bytes,
         allow_read=list(allow_read or []),
         json_output=json_output,
         json_max_elements=json_max_elements,

@@ -46,8 +46,11 @@ def _start_worker(options, policy) -> None:
     global _runner
     import gradcalc.cli.limits as limits
     from gradcalc.cli.lines import LineRunner
+    from gradcalc.cli.memory import bound_memory
 
     limits.apply_process_limits(options)
+    # A forked worker has its parent's bound already; the API's run_batch bounds only these.
+    bound_memory(options.max_memory)
     _runner = LineRunner(options, policy)
 
 

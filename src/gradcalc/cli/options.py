@@ -50,6 +50,7 @@ class Options:
     max_work: int | None = None
     max_program_bytes: int = DEFAULT_MAX_PROGRAM_BYTES
     max_file_bytes: int | None = None
+    max_memory: int | None = None  # bytes; None: no bound (cli/memory.py)
     allow_read: list[str] = field(default_factory=list)
     json_output: bool = False
     json_max_elements: int = DEFAULT_JSON_MAX_ELEMENTS

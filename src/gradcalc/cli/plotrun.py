@@ -33,6 +33,7 @@ def run_plot(options) -> int:
 
 def _plot(options, reporter, unicode: bool) -> int:
     from gradcalc.cli import limits
+    from gradcalc.cli.memory import apply_max_memory
     from gradcalc.cli.plot import parse_range, sample, terminal_plot
     from gradcalc.cli.plotfile import check_plot_path, write_plot
     from gradcalc.errors import UsageError
@@ -46,6 +47,7 @@ def _plot(options, reporter, unicode: bool) -> int:
     low, high = parse_range(options.plot_range)
     if options.plot_out is not None:
         check_plot_path(options.plot_out)
+    apply_max_memory(options.max_memory)
     settings = limits.session_settings(options)
     settings["record_graph"] = False
     settings["explain"] = False

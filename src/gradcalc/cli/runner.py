@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gradcalc.cli.limits as limits
 from gradcalc.cli.evaluation import Outcome, evaluate
+from gradcalc.cli.memory import apply_max_memory
 from gradcalc.cli.options import Options
 from gradcalc.cli.reporting import Reporter, report, write_graph_file
 from gradcalc.cli.sources import Source, SourceLines, read_source, run_policy
@@ -23,6 +24,7 @@ def execute(options: Options) -> int:
     try:
         check_options(options)
         limits.apply_process_limits(options)
+        apply_max_memory(options.max_memory)
         policy = run_policy(options)
         reporter.lines = SourceLines(policy)
         source = read_source(options, policy, reporter.lines)
