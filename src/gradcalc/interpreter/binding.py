@@ -70,10 +70,11 @@ def _evaluate(session, name: str, text: str) -> np.ndarray:
             f"--set {name}: {value!r} is not numeric",
             hint="give a number, a list or a tensor expression",
         )
-    if isinstance(value, list | tuple):  # ragged or mixed: torch.tensor's own message
+    if isinstance(value, list | tuple):
         from gradcalc.autograd.ops.constructors import data_array
 
-        return np.array(data_array(value), dtype=session.dtype.np)
+        data_array(value)  # ragged or mixed: torch.tensor's own error, for its inferred dtype
+        return data_array(value, session.dtype)
     try:
         return np.array(value, dtype=session.dtype.np)
     except (TypeError, ValueError):
