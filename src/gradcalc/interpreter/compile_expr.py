@@ -17,7 +17,7 @@ from gradcalc.errors import ArgumentError, GradcalcError, NameLookupError
 from gradcalc.interpreter.calculator import literal_data, numeric_literal
 from gradcalc.interpreter.comprehensions import ComprehensionCompiler
 from gradcalc.interpreter.functions import Function, Parameters
-from gradcalc.interpreter.observe import label_text
+from gradcalc.interpreter.observe import SourceLabel
 from gradcalc.interpreter.operators import COMPARE, INPLACE, UNARY, bounded
 from gradcalc.interpreter.pyerrors import guarded
 from gradcalc.interpreter.scope import Scope, function_scope
@@ -67,7 +67,7 @@ class ExprCompiler(ComprehensionCompiler):
         operands = (
             [node.left, node.right] if type(node).__name__ == "BinOp" else getattr(node, "args", [])
         )
-        label = _Label(self.source, node, operands)
+        label = SourceLabel(self.source, node, operands)
 
         def labelled(env):
             value = fn(env)
@@ -284,7 +284,7 @@ class ExprCompiler(ComprehensionCompiler):
         return fold
 
     def _step_label(self, node):
-        parts = _Label(self.source, node, (node.left, node.right)).parts
+        parts = SourceLabel(self.source, node, (node.left, node.right)).parts
 
         def label(env, value):
             if type(value) is Tensor:
@@ -596,32 +596,6 @@ class ExprCompiler(ComprehensionCompiler):
                 store(env, v)
 
         return unpack
-
-
-class _Label:
-    """The graph label of the tensors ``node`` makes: its source text and the numbers among
-    its ``operands``, worked out when a tensor first needs them (most values a script makes
-    are never tensors, and a label's text costs more than the closure that uses it)."""
-
-    __slots__ = ("source", "node", "operands", "made")
-
-    def __init__(self, source: str, node, operands):
-        self.source = source
-        self.node = node
-        self.operands = operands
-        self.made = None
-
-    def parts(self) -> tuple:
-        if self.made is None:
-            source = self.source
-            constants = tuple(
-                (source[o.span.start : o.span.end], o.value)
-                for o in self.operands
-                if type(o).__name__ == "Constant" and type(o.value) in (int, float)
-            )
-            self.made = (label_text(source, self.node.span), constants)
-            self.source = self.node = self.operands = None
-        return self.made
 
 
 def _guarded_store(store, span):
