@@ -17,7 +17,7 @@ from gradcalc.errors import ArgumentError, GradcalcError, NameLookupError
 from gradcalc.interpreter.calculator import literal_data, numeric_literal
 from gradcalc.interpreter.comprehensions import ComprehensionCompiler
 from gradcalc.interpreter.functions import Function, Parameters
-from gradcalc.interpreter.observe import label_text
+from gradcalc.interpreter.observe import SourceLabel
 from gradcalc.interpreter.operators import COMPARE, INPLACE, UNARY, bounded
 from gradcalc.interpreter.pyerrors import guarded
 from gradcalc.interpreter.scope import Scope, function_scope
@@ -64,22 +64,17 @@ class ExprCompiler(ComprehensionCompiler):
 
     def _labelled(self, fn, node):
         """``fn`` that also labels the tensor it makes with ``node``'s source text."""
-        text = label_text(self.source, node.span)
         operands = (
             [node.left, node.right] if type(node).__name__ == "BinOp" else getattr(node, "args", [])
         )
-        constants = tuple(
-            (self.source[o.span.start : o.span.end], o.value)
-            for o in operands
-            if type(o).__name__ == "Constant" and type(o.value) in (int, float)
-        )
+        label = SourceLabel(self.source, node, operands)
 
         def labelled(env):
             value = fn(env)
             if type(value) is Tensor:
                 labels = env.rt.labels
                 if labels is not None and (value.grad_fn is None or value.grad_fn not in labels):
-                    env.rt.observer_label(value, text, constants)
+                    env.rt.observer_label(value, *label.parts())
             return value
 
         return labelled
@@ -236,14 +231,15 @@ class ExprCompiler(ComprehensionCompiler):
         first_node = node
         steps = []
         for link in chain:
-            span = getattr(link, "op_span", None) or link.span
             op = bounded(link.op)
             label = self._step_label(link) if self.record else None
-            steps.append((op, self.operand(link.right, scope), span, label, link.right))
+            steps.append((op, self.operand(link.right, scope), link, label, link.right))
         source = self.source
 
-        def failed(error, a, b, span, right_node, left_node):
-            """The error of one step, with its place and, for a None operand, why None."""
+        def failed(error, a, b, link, right_node, left_node):
+            """The error of one step, with its place (the operator's, made now: most steps
+            never fail) and, for a None operand, why None."""
+            span = link.op_span or link.span
             if isinstance(error, GradcalcError):
                 if error.span is None:
                     error.span = span
@@ -256,7 +252,7 @@ class ExprCompiler(ComprehensionCompiler):
             return error
 
         if len(steps) == 1:
-            op, right, span, label, right_node = steps[0]
+            op, right, link, label, right_node = steps[0]
 
             def binop(env):
                 a = first(env)
@@ -264,7 +260,7 @@ class ExprCompiler(ComprehensionCompiler):
                 try:
                     value = op(a, b)
                 except (GradcalcError, *NATIVE) as error:
-                    raise failed(error, a, b, span, right_node, first_node) from None
+                    raise failed(error, a, b, link, right_node, first_node) from None
                 if label is not None:
                     label(env, value)
                 return value
@@ -274,12 +270,12 @@ class ExprCompiler(ComprehensionCompiler):
         def fold(env):
             value = first(env)
             left_node = first_node
-            for op, right, span, label, right_node in steps:
+            for op, right, link, label, right_node in steps:
                 b = right(env)
                 try:
                     value = op(value, b)
                 except (GradcalcError, *NATIVE) as error:
-                    raise failed(error, value, b, span, right_node, left_node) from None
+                    raise failed(error, value, b, link, right_node, left_node) from None
                 if label is not None:
                     label(env, value)
                 left_node = None  # later left operands are results, not source expressions
@@ -288,16 +284,11 @@ class ExprCompiler(ComprehensionCompiler):
         return fold
 
     def _step_label(self, node):
-        text = label_text(self.source, node.span)
-        constants = tuple(
-            (self.source[o.span.start : o.span.end], o.value)
-            for o in (node.left, node.right)
-            if type(o).__name__ == "Constant" and type(o.value) in (int, float)
-        )
+        parts = SourceLabel(self.source, node, (node.left, node.right)).parts
 
         def label(env, value):
             if type(value) is Tensor:
-                env.rt.observer_label(value, text, constants)
+                env.rt.observer_label(value, *parts())
 
         return label
 

@@ -18,22 +18,27 @@ from gradcalc.interpreter.text import show
 from gradcalc.interpreter.unpacking import iterate
 
 
-def statement(fn, span):
-    """``fn(env)`` with ``span`` on its errors (the statement and, if unset, the place)."""
+def statement(fn, node):
+    """``fn(env)`` with ``node``'s span on its errors (the statement and, if unset, the
+    place). The span is made when an error needs it: most statements never fail."""
 
     def run(env):
         try:
             return fn(env)
         except GradcalcError as error:
             if error.span is None:
-                error.span = span
+                error.span = node.span
             if error.last_span is None:
-                error.last_span = span
+                error.last_span = node.span
             raise
         except NATIVE as error:
-            raise pyerrors.from_native(error, span) from None
+            raise pyerrors.from_native(error, node.span) from None
 
     return run
+
+
+def _all_names(targets: list) -> bool:
+    return all(type(target).__name__ == "Name" for target in targets)
 
 
 def block(statements: list):
@@ -76,7 +81,7 @@ class StmtCompiler(ExprCompiler):
         method = getattr(self, "s_" + kind, None)
         if method is None:
             raise GradcalcSyntaxError(f"{kind} statements are not supported", span=node.span)
-        return statement(method(node, scope), node.span)
+        return statement(method(node, scope), node)
 
     # ---- simple statements -------------------------------------------------------------
 
@@ -108,7 +113,9 @@ class StmtCompiler(ExprCompiler):
         value = self.expr(node.value, scope)
         if self.calculator and self.top_level and scope is None:
             value = self._calculator_leaves(node, value)
-        stores = [self.store_target(t, scope, node.value.span) for t in node.targets]
+        # where an unpacking error points; a name's store needs no span of the value
+        value_span = None if _all_names(node.targets) else node.value.span
+        stores = [self.store_target(t, scope, value_span) for t in node.targets]
         if len(stores) == 1:
             (store,) = stores
 

@@ -199,6 +199,32 @@ def forward_trace(label: Label) -> str:
 LABEL_HEAD, LABEL_TAIL = 120, 60  # characters of a long expression a graph label keeps
 
 
+class SourceLabel:
+    """The graph label of the tensors ``node`` makes: its source text and the numbers among
+    its ``operands``, worked out when a tensor first needs them (most values a script makes
+    are never tensors, and a label's text costs more than the closure that uses it)."""
+
+    __slots__ = ("source", "node", "operands", "made")
+
+    def __init__(self, source: str, node, operands):
+        self.source = source
+        self.node = node
+        self.operands = operands
+        self.made = None
+
+    def parts(self) -> tuple:
+        if self.made is None:
+            source = self.source
+            constants = tuple(
+                (source[o.span.start : o.span.end], o.value)
+                for o in self.operands
+                if type(o).__name__ == "Constant" and type(o.value) in (int, float)
+            )
+            self.made = (label_text(source, self.node.span), constants)
+            self.source = self.node = self.operands = None
+        return self.made
+
+
 def label_text(source: str, span) -> str:
     """The source of ``span`` for a graph label, abbreviated in the middle when long.
 

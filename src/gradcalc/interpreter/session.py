@@ -215,8 +215,14 @@ class Session:
         rt.source, rt.filename = source, filename
         rt.start_run()
         self.observer.start_run()
+        # Each statement's tree is let go once it has run (what a ``def`` keeps, its closures
+        # hold): a long script's tree shrinks as it runs rather than being carried, and
+        # rescanned by the cyclic collector, to the end.
+        body = program.body
+        del program
         with self._run_settings():
-            for node in program.body:
+            for index in range(len(body)):
+                node, body[index] = body[index], None
                 record = self._run_statement(node, source, result, after_bind)
                 if record.error is not None and not keep_going:
                     break

@@ -12,14 +12,22 @@ def did_you_mean(name: str, known) -> str | None:
     """The closest known name within a few edits (Python's own rule of thumb)."""
     if len(name) < 2:
         return None  # one letter is a few edits from every other short name
-    candidates = sorted({k for k in known if isinstance(k, str) and not k.startswith("__")})
+    names = {k for k in known if isinstance(k, str) and not k.startswith("__")}
+    if name in names:
+        return f"did you mean '{name}'?"  # the only candidate at distance 0
+    candidates = sorted(names)
     limit = max(1, (len(name) + 2) // 3)
     best = None
     for candidate in candidates:
+        if best is not None and best[0] == 1:
+            break  # nothing after it can be closer: only the name itself is at 0
         if abs(len(candidate) - len(name)) > limit:
             continue
-        d = _distance(name, candidate)
-        if d <= limit and (best is None or d < best[0]):
+        # Only a closer candidate matters: the distance is not worked out past that bound
+        # (a long script's every unknown name would otherwise cost a full table per name).
+        bound = limit if best is None else best[0] - 1
+        d = _distance(name, candidate, bound)
+        if d <= bound:
             best = (d, candidate)
     if best is None:
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.8)
@@ -27,13 +35,16 @@ def did_you_mean(name: str, known) -> str | None:
     return f"did you mean '{best[1]}'?"
 
 
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance (case changes cost nothing more than other edits)."""
+def _distance(a: str, b: str, bound: int | None = None) -> int:
+    """Levenshtein distance (case changes cost nothing more than other edits); past
+    ``bound``, some number over it (a row whose every entry is over it ends the count)."""
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if bound is not None and min(current) > bound:
+            return bound + 1
         previous = current
     return previous[-1]
 
