@@ -263,7 +263,7 @@ class Session:
                 "out of memory",
                 kind="MemoryError",
                 span=span,
-                hint="use smaller tensors (--max-elements bounds each one)",
+                hint="use smaller tensors (--max-elements bounds each one, --max-memory the whole process)",
             )
         except KeyboardInterrupt:
             record.error = RaisedError("KeyboardInterrupt", "", span=span)
