@@ -3,8 +3,9 @@
 Schema: ``ok``, ``output``, ``values``, ``grads``, ``backward_calls``, ``printed``,
 ``warnings``, ``graph``, ``errors`` (and ``explain``, ``check`` when asked for; ``line`` in
 ``--batch``; ``derivatives`` when a variable holds a Jacobian or Hessian small enough to
-label: ``matrixview.json_labels``). Whatever goes wrong while the document is built (a tensor too large to convert,
-out of memory), stdout still gets one document with ``"ok": false``.
+label: ``matrixview.json_section``). Whatever goes wrong while the document is built (a
+tensor too large to convert, out of memory), stdout still gets one document with
+``"ok": false``.
 """
 
 from __future__ import annotations

@@ -132,7 +132,7 @@ def _implicit_backward(session, result, options, outcome: Outcome) -> bool:
         return True
     for call in range(1, options.backward + 1):
         try:
-            _backward_once(session, options.retain_graph)
+            session.implicit_backward(1, options.retain_graph)
         except GradcalcError as error:
             # The error belongs to the statement that made the output; the program itself ran,
             # so its values (and the gradients of earlier passes) are still shown beside it.
@@ -148,20 +148,6 @@ def _implicit_backward(session, result, options, outcome: Outcome) -> bool:
         if options.explain:
             outcome.explain.append((f"implicit backward {call}", session.explain_steps()))
     return True
-
-
-def _backward_once(session, retain_graph: bool) -> None:
-    """One implicit backward pass; a gradient that does not fit in memory (``--max-memory``)
-    is an error of the output's statement, as any other failure of the pass."""
-    try:
-        session.implicit_backward(1, retain_graph)
-    except MemoryError:
-        session.observer.settle(failed=True)
-        raise LimitError(
-            "out of memory",
-            kind="MemoryError",
-            hint="the gradients did not fit: use smaller tensors, or raise --max-memory",
-        ) from None
 
 
 def _backward_option(options) -> str:

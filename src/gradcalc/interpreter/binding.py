@@ -43,16 +43,8 @@ def bind_value(session, name: str, value: str) -> None:
 
 
 def _evaluate(session, name: str, text: str) -> np.ndarray:
-    max_steps, max_depth, timeout = session.limits
     scratch = type(session)(  # bounded as the program will be
-        seed=session.seed,
-        dtype=session.dtype.name,
-        record_graph=False,
-        max_elements=session.max_elements,
-        max_steps=max_steps,
-        max_depth=max_depth,
-        timeout=timeout,
-        file_policy=session.file_policy,
+        seed=session.seed, dtype=session.dtype.name, record_graph=False, **session.bounds()
     )
     result = scratch.run(text, filename=f"--set {name}")
     if result.syntax_error is not None:

@@ -250,17 +250,12 @@ def _new_replay_session(session):
             super()._note(node, after_bind)
             _widen_nudged_leaf(self, node, after_bind)
 
-    max_steps, max_depth, timeout = session.limits
     return ReplaySession(
         seed=session.seed,
         dtype="float64",
-        max_elements=session.max_elements,
         record_graph=False,
         python_script=session.python_script,
-        max_steps=max_steps,
-        max_depth=max_depth,
-        timeout=timeout,
-        file_policy=session.file_policy,
+        **session.bounds(),
     )
 
 

@@ -320,6 +320,18 @@ class Session:
         self.detect_anomaly = on
         self.observer.watch_anomalies(on)
 
+    def bounds(self) -> dict:
+        """The limits a session made on this one's behalf (a ``--set`` value, a ``--check``
+        replay) must keep, as ``Session`` keyword arguments."""
+        max_steps, max_depth, timeout = self.limits
+        return {
+            "max_elements": self.max_elements,
+            "max_steps": max_steps,
+            "max_depth": max_depth,
+            "timeout": timeout,
+            "file_policy": self.file_policy,
+        }
+
     def implicit_backward(self, count: int, retain_graph: bool) -> None:
         """The CLI's ``-b N`` / ``-r``: ``output.backward()`` ``count`` times."""
         output = self.output
@@ -329,6 +341,14 @@ class Session:
             for _ in range(count):
                 try:
                     output.backward(retain_graph=bool(retain_graph))
+                except MemoryError:  # a gradient over --max-memory
+                    self.observer.settle(failed=True)
+                    raise LimitError(
+                        "out of memory",
+                        kind="MemoryError",
+                        hint="the gradients did not fit: use smaller tensors, or raise "
+                        "--max-memory",
+                    ) from None
                 except GradcalcError as error:
                     self.observer.settle(failed=True)
                     if "second time" in error.message:
