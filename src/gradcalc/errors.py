@@ -86,8 +86,10 @@ class GradcalcError(Exception):
         self.span = span
         self.filename: str | None = None
         # The language's call chain, innermost first: (function name, span of the statement
-        # running in it), filled by the interpreter as the error unwinds; ``last_span`` is the
-        # innermost statement of the frame being unwound.
+        # running in it, origin), filled by the interpreter as the error unwinds. ``origin`` is
+        # the (filename, source) the function was defined in, None for the input running now
+        # (an earlier REPL input or a ``:load``-ed file is another origin). ``last_span`` is
+        # the innermost statement of the frame being unwound.
         self.frames: list = []
         self.last_span: Span | None = None
         if kind is not None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 
-import pytest
 from rich.console import Console
 
 from gradcalc.cli.errorpanel import render_error
@@ -87,7 +86,7 @@ def test_a_repeated_frame_is_shown_three_times_then_counted():
     source = "def f(n):\n    return f(n + 1)\nf(0)\n"
     call = Span(2, 5, 2, 20, 14, 29)
     error = ShapeError("deep", span=Span(2, 12, 2, 20, 21, 29))
-    error.frames = [("f", call)] * 30 + [("<module>", Span(3, 1, 3, 5, 30, 34))]
+    error.frames = [("f", call, None)] * 30 + [("<module>", Span(3, 1, 3, 5, 30, 34), None)]
     text = render(error, source)
     assert text.count("s.gc:2:5 in f") == 3
     assert "[the frame above repeated 26 more times]" in text
@@ -100,25 +99,49 @@ def test_a_long_chain_of_different_frames_is_cut_in_the_middle():
     frames = []
     offset = 0
     for i, chunk in enumerate(lines):
-        frames.append((f"f{i}", Span(2 * i + 2, 5, 2 * i + 2, 20, offset + 10, offset + 25)))
+        frames.append((f"f{i}", Span(2 * i + 2, 5, 2 * i + 2, 20, offset + 10, offset + 25), None))
         offset += len(chunk)
     error = ShapeError("deep", span=Span(120, 12, 120, 20, offset - 10, offset - 2))
-    error.frames = list(reversed(frames)) + [("<module>", Span(121, 1, 121, 5, offset, offset + 4))]
+    error.frames = list(reversed(frames)) + [
+        ("<module>", Span(121, 1, 121, 5, offset, offset + 4), None)
+    ]
     text = render(error, source)
     assert "s.gc:121:1 in <module>" in text and "in f58" in text
     assert "frames not shown" in text
     assert text.count(" in f") < 30
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="interpreter: a frame is (function name, span) with no file, so an error inside a "
-    "function defined by an earlier input (:load, a REPL line) is drawn against the current "
-    "input: '<stdin>:5:14 in f' and no line, instead of 'lib.py:5:14 in f'",
-)
 def test_a_function_from_a_loaded_file_is_shown_in_its_own_file(run_gradcalc, tmp_path):
     (tmp_path / "lib.py").write_text("import torch\n\n\ndef f(x):\n    return x @ torch.ones(3)\n")
     done = run_gradcalc("-q", "-i", input=":load lib.py\nf(torch.ones(2))\n")
     assert "<stdin>:1:1 in <module>" in done.stderr
     assert "--> lib.py:5:14 in f" in done.stderr
     assert " 5 |     return x @ torch.ones(3)" in done.stderr
+
+
+def test_a_frame_from_another_input_names_its_file_in_json_and_hides_unshown_lines():
+    from gradcalc.cli.errorpanel import error_panel
+    from gradcalc.cli.jsonout import error_document
+
+    library = "def f(x):\n    return x.nope\n"
+    error = ShapeError("bad", span=Span(2, 12, 2, 18, 21, 27))
+    error.frames = [("f", Span(2, 5, 2, 18, 14, 27), ("lib.py", library))]
+    error.frames.append(("<module>", Span(1, 1, 1, 5, 0, 4), None))
+    document = error_document(error, line_offset=3)
+    assert document["file"] == "lib.py" and document["line"] == 2  # no batch offset there
+    assert document["frames"] == [
+        {"function": "<module>", "line": 4, "column": 1},
+        {"function": "f", "line": 2, "column": 5, "file": "lib.py"},
+    ]
+    buffer = io.StringIO()
+    panel = error_panel(error, source="f(1)\n", filename="<stdin>", width=80)
+    Console(file=buffer, width=80, color_system=None).print(panel)
+    assert "--> lib.py:2:12 in f" in buffer.getvalue()
+    assert "return x.nope" in buffer.getvalue()
+    buffer = io.StringIO()
+    panel = error_panel(
+        error, source="f(1)\n", filename="<stdin>", width=80, file_shown=lambda n: n != "lib.py"
+    )
+    Console(file=buffer, width=80, color_system=None).print(panel)
+    assert "--> lib.py:2:12 in f" in buffer.getvalue()
+    assert "x.nope" not in buffer.getvalue() and "f(1)" in buffer.getvalue()

@@ -302,7 +302,7 @@ def test_a_function_defined_in_the_repl_and_ctrl_c_in_a_long_loop(spawn):
     assert run_line(child, "") == ""
     shown = run_line(child, "double(ones(2))")
     assert "call chain, innermost last:" in shown and "<stdin>:1:1 in <module>" in shown
-    assert ":2:14 in double" in shown  # which input it is in: see test_call_chain.py's xfail
+    assert "--> <stdin>:2:14 in double" in shown and "return v @ ones(3)" in shown  # its input
     run_line(child, "kept = 41")
     child.sendline("while True: kept = kept")
     child.expect_exact("... ")

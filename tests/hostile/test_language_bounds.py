@@ -95,7 +95,7 @@ def test_recursion_is_pythons_error_at_the_depth_limit_with_the_call_chain():
     error = Session(max_depth=50).run(source).errors[0]
     assert error.kind == "RecursionError" and error.message == "maximum recursion depth exceeded"
     assert "--max-depth" in error.hint
-    names = [name for name, _ in error.frames]
+    names = [name for name, *_ in error.frames]
     assert names[-1] == "<module>" and names.count("down") == 51  # the refused call too
 
 

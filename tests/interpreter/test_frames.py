@@ -13,8 +13,9 @@ def chain(source: str):
     (error,) = result.errors
     frames = [
         (name, span.line, source[span.start : span.end]) if span is not None else (name,)
-        for name, span in error.frames
+        for name, span, origin in error.frames
     ]
+    assert all(origin is None for *_, origin in error.frames)  # all defined by this input
     return error, frames
 
 
@@ -141,4 +142,4 @@ def test_recursion_lists_its_frames():
     result = Session(max_depth=10).run(source)
     (error,) = result.errors
     assert error.kind == "RecursionError"
-    assert [name for name, _ in error.frames] == ["down"] * 11 + ["<module>"]
+    assert [name for name, *_ in error.frames] == ["down"] * 11 + ["<module>"]

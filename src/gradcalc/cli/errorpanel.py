@@ -47,10 +47,13 @@ def render_error(
     line_offset: int = 0,
     debug: bool = False,
     show_lines: bool = True,
+    file_shown=None,
 ) -> None:
     """Draw ``error`` on ``console`` (stderr). ``line_offset`` shifts line numbers, for
     ``--batch`` where each program is one line of a larger file; ``show_lines=False`` draws
-    locations without the program's lines (a file outside the readable directories)."""
+    locations without the program's lines (a file outside the readable directories), and
+    ``file_shown(filename)`` says the same of another file a function of the call chain was
+    defined in."""
     if not isinstance(error, GradcalcError):
         console.print(
             Text(f"gradcalc: internal error: {type(error).__name__}: {error}", style="bold red"),
@@ -73,6 +76,7 @@ def render_error(
             line_offset=line_offset,
             width=console.width,
             hidden=not show_lines and source is not None,
+            file_shown=file_shown,
         )
     )
     if debug:
@@ -88,10 +92,11 @@ def error_panel(
     line_offset: int = 0,
     width: int = 80,
     hidden: bool = False,
+    file_shown=None,
 ) -> Panel:
     parts: list = [Text(error.message, style="bold")]
     span = error.span
-    name = filename or "<string>"
+    here = (filename or "<string>", source, line_offset)
     frames = list(reversed(error.frames or []))  # outermost first, as Python prints them
     innermost = None
     if len(frames) > 1:
@@ -102,7 +107,12 @@ def error_panel(
             if isinstance(entry, str):
                 parts.append(Text(entry, style="dim"))
             else:
-                parts.extend(_frame_lines(*entry, source, name, line_offset))
+                function, frame_span, origin = entry
+                name, frame_source, offset = _where(origin, here, file_shown)
+                parts.extend(_frame_lines(function, frame_span, frame_source, name, offset))
+    if frames:  # the error itself is in the innermost function, wherever it was defined
+        here = _where(frames[-1][2], here, file_shown)
+    name, source, line_offset = here
     if span is not None:
         line = span.line + line_offset
         where = f"{name}:{line}:{span.column}" + (f" in {innermost}" if innermost else "")
@@ -157,7 +167,19 @@ def _collapsed(frames: list) -> list:
 
 
 def _same(one: tuple, other: tuple) -> bool:
-    return one[0] == other[0] and one[1] == other[1]
+    return one[0] == other[0] and one[1] == other[1] and one[2] is other[2]
+
+
+def _where(origin, here: tuple, file_shown) -> tuple:
+    """(name, source, line offset) to draw a frame with: ``here`` (the input that ran) unless
+    the frame's function was defined in another input (``origin``, its filename and source),
+    whose lines are shown only if that file may be shown."""
+    if origin is None:
+        return here
+    filename, source = origin
+    if file_shown is not None and not file_shown(filename):
+        source = None
+    return filename, source, 0
 
 
 def _frame_lines(function: str, span: Span | None, source, name: str, line_offset: int) -> list:

@@ -202,11 +202,27 @@ def error_document(error, *, line_offset: int = 0) -> dict:
     frames = getattr(error, "frames", None) or []
     if len(frames) > 1:
         found["frames"] = [
-            {
-                "function": name,
-                "line": span.line + line_offset if span is not None else None,
-                "column": span.column if span is not None else None,
-            }
-            for name, span in reversed(frames)
+            _frame(name, span, origin, line_offset) for name, span, origin in reversed(frames)
         ]
+        innermost_origin = frames[0][2]
+        if innermost_origin is not None:  # the error's line is in that file
+            found["file"] = innermost_origin[0]
+            for key in ("line", "end_line"):
+                if found.get(key) is not None:
+                    found[key] -= line_offset
     return found
+
+
+def _frame(name: str, span, origin, line_offset: int) -> dict:
+    """One frame of the call chain; ``file`` is named when the function was defined in another
+    input than the one that ran (an earlier REPL input, a loaded file)."""
+    if origin is not None:
+        line_offset = 0
+    frame = {
+        "function": name,
+        "line": span.line + line_offset if span is not None else None,
+        "column": span.column if span is not None else None,
+    }
+    if origin is not None:
+        frame["file"] = origin[0]
+    return frame

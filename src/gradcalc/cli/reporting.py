@@ -79,6 +79,7 @@ class Reporter:
             line_offset=line_offset,
             debug=self.options.debug,
             show_lines=self.lines is None or self.lines.shown(filename),
+            file_shown=self.lines.shown if self.lines is not None else None,
         )
 
     def warnings(self, texts: list[str]) -> None:

@@ -41,6 +41,7 @@ class Function:
         "is_lambda",
         "kw_defaults",
         "name",
+        "origin",
         "params",
         "qualname",
         "rt",
@@ -72,6 +73,9 @@ class Function:
         self.rt = rt
         self.is_lambda = is_lambda
         self.span = span
+        # Where the error panel finds this function's lines: the input defining it, which
+        # need not be the one running when it fails (an earlier REPL input, a loaded file).
+        self.origin = (rt.filename, rt.source)
 
     def __call__(self, *args, **kwargs):
         rt = self.rt
@@ -87,7 +91,7 @@ class Function:
                 return env.result
             return None
         except GradcalcError as error:
-            error.frames.append((self.qualname, error.last_span))
+            error.frames.append((self.qualname, error.last_span, self.origin))
             error.last_span = None
             raise
         finally:

@@ -250,7 +250,9 @@ class Session:
             code = compiler.program_statement(node)
             code(self.env)
         except GradcalcError as error:
-            error.frames.append(("<module>", error.last_span or span))
+            error.frames.append(("<module>", error.last_span or span, None))
+            here = (rt.filename, rt.source)  # frames of functions defined by this input
+            error.frames = [(f, s, None if o == here else o) for f, s, o in error.frames]
             error.last_span = None
             finish_hint(error)
             record.error = error.at(span)
