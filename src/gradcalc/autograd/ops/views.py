@@ -68,6 +68,18 @@ def _unsafe_view(self, size):
     return np.reshape(self, size)
 
 
+@op(
+    "_reshape_alias(Tensor self, int[] size) -> Tensor",
+    "ReshapeAliasBackward0",
+    view=True,
+    method=False,
+    function=False,
+    grads={"self": lambda grad, self_shape: F.reshape(grad, self_shape)},
+)
+def _reshape_alias(self, size):
+    return np.reshape(self, size, copy=False)
+
+
 def _viewable(array, shape) -> bool:
     try:
         np.reshape(array, shape, copy=False)
@@ -83,8 +95,12 @@ def reshape(self, shape):
     shape = infer_size(shape, array.size)
     if isinstance(self, np.ndarray):
         return np.reshape(self, shape)
-    if _viewable(array, shape):
+    # PyTorch's reshape: a view of contiguous memory, an alias with computed strides of other
+    # memory that allows one, else a copy; each records its own node.
+    if array.flags.c_contiguous:
         return F.view(self, shape)
+    if _viewable(array, shape):
+        return F._reshape_alias(self, shape)
     return F._unsafe_view(F.clone(self), shape)
 
 
