@@ -148,6 +148,27 @@ def test_random64_puts_the_first_draw_high():
     assert int(b.random64(1)[0]) == (first << 32) | second
 
 
+def test_reseeding_with_the_same_seed_starts_the_stream_again():
+    """Reseeding skips numpy's state setter when the stream is as that seed left it; after
+    draws, or after loading other state (even a fresh-looking one), it must start over."""
+    stream = MT19937Stream(7)
+    first = stream.random32(5)
+    stream.reseed(7)
+    assert np.array_equal(stream.random32(5), first)
+    other = MT19937Stream(8)
+    stream.reseed(7)  # untouched: the skip applies
+    stream.load_state_bytes(other.state_bytes())  # seed 8's fresh state, seeded flag on
+    stream.reseed(7)
+    assert np.array_equal(stream.random32(5), first)
+    assert np.array_equal(stream.state_bytes(), _after(7, 5))
+
+
+def _after(seed: int, draws: int) -> np.ndarray:
+    stream = MT19937Stream(seed)
+    stream.random32(draws)
+    return stream.state_bytes()
+
+
 def test_only_the_low_32_bits_of_the_seed_reach_the_stream():
     low, high = Generator(5), Generator(2**32 + 5)
     assert np.array_equal(low.rand((10,)), high.rand((10,)))
