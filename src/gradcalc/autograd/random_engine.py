@@ -42,11 +42,12 @@ STATE_LAYOUT = np.dtype(
 STATE_SIZE = STATE_LAYOUT.itemsize  # 5056, as sizeof(CPUGeneratorImplState) on x86-64
 
 
-def init_genrand(seed: int) -> np.ndarray:
-    """The mt19937 key for ``seed`` (only its low 32 bits count, as in PyTorch), read-only.
+def init_genrand(seed: int) -> tuple:
+    """The mt19937 key for ``seed`` (only its low 32 bits count, as in PyTorch).
 
     The recurrence is sequential, about 0.2 ms in Python: the keys of the last few seeds are
-    kept, since a batch reseeds the same generator before every line."""
+    kept, since a batch reseeds the same generator before every line. A tuple of ints, which
+    numpy's state setter copies about ten times faster than an array."""
     seed &= 0xFFFFFFFF
     key = _recent_keys.get(seed)
     if key is None:
@@ -59,16 +60,14 @@ def init_genrand(seed: int) -> np.ndarray:
 _recent_keys: dict = {}
 
 
-def _key_for(seed: int) -> np.ndarray:
+def _key_for(seed: int) -> tuple:
     key = [0] * STATE_WORDS
     previous = seed & 0xFFFFFFFF
     key[0] = previous
     for j in range(1, STATE_WORDS):
         previous = (1812433253 * (previous ^ (previous >> 30)) + j) & 0xFFFFFFFF
         key[j] = previous
-    array = np.array(key, dtype=np.uint32)
-    array.flags.writeable = False
-    return array
+    return tuple(key)
 
 
 # Draws are made and converted this many at a time: the raw 64-bit draws stay in the cache
@@ -107,8 +106,8 @@ class MT19937Stream:
     def reseed(self, seed: int) -> None:
         """``seed`` is already in [0, 2**64)."""
         self.initial_seed = seed
-        # Setting numpy's state costs about 0.06 ms; a batch reseeds before every line, and
-        # most lines draw nothing, which leaves the stream as this seed made it.
+        # A batch reseeds before every line, and most lines draw nothing, which leaves the
+        # stream as this seed made it.
         if self._seeded_by != seed:
             self._set_key(init_genrand(seed), STATE_WORDS)
             self._seeded_by = seed
@@ -116,7 +115,7 @@ class MT19937Stream:
         self.next_double_normal: float | None = None
         self.next_float_normal: float | None = None
 
-    def _set_key(self, key: np.ndarray, position: int) -> None:
+    def _set_key(self, key, position: int) -> None:
         self._bits.state = {
             "bit_generator": "MT19937",
             "state": {"key": key, "pos": position},
@@ -198,7 +197,7 @@ class MT19937Stream:
         # numpy's single position cannot hold those, so they are refused rather than mimicked.
         if not valid or not (fresh or left + following == STATE_WORDS + 1):
             raise ValueDomainError("Invalid mt19937 state")
-        key = (record["state"] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        key = (record["state"] & np.uint64(0xFFFFFFFF)).tolist()
         self._set_key(key, STATE_WORDS if fresh else following)
         self._seeded_by = None
         self.fresh = fresh
