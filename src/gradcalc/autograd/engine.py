@@ -153,12 +153,20 @@ def run_backward(
                     node.release()
             elif node in captured:
                 _capture(capture, node, nodehooks.tensor_pre_hooks(node, grads))
+        given = len(outputs)
         for i, (child, nr) in enumerate(node.next_functions):
             if child is None:
                 continue
-            r = outputs[i] if i < len(outputs) else None
-            if r is not None:
-                _add_to_buffer(buffers, child, nr, r)
+            if i < given:
+                r = outputs[i]
+                if r is not None:
+                    slots = buffers.get(child)
+                    if slots is None:
+                        slots = buffers[child] = [None] * child.n_outputs
+                    if slots[nr] is None:
+                        slots[nr] = r
+                    else:
+                        _add_to_buffer(buffers, child, nr, r)
             left = deps[child] - 1
             deps[child] = left
             if not left:
@@ -315,6 +323,11 @@ def _run_node_in_anomaly_mode(node, grads, create_graph, record, watch, shared) 
 
 
 def _note_pass_through(outputs, grads, shared: dict) -> None:
+    if len(grads) == 1 and len(outputs) == 1:  # most nodes: is the output the gradient itself?
+        r = outputs[0]
+        if r is grads[0] and (type(r) is _ndarray or type(r) is Expanded):
+            shared[id(r)] = r
+        return
     seen = {id(g) for g in grads if type(g) is _ndarray or type(g) is Expanded}
     for r in outputs:
         if type(r) is _ndarray or type(r) is Expanded:
@@ -368,6 +381,10 @@ def _validate(node, i: int, r, create_graph: bool):
 def sum_to(g, shape: tuple, node=None, index: int = 0):
     """Sum ``g`` over the dimensions ``shape`` was broadcast along to get ``g``'s shape, or
     PyTorch's error when ``shape`` does not broadcast to it."""
+    if not shape and type(g) is _ndarray and g.ndim:  # to one number (a scalar's gradient)
+        total = whole_sum(g)  # F.sum's own kernel, called directly
+        if total is not None:
+            return total.reshape(shape)
     gshape = g.array.shape if type(g) is Tensor else g.shape
     lead = len(gshape) - len(shape)
     if lead < 0 or not all(n == m or n == 1 for n, m in zip(shape, gshape[lead:])):

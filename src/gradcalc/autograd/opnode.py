@@ -49,21 +49,25 @@ class OpNode(Node):
                     edges.append(_NO_EDGE)
                     meta.append(None)
         else:
-            for k, (i, need) in enumerate(zip(op.inputs, needs)):
-                if need:
-                    v = values[i]
-                    edges.append(v._edge())
+            k = 0
+            for i in op.inputs:
+                v = values[i]
+                if needs[k]:
+                    node = v.grad_fn
+                    edges.append(v._edge() if node is None else (node, v._output_nr))
                     a = v.array
                     meta.append((a.shape, a.dtype))
-                elif op.wraps_numbers or type(values[i]) is Tensor:
+                elif op.wraps_numbers or type(v) is Tensor:
                     edges.append(_NO_EDGE)
                     meta.append(None)
                 else:  # a number given to a Scalar overload: PyTorch records no edge for it
                     if kept is None:
                         kept = list(range(k))
+                    k += 1
                     continue
                 if kept is not None:
                     kept.append(k)
+                k += 1
         self.kept = kept if kept is None else tuple(kept)
         super().__init__(tuple(edges), tuple(meta))
         self.op = op
@@ -123,12 +127,16 @@ class OpNode(Node):
             return
         versions = self.versions
         for name, value in self.saved.items():
-            if name == "result":
+            if type(value) is Tensor:
+                vc = value._vc
+                if vc is None and not versions and not value._inference:
+                    continue  # never changed in place, and saved at version 0
+            elif name == "result":
                 for array, (box, expected) in zip(value, self.result_boxes):
                     if box[0] != expected:
                         raise modified_error(array, box[0], expected, self.label)
                 continue
-            if type(value) is not Tensor:
+            else:
                 continue
             expected = versions.get(name, 0) if versions else 0
             current = value._version
@@ -218,10 +226,15 @@ class OpNode(Node):
         g = grads[0] if op.outputs == 1 else None
         if g is None and op.outputs == 1:
             return [None] * len(self.next_functions)
+        any_list = op.any_list_input
         for k, (need, (fn, sources, _)) in enumerate(zip(self.needs, op.formulas)):
-            is_list = op.list_inputs[k]
-            if not (need if not is_list else any(need)):
-                out.extend([None] * (len(need) if is_list else 1))
+            is_list = any_list and op.list_inputs[k]
+            if not is_list:
+                if not need:
+                    out.append(None)
+                    continue
+            elif not any(need):
+                out.extend([None] * len(need))
                 continue
             args = []
             for kind, key in sources:
