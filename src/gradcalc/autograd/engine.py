@@ -29,7 +29,7 @@ from gradcalc.autograd.declare import F
 from gradcalc.autograd.dtypes import BY_NUMPY
 from gradcalc.autograd.fidelity import whole_sum
 from gradcalc.autograd.node import AccumulateGrad
-from gradcalc.autograd.settings import STATE, grad_mode, warn
+from gradcalc.autograd.settings import STATE, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import AutogradError
 
@@ -470,8 +470,10 @@ def run(roots, *, retain_graph, create_graph, capture=None, accumulate_only=None
     # PyTorch computes inf and nan silently; numpy would warn on stderr.
     callbacks: list = []  # what register_multi_grad_hook queues for the end of the pass
     STATE.backward_callbacks.append(callbacks)
+    grad_enabled = STATE.grad_enabled  # as grad_mode(create_graph), without its generator
+    STATE.grad_enabled = bool(create_graph)
     try:
-        with grad_mode(create_graph), np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):
             run_backward(
                 roots,
                 retain_graph=retain_graph,
@@ -480,6 +482,7 @@ def run(roots, *, retain_graph, create_graph, capture=None, accumulate_only=None
                 accumulate_only=accumulate_only,
             )
     finally:
+        STATE.grad_enabled = grad_enabled
         STATE.backward_callbacks.pop()
     for callback in callbacks:
         callback()
