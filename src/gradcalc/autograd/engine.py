@@ -323,10 +323,14 @@ def _run_node_in_anomaly_mode(node, grads, create_graph, record, watch, shared) 
 
 
 def _note_pass_through(outputs, grads, shared: dict) -> None:
-    if len(grads) == 1 and len(outputs) == 1:  # most nodes: is the output the gradient itself?
-        r = outputs[0]
-        if r is grads[0] and (type(r) is _ndarray or type(r) is Expanded):
-            shared[id(r)] = r
+    if len(grads) == 1 and len(outputs) <= 2:  # most nodes: one gradient in, one or two out
+        g = grads[0]
+        first = None
+        for r in outputs:
+            if type(r) is _ndarray or type(r) is Expanded:
+                if r is g or r is first:
+                    shared[id(r)] = r
+                first = r
         return
     seen = {id(g) for g in grads if type(g) is _ndarray or type(g) is Expanded}
     for r in outputs:
