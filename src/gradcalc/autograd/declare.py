@@ -156,7 +156,7 @@ class Op:
             # Bools take the general path: their dtype rules refuse what PyTorch refuses.
             if x.dtype != y.dtype or x.dtype.kind == "b" or (self.to_float and x.dtype.kind != "f"):
                 return self.apply(self.schema.bind((a, b), {}))
-            if x.shape != y.shape:
+            if x.shape != y.shape and x.ndim and y.ndim:  # a 0-d operand broadcasts to any shape
                 broadcast_shapes(x.shape, y.shape)
             requires = a._requires_grad or b._requires_grad
         elif (tb is float and x.dtype.kind == "f") or (

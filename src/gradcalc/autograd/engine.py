@@ -440,7 +440,10 @@ def backward_roots(outputs: list, grad_outputs: list, create_graph: bool) -> lis
                     "grad can be implicitly created only for scalar outputs",
                     hint="reduce the output to a scalar first, e.g. .sum(), or pass a gradient",
                 )
-            seed = np.ones(out.array.shape, dtype=out.array.dtype)
+            shape = out.array.shape
+            dtype = out.array.dtype
+            # np.array(1, dtype) is np.ones((), dtype) without its Python-level wrapper
+            seed = np.array(1, dtype=dtype) if shape == () else np.ones(shape, dtype=dtype)
             roots.append((out._edge(), make_tensor(seed) if create_graph else seed))
             continue
         if given.array.shape != out.array.shape:

@@ -11,6 +11,7 @@ from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
 from gradcalc.errors import AutogradError
 
 _NO_EDGE = (None, 0)
+_GRAD_ONLY = (("grad", None),)
 _ndarray = np.ndarray
 
 
@@ -235,6 +236,9 @@ class OpNode(Node):
                     continue
             elif not any(need):
                 out.extend([None] * len(need))
+                continue
+            if not is_list and sources == _GRAD_ONLY:  # ``lambda grad: ...`` (add, neg...)
+                out.append(fn(g))
                 continue
             args = []
             for kind, key in sources:
