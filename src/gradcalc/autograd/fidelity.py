@@ -115,11 +115,13 @@ def contiguous_sum(x: np.ndarray) -> np.ndarray:
     quad_end = n // columns * columns  # the elements the 4 streams of every lane cover
     vector_end = n // width * width
     if quad_end:
-        streams = _multi_row_sum(y, quad_end // columns, columns)
+        streams = _multi_row_sum(y, quad_end // columns, columns)  # a new array: ours
         # The first stream takes the leftover vectors, then the other streams are added to
-        # it: one sequential sum per lane over these rows, in this order.
-        order = (streams[:width], y[quad_end:vector_end], streams[width:])
-        lanes = _add_rows(np.concatenate(order).reshape(-1, width), 0)
+        # it: one sequential sum per lane, in this order.
+        first = streams[:width]
+        for start in range(quad_end, vector_end, width):
+            np.add(first, y[start : start + width], out=first)
+        lanes = _add_rows(streams.reshape(4, width), 0)
     else:
         lanes = _add_rows(y[:vector_end].reshape(-1, width), 0)
     if vector_end < n:
