@@ -101,7 +101,8 @@ class OpNode(Node):
                 if track:
                     if versions is None:
                         versions = {}
-                    versions[name] = value._version
+                    vc = value._vc  # its _version (not an inference tensor: checked above)
+                    versions[name] = 0 if vc is None else vc[0]
             elif type(value) is tuple:
                 check_savable(value)
             saved[name] = value
@@ -130,8 +131,9 @@ class OpNode(Node):
         for name, value in self.saved.items():
             if type(value) is Tensor:
                 vc = value._vc
-                if vc is None and not versions and not value._inference:
-                    continue  # never changed in place, and saved at version 0
+                expected = versions.get(name, 0) if versions else 0
+                if (0 if vc is None else vc[0]) == expected and not value._inference:
+                    continue  # the version it was saved at (the property reads the same)
             elif name == "result":
                 for array, (box, expected) in zip(value, self.result_boxes):
                     if box[0] != expected:
@@ -139,8 +141,7 @@ class OpNode(Node):
                 continue
             else:
                 continue
-            expected = versions.get(name, 0) if versions else 0
-            current = value._version
+            current = value._version  # an inference tensor's refusal, or the changed version
             if current != expected:
                 producer = value.grad_fn.name() if value.grad_fn is not None else None
                 raise modified_error(value.array, current, expected, producer)
