@@ -23,6 +23,7 @@ class OpNode(Node):
         "hooked",
         "kept",
         "label",
+        "n_outputs",
         "needs",
         "op",
         "params",
@@ -72,6 +73,7 @@ class OpNode(Node):
         self.kept = kept if kept is None else tuple(kept)
         super().__init__(tuple(edges), tuple(meta))
         self.op = op
+        self.n_outputs = op.outputs
         self.needs = needs
         name = op.node_name
         self.label = name if type(name) is str else name(*values)
@@ -89,7 +91,7 @@ class OpNode(Node):
         versions = None
         boxes = None
         track = STATE.inplace_seen
-        for name, index in op.save_plan(needs):
+        for name, index in op._plans.get(needs) or op.save_plan(needs):
             if index is None:  # the result
                 saved["result"] = tuple(r.array for r in results)
                 boxes = tuple((box, box[0]) for box in map(version_box, results))
@@ -109,8 +111,6 @@ class OpNode(Node):
         self.saved = saved
         self.versions = versions
         self.result_boxes = boxes
-
-    n_outputs = property(lambda self: self.op.outputs)
 
     def name(self) -> str:
         return self.label
