@@ -140,6 +140,9 @@ def _multi_row_sum(y: np.ndarray, n: int, columns: int) -> np.ndarray:
     split = full * step * columns
     level = _add_rows(y[:split].reshape(full, step, columns), 1)
     total = _add_rows(y[split : n * columns].reshape(-1, columns), 0) if full * step < n else None
+    if full < step:  # one partial run of level-1 values: the loop below's first round, alone
+        rest = _add_rows(level, 0)
+        return rest if total is None else total + rest
     for _ in range(2):
         rows = level.shape[0]
         groups = rows // step
