@@ -5,7 +5,8 @@ then run nodes from a ready queue — a node is ready once every node that sends
 gradient has run — highest priority first (``AccumulateGrad``, then the most recently
 created). Each gradient a node returns is checked against its input's shape and dtype
 (summed over broadcast dimensions, cast) before it is added to the next node's buffer.
-Iterative throughout: a 100,000-op chain needs no deep stack.
+Iterative throughout: a 100,000-op chain needs no deep stack. The hooks around a node run
+through ``nodehooks.py``.
 
 One fast path: a plain pass (no capture, ``inputs=``, ``create_graph``, anomaly mode or
 explaining observer) runs each node that has no hooks through ``_run_plain``, which also keeps a
