@@ -119,7 +119,9 @@ def run_backward(
     # Arrays that reach more than one place (a gradient passed through unchanged, a seed the
     # caller still holds): a leaf stores a copy, so that in-place accumulation stays its own.
     # Keyed by id, holding the array itself: a freed array's id could be reused by a new one.
-    shared = {id(g): g for _, g in roots}
+    shared = {}
+    for _, g in roots:
+        shared[id(g)] = g
     heap: list = []
     tie = 0
     for node in root_nodes:
@@ -133,7 +135,14 @@ def run_backward(
         grads = buffers.pop(node, None)
         if grads is None:
             grads = [None] * node.n_outputs
-        if plain and _has_no_hooks(node):
+        if (
+            plain
+            and not (node._pre_hooks or node._post_hooks or node._tensor_hooks or node._retained)
+            and (
+                type(node) is not AccumulateGrad
+                or not (node.variable._hooks or node.post_accumulate)
+            )
+        ):  # a node without hooks (for a leaf's accumulator: the leaf's own hooks too)
             outputs = _run_plain(node, grads, shared, record)
             if not retain_graph:
                 node.release()
@@ -173,14 +182,6 @@ def run_backward(
             if not left:
                 tie += 1
                 heappush(heap, (-child.priority, tie, child))
-
-
-def _has_no_hooks(node) -> bool:
-    if node._pre_hooks or node._post_hooks or node._tensor_hooks or node._retained:
-        return False
-    if type(node) is AccumulateGrad:
-        return not node.variable._hooks and not node.post_accumulate
-    return True
 
 
 def _run_plain(node, grads: list, shared: dict, record: bool):
