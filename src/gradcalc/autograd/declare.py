@@ -34,6 +34,7 @@ from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
 _ndarray = np.ndarray
 _int64 = np.dtype(np.int64)
 _SPECIAL_ARGS = ("grad", "grads", "result", "needs")
+_BOTH_OPERANDS = (0, 1)
 
 
 class Op:
@@ -155,7 +156,7 @@ class Op:
             # Bools take the general path: their dtype rules refuse what PyTorch refuses.
             if x.dtype != y.dtype or x.dtype.kind == "b" or (self.to_float and x.dtype.kind != "f"):
                 return self.apply(self.schema.bind((a, b), {}))
-            if x.shape != y.shape:
+            if x.shape != y.shape and x.ndim and y.ndim:  # a 0-d operand broadcasts to any shape
                 broadcast_shapes(x.shape, y.shape)
             requires = a._requires_grad or b._requires_grad
         elif (tb is float and x.dtype.kind == "f") or (
@@ -170,7 +171,12 @@ class Op:
             out = np.asarray(out)
         result = make_tensor(out)
         if requires and STATE.grad_enabled and self.differentiable and out.dtype.kind == "f":
-            _record(self, [a, b, *self._tail], (result,), None)
+            values = [a, b, *self._tail]
+            if self.inputs == _BOTH_OPERANDS:  # needs_of for two operands, spelled out
+                needs = (a._requires_grad, tb is Tensor and b._requires_grad)
+                _attach(self, values, needs, (result,))
+            else:
+                _record(self, values, (result,), None)
         return result
 
     def raw(self, *args, **kwargs):
@@ -313,6 +319,11 @@ def _record(op: Op, values, results: tuple, inplace_of) -> None:
         op.any_list_input and any(type(n) is tuple and True in n for n in needs)
     ):
         return
+    _attach(op, values, needs, results)
+
+
+def _attach(op: Op, values, needs: tuple, results: tuple) -> None:
+    """The node of an application that needs one: the results' grad_fn."""
     node = OpNode(op, values, needs, results)
     for nr, t in enumerate(results):
         if t.array.dtype.kind == "f":

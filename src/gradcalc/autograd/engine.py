@@ -5,7 +5,8 @@ then run nodes from a ready queue — a node is ready once every node that sends
 gradient has run — highest priority first (``AccumulateGrad``, then the most recently
 created). Each gradient a node returns is checked against its input's shape and dtype
 (summed over broadcast dimensions, cast) before it is added to the next node's buffer.
-Iterative throughout: a 100,000-op chain needs no deep stack.
+Iterative throughout: a 100,000-op chain needs no deep stack. The hooks around a node run
+through ``nodehooks.py``.
 
 One fast path: a plain pass (no capture, ``inputs=``, ``create_graph``, anomaly mode or
 explaining observer) runs each node that has no hooks through ``_run_plain``, which also keeps a
@@ -21,16 +22,17 @@ from heapq import heappop, heappush
 
 import numpy as np
 
+import gradcalc.autograd.nodehooks as nodehooks
 from gradcalc.autograd.accumulate import accumulate_into
 from gradcalc.autograd.anomaly import nan_error
 from gradcalc.autograd.broadcast import Expanded, uniform_value
 from gradcalc.autograd.declare import F
-from gradcalc.autograd.dtypes import BOOL, BY_NUMPY
+from gradcalc.autograd.dtypes import BY_NUMPY
 from gradcalc.autograd.fidelity import whole_sum
 from gradcalc.autograd.node import AccumulateGrad
-from gradcalc.autograd.settings import STATE, grad_mode, warn
+from gradcalc.autograd.settings import STATE, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor
-from gradcalc.errors import ArgumentError, AutogradError
+from gradcalc.errors import AutogradError
 
 _ndarray = np.ndarray
 FAST_PATH = True
@@ -117,7 +119,9 @@ def run_backward(
     # Arrays that reach more than one place (a gradient passed through unchanged, a seed the
     # caller still holds): a leaf stores a copy, so that in-place accumulation stays its own.
     # Keyed by id, holding the array itself: a freed array's id could be reused by a new one.
-    shared = {id(g): g for _, g in roots}
+    shared = {}
+    for _, g in roots:
+        shared[id(g)] = g
     heap: list = []
     tie = 0
     for node in root_nodes:
@@ -131,7 +135,14 @@ def run_backward(
         grads = buffers.pop(node, None)
         if grads is None:
             grads = [None] * node.n_outputs
-        if plain and _has_no_hooks(node):
+        if (
+            plain
+            and not (node._pre_hooks or node._post_hooks or node._tensor_hooks or node._retained)
+            and (
+                type(node) is not AccumulateGrad
+                or not (node.variable._hooks or node.post_accumulate)
+            )
+        ):  # a node without hooks (for a leaf's accumulator: the leaf's own hooks too)
             outputs = _run_plain(node, grads, shared, record)
             if not retain_graph:
                 node.release()
@@ -151,26 +162,26 @@ def run_backward(
                 if not retain_graph:
                     node.release()
             elif node in captured:
-                _capture(capture, node, _tensor_pre_hooks(node, grads))
+                _capture(capture, node, nodehooks.tensor_pre_hooks(node, grads))
+        given = len(outputs)
         for i, (child, nr) in enumerate(node.next_functions):
             if child is None:
                 continue
-            r = outputs[i] if i < len(outputs) else None
-            if r is not None:
-                _add_to_buffer(buffers, child, nr, r)
+            if i < given:
+                r = outputs[i]
+                if r is not None:
+                    slots = buffers.get(child)
+                    if slots is None:
+                        slots = buffers[child] = [None] * child.n_outputs
+                    if slots[nr] is None:
+                        slots[nr] = r
+                    else:
+                        _add_to_buffer(buffers, child, nr, r)
             left = deps[child] - 1
             deps[child] = left
             if not left:
                 tie += 1
                 heappush(heap, (-child.priority, tie, child))
-
-
-def _has_no_hooks(node) -> bool:
-    if node._pre_hooks or node._post_hooks or node._tensor_hooks or node._retained:
-        return False
-    if type(node) is AccumulateGrad:
-        return not node.variable._hooks and not node.post_accumulate
-    return True
 
 
 def _run_plain(node, grads: list, shared: dict, record: bool):
@@ -261,8 +272,8 @@ def _capture(capture: dict, node, grads) -> None:
 
 def _run_node(node, grads: list, create_graph: bool, record: bool, watch, shared: dict) -> list:
     """Hooks, then the node itself (a leaf's accumulation), as PyTorch's call_function."""
-    grads = _tensor_pre_hooks(node, grads)
-    grads = _node_pre_hooks(node, grads)
+    grads = nodehooks.tensor_pre_hooks(node, grads)
+    grads = nodehooks.node_pre_hooks(node, grads)
     if record:
         node.output_grad = grads[0]
     if type(node) is AccumulateGrad:
@@ -274,9 +285,9 @@ def _run_node(node, grads: list, create_graph: bool, record: bool, watch, shared
             accumulate_into(node.variable, g, create_graph, is_array and id(g) in shared)
             if node.post_accumulate:
                 for hook in list(node.post_accumulate.values()):
-                    _check_post_accumulate(hook, node.variable, hook(node.variable))
+                    nodehooks.check_post_accumulate(hook, node.variable, hook(node.variable))
         if node._post_hooks:
-            _node_post_hooks(node, [], grads)
+            nodehooks.node_post_hooks(node, [], grads)
         if watch is not None and g is not None:
             watch(node, grads, ())
         return []
@@ -292,7 +303,7 @@ def _run_node(node, grads: list, create_graph: bool, record: bool, watch, shared
     ]
     _note_pass_through(outputs, grads, shared)
     if node._post_hooks:
-        outputs = _node_post_hooks(node, outputs, grads)
+        outputs = nodehooks.node_post_hooks(node, outputs, grads)
     if STATE.anomaly and STATE.anomaly_check_nan:
         _check_nan(node, outputs)
     if watch is not None:
@@ -314,6 +325,15 @@ def _run_node_in_anomaly_mode(node, grads, create_graph, record, watch, shared) 
 
 
 def _note_pass_through(outputs, grads, shared: dict) -> None:
+    if len(grads) == 1 and len(outputs) <= 2:  # most nodes: one gradient in, one or two out
+        g = grads[0]
+        first = None
+        for r in outputs:
+            if type(r) is _ndarray or type(r) is Expanded:
+                if r is g or r is first:
+                    shared[id(r)] = r
+                first = r
+        return
     seen = {id(g) for g in grads if type(g) is _ndarray or type(g) is Expanded}
     for r in outputs:
         if type(r) is _ndarray or type(r) is Expanded:
@@ -339,145 +359,6 @@ def _add_to_buffer(buffers: dict, node, nr: int, g) -> None:
     if type(total) is not np.ndarray and type(total) is not Tensor:
         total = np.asarray(total)  # numpy adds two 0-d arrays into a scalar
     slots[nr] = total
-
-
-def _tensor_pre_hooks(node, grads: list) -> list:
-    """Tensor hooks (a leaf's, or a non-leaf's by output), then retain_grad."""
-    if type(node) is AccumulateGrad:
-        hooks = node.variable._hooks
-        return [_run_tensor_hooks(hooks, grads[0])] if hooks else grads
-    table = node._tensor_hooks
-    if table:
-        grads = list(grads)
-        for nr, hooks in table.items():
-            grads[nr] = _run_tensor_hooks(hooks, grads[nr])
-    retained = node._retained
-    if retained:
-        for nr, ref in retained.items():
-            t = ref()
-            if t is not None and grads[nr] is not None:
-                _retain(t, grads[nr])
-    return grads
-
-
-def _node_pre_hooks(node, grads: list) -> list:
-    """``grad_fn.register_prehook`` functions: ``hook(grad_outputs)``; a tuple returned
-    replaces the gradients, None in it included (as PyTorch's unwrap_variables)."""
-    if not node._pre_hooks:
-        return grads
-    for hook in list(node._pre_hooks.values()):
-        given = tuple(None if g is None else _as_tensor(g) for g in grads)
-        replaced = hook(given)
-        if replaced is not None:
-            _check_hook_results(hook, given, replaced)
-            grads = [None if r is None else _like(r, g) for r, g in zip(replaced, grads)]
-    return grads
-
-
-def _node_post_hooks(node, outputs: list, grads: list) -> list:
-    """``grad_fn.register_hook`` functions: ``hook(grad_inputs, grad_outputs)``."""
-    grad_outputs = tuple(None if g is None else _as_tensor(g) for g in grads)
-    for hook in list(node._post_hooks.values()):
-        given = tuple(None if r is None else _as_tensor(r) for r in outputs)
-        replaced = hook(given, grad_outputs)
-        if replaced is not None:
-            _check_hook_results(hook, given, replaced)
-            outputs = [None if new is None else _like(new, r) for new, r in zip(replaced, outputs)]
-    return outputs
-
-
-def _run_tensor_hooks(hooks: dict, g):
-    """``register_hook`` functions in order; a Tensor one returns replaces the gradient. As
-    in PyTorch they also run, with None, for an output of a node that got no gradient."""
-    for hook in list(hooks.values()):
-        given = None if g is None else _as_tensor(g)
-        replaced = hook(given)
-        if replaced is not None:
-            if given is None:
-                raise AutogradError("can't replace a None gradient with a non-None value")
-            _check_hook_result(hook, given, replaced)
-            g = _like(replaced, g)
-    return g
-
-
-def _check_post_accumulate(hook, tensor: Tensor, returned) -> None:
-    """Such a hook returns None (or the tensor it was given, as PyTorch lets pass)."""
-    if returned is None or returned is tensor:
-        return
-    _check_hook_result(hook, tensor, returned)
-    raise AutogradError("Tensor post accumulate grad hooks should return None.")
-
-
-def _hook_name(hook) -> str:
-    name = getattr(hook, "__name__", None) or getattr(hook, "name", None)
-    return name if isinstance(name, str) else "<unknown>"
-
-
-def _check_hook_results(hook, given: tuple, replaced) -> None:
-    """PyTorch's checks of what a node hook returned (python_hook.cpp's check_result)."""
-    if not isinstance(replaced, tuple):
-        raise ArgumentError(f"expected tuple, but hook returned '{_type_name(replaced)}'")
-    if len(replaced) != len(given):
-        raise AutogradError(
-            f"hook '{_hook_name(hook)}' has returned an incorrect number of values (got "
-            f"{len(replaced)}, but expected {len(given)})"
-        )
-    for original, result in zip(given, replaced):
-        if result is None:
-            continue
-        if original is None:
-            raise AutogradError("can't replace a None gradient with a non-None value")
-        _check_hook_result(hook, original, result)
-
-
-def _check_hook_result(hook, original: Tensor, result) -> None:
-    """A hook's replacement gradient keeps the type and size of the one it replaces."""
-    if type(result) is not Tensor:
-        raise ArgumentError(f"expected Variable, but hook returned '{_type_name(result)}'")
-    if result.array.dtype != original.array.dtype:
-        raise AutogradError(
-            f"hook '{_hook_name(hook)}' has changed the type of value (was "
-            f"{_type_string(original)} got {_type_string(result)})"
-        )
-    if result.array.shape != original.array.shape:
-        raise AutogradError(f"hook '{_hook_name(hook)}' has changed the size of value")
-
-
-def _type_string(t: Tensor) -> str:
-    """``Tensor.toString()``: ``torch.FloatTensor``, and ``CPUBoolType`` for bool."""
-    d = t.dtype
-    return "CPUBoolType" if d.category == BOOL else f"torch.{d.tensor_type}"
-
-
-def _type_name(value) -> str:
-    return "Tensor" if type(value) is Tensor else type(value).__name__
-
-
-def _like(replaced, original):
-    """A hook's Tensor in the form the pass carries gradients (arrays unless create_graph)."""
-    if type(replaced) is Tensor and type(original) is _ndarray:
-        return replaced.array
-    return replaced
-
-
-def _as_tensor(g):
-    return g if type(g) is Tensor else make_tensor(g)
-
-
-def _retain(t: Tensor, g) -> None:
-    """``t.retain_grad()``: a copy of the gradient, added to what ``t.grad`` holds."""
-    if type(g) is Tensor:
-        g = F.clone(g) if g._requires_grad else make_tensor(g.array.copy())
-    else:
-        g = make_tensor(np.array(g, copy=True))
-    if t._grad is None:
-        t._grad = g
-    else:
-        t._grad = (
-            t._grad + g
-            if type(g) is Tensor and g._requires_grad
-            else make_tensor(t._grad.array + g.array)
-        )
 
 
 def _validate(node, i: int, r, create_graph: bool):
@@ -506,6 +387,10 @@ def _validate(node, i: int, r, create_graph: bool):
 def sum_to(g, shape: tuple, node=None, index: int = 0):
     """Sum ``g`` over the dimensions ``shape`` was broadcast along to get ``g``'s shape, or
     PyTorch's error when ``shape`` does not broadcast to it."""
+    if not shape and type(g) is _ndarray and g.ndim:  # to one number (a scalar's gradient)
+        total = whole_sum(g)  # F.sum's own kernel, called directly
+        if total is not None:
+            return total.reshape(shape)
     gshape = g.array.shape if type(g) is Tensor else g.shape
     lead = len(gshape) - len(shape)
     if lead < 0 or not all(n == m or n == 1 for n, m in zip(shape, gshape[lead:])):
@@ -557,7 +442,10 @@ def backward_roots(outputs: list, grad_outputs: list, create_graph: bool) -> lis
                     "grad can be implicitly created only for scalar outputs",
                     hint="reduce the output to a scalar first, e.g. .sum(), or pass a gradient",
                 )
-            seed = np.ones(out.array.shape, dtype=out.array.dtype)
+            shape = out.array.shape
+            dtype = out.array.dtype
+            # np.array(1, dtype) is np.ones((), dtype) without its Python-level wrapper
+            seed = np.array(1, dtype=dtype) if shape == () else np.ones(shape, dtype=dtype)
             roots.append((out._edge(), make_tensor(seed) if create_graph else seed))
             continue
         if given.array.shape != out.array.shape:
@@ -591,8 +479,10 @@ def run(roots, *, retain_graph, create_graph, capture=None, accumulate_only=None
     # PyTorch computes inf and nan silently; numpy would warn on stderr.
     callbacks: list = []  # what register_multi_grad_hook queues for the end of the pass
     STATE.backward_callbacks.append(callbacks)
+    grad_enabled = STATE.grad_enabled  # as grad_mode(create_graph), without its generator
+    STATE.grad_enabled = bool(create_graph)
     try:
-        with grad_mode(create_graph), np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):
             run_backward(
                 roots,
                 retain_graph=retain_graph,
@@ -601,6 +491,7 @@ def run(roots, *, retain_graph, create_graph, capture=None, accumulate_only=None
                 accumulate_only=accumulate_only,
             )
     finally:
+        STATE.grad_enabled = grad_enabled
         STATE.backward_callbacks.pop()
     for callback in callbacks:
         callback()

@@ -108,40 +108,49 @@ def contiguous_sum(x: np.ndarray) -> np.ndarray:
     a 4-level ``multi_row_sum``; the 4 streams of all lanes go side by side here as
     ``4 * width`` columns), then the leftover scalars and the lanes are added to 0 in turn.
     tests/autograd/test_fast_paths.py holds it to ``cascade_sum`` bit for bit."""
-    y = x.reshape(-1)
+    y = x if x.ndim == 1 else x.reshape(-1)
+    n = y.size
     width = VECTOR_WIDTH[y.dtype]
-    vectors = y.size // width
-    rows = y[: vectors * width].reshape(vectors, width)
-    quads = vectors // 4
-    if quads:
-        streams = _multi_row_sum(rows[: quads * 4].reshape(quads, 4 * width)).reshape(4, width)
+    columns = 4 * width
+    quad_end = n // columns * columns  # the elements the 4 streams of every lane cover
+    vector_end = n // width * width
+    if quad_end:
+        streams = _multi_row_sum(y, quad_end // columns, columns)  # a new array: ours
         # The first stream takes the leftover vectors, then the other streams are added to
-        # it: one sequential sum per lane over these rows, in this order.
-        order = (streams[:1], rows[quads * 4 :], streams[1:])
-        lanes = _add_rows(np.concatenate(order), axis=0)
+        # it: one sequential sum per lane, in this order.
+        first = streams[:width]
+        for start in range(quad_end, vector_end, width):
+            np.add(first, y[start : start + width], out=first)
+        lanes = _add_rows(streams.reshape(4, width), 0)
     else:
-        lanes = _add_rows(rows, axis=0)
-    total = _add_up(np.concatenate((y[vectors * width :], lanes)))[-1]
-    return np.asarray(total + y.dtype.type(0))  # accumulators start at +0: never -0
+        lanes = _add_rows(y[:vector_end].reshape(-1, width), 0)
+    if vector_end < n:
+        lanes = np.concatenate((y[vector_end:], lanes))
+    return np.asarray(_add_up(lanes)[-1] + y.dtype.type(0))  # accumulators start at +0
 
 
-def _multi_row_sum(rows: np.ndarray) -> np.ndarray:
-    """Each column's sum in runs of ``level_step`` rows, on four levels (a partial run stays
-    at its level; the levels are added at the end, lowest first)."""
-    n, columns = rows.shape
+def _multi_row_sum(y: np.ndarray, n: int, columns: int) -> np.ndarray:
+    """Each column's sum over the first ``n`` rows of ``columns`` elements of ``y``, in runs
+    of ``level_step`` rows, on four levels (a partial run stays at its level; the levels are
+    added at the end, lowest first)."""
     step = level_step(n)
     full = n // step
-    total = _add_rows(rows[full * step :], axis=0) if full * step < n else None
     if full == 0:
-        return total
-    level = _add_rows(rows[: full * step].reshape(full, step, columns), axis=1)
+        return _add_rows(y[: n * columns].reshape(n, columns), 0)
+    split = full * step * columns
+    level = _add_rows(y[:split].reshape(full, step, columns), 1)
+    total = _add_rows(y[split : n * columns].reshape(-1, columns), 0) if full * step < n else None
+    if full < step:  # one partial run of level-1 values: the loop below's first round, alone
+        rest = _add_rows(level, 0)
+        return rest if total is None else total + rest
     for _ in range(2):
-        groups = level.shape[0] // step
-        if groups * step < level.shape[0]:
-            rest = _add_rows(level[groups * step :], axis=0)
+        rows = level.shape[0]
+        groups = rows // step
+        if groups * step < rows:
+            rest = _add_rows(level[groups * step :], 0)
             total = rest if total is None else total + rest
         if groups == 0:
             return total
-        level = _add_rows(level[: groups * step].reshape(groups, step, columns), axis=1)
-    last = _add_rows(level, axis=0)
+        level = _add_rows(level[: groups * step].reshape(groups, step, columns), 1)
+    last = _add_rows(level, 0)
     return last if total is None else total + last

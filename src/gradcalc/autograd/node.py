@@ -62,6 +62,7 @@ class Node:
         "input_meta",
         "next_functions",
         "output_grad",
+        "priority",
         "seq",
     )
 
@@ -72,6 +73,7 @@ class Node:
         self.next_functions = next_functions
         self.input_meta = input_meta
         self.seq = next(_sequence)
+        self.priority = self.seq  # the ready queue's order (AccumulateGrad's is higher)
         self._pre_hooks = None
         self._post_hooks = None
         self._tensor_hooks = None
@@ -106,10 +108,6 @@ class Node:
     def short_name(self) -> str:
         """The name in reprs (``<AccumulateGrad object ...>``, ``grad_fn=<MulBackward0>``)."""
         return self.name().rsplit("::", 1)[-1]
-
-    @property
-    def priority(self) -> int:
-        return self.seq
 
     def apply(self, grads: list, create_graph: bool) -> list:
         """Gradients of the inputs (aligned with ``next_functions``) from those of the outputs."""
@@ -164,13 +162,10 @@ class AccumulateGrad(Node):
         super().__init__((), ())
         self.variable = variable
         self.post_accumulate = None  # register_post_accumulate_grad_hook
+        self.priority = ACCUMULATE_PRIORITY
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
-
-    @property
-    def priority(self) -> int:
-        return ACCUMULATE_PRIORITY
 
 
 def modified_error(array, version: int, expected: int, producer: str | None) -> AutogradError:

@@ -11,6 +11,7 @@ from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
 from gradcalc.errors import AutogradError
 
 _NO_EDGE = (None, 0)
+_GRAD_ONLY = (("grad", None),)
 _ndarray = np.ndarray
 
 
@@ -22,6 +23,7 @@ class OpNode(Node):
         "hooked",
         "kept",
         "label",
+        "n_outputs",
         "needs",
         "op",
         "params",
@@ -49,24 +51,29 @@ class OpNode(Node):
                     edges.append(_NO_EDGE)
                     meta.append(None)
         else:
-            for k, (i, need) in enumerate(zip(op.inputs, needs)):
-                if need:
-                    v = values[i]
-                    edges.append(v._edge())
+            k = 0
+            for i in op.inputs:
+                v = values[i]
+                if needs[k]:
+                    node = v.grad_fn
+                    edges.append(v._edge() if node is None else (node, v._output_nr))
                     a = v.array
                     meta.append((a.shape, a.dtype))
-                elif op.wraps_numbers or type(values[i]) is Tensor:
+                elif op.wraps_numbers or type(v) is Tensor:
                     edges.append(_NO_EDGE)
                     meta.append(None)
                 else:  # a number given to a Scalar overload: PyTorch records no edge for it
                     if kept is None:
                         kept = list(range(k))
+                    k += 1
                     continue
                 if kept is not None:
                     kept.append(k)
+                k += 1
         self.kept = kept if kept is None else tuple(kept)
         super().__init__(tuple(edges), tuple(meta))
         self.op = op
+        self.n_outputs = op.outputs
         self.needs = needs
         name = op.node_name
         self.label = name if type(name) is str else name(*values)
@@ -84,7 +91,7 @@ class OpNode(Node):
         versions = None
         boxes = None
         track = STATE.inplace_seen
-        for name, index in op.save_plan(needs):
+        for name, index in op._plans.get(needs) or op.save_plan(needs):
             if index is None:  # the result
                 saved["result"] = tuple(r.array for r in results)
                 boxes = tuple((box, box[0]) for box in map(version_box, results))
@@ -96,15 +103,14 @@ class OpNode(Node):
                 if track:
                     if versions is None:
                         versions = {}
-                    versions[name] = value._version
+                    vc = value._vc  # its _version (not an inference tensor: checked above)
+                    versions[name] = 0 if vc is None else vc[0]
             elif type(value) is tuple:
                 check_savable(value)
             saved[name] = value
         self.saved = saved
         self.versions = versions
         self.result_boxes = boxes
-
-    n_outputs = property(lambda self: self.op.outputs)
 
     def name(self) -> str:
         return self.label
@@ -123,15 +129,19 @@ class OpNode(Node):
             return
         versions = self.versions
         for name, value in self.saved.items():
-            if name == "result":
+            if type(value) is Tensor:
+                vc = value._vc
+                expected = versions.get(name, 0) if versions else 0
+                if (0 if vc is None else vc[0]) == expected and not value._inference:
+                    continue  # the version it was saved at (the property reads the same)
+            elif name == "result":
                 for array, (box, expected) in zip(value, self.result_boxes):
                     if box[0] != expected:
                         raise modified_error(array, box[0], expected, self.label)
                 continue
-            if type(value) is not Tensor:
+            else:
                 continue
-            expected = versions.get(name, 0) if versions else 0
-            current = value._version
+            current = value._version  # an inference tensor's refusal, or the changed version
             if current != expected:
                 producer = value.grad_fn.name() if value.grad_fn is not None else None
                 raise modified_error(value.array, current, expected, producer)
@@ -218,10 +228,18 @@ class OpNode(Node):
         g = grads[0] if op.outputs == 1 else None
         if g is None and op.outputs == 1:
             return [None] * len(self.next_functions)
+        any_list = op.any_list_input
         for k, (need, (fn, sources, _)) in enumerate(zip(self.needs, op.formulas)):
-            is_list = op.list_inputs[k]
-            if not (need if not is_list else any(need)):
-                out.extend([None] * (len(need) if is_list else 1))
+            is_list = any_list and op.list_inputs[k]
+            if not is_list:
+                if not need:
+                    out.append(None)
+                    continue
+            elif not any(need):
+                out.extend([None] * len(need))
+                continue
+            if not is_list and sources == _GRAD_ONLY:  # ``lambda grad: ...`` (add, neg...)
+                out.append(fn(g))
                 continue
             args = []
             for kind, key in sources:

@@ -218,8 +218,6 @@ def neg(self):
 
 
 def _pow_node(self, exponent):
-    from gradcalc.autograd.tensor import Tensor
-
     if type(self) is not Tensor:
         return "PowBackward2"
     return "PowBackward1" if type(exponent) is Tensor else "PowBackward0"
