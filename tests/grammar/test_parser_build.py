@@ -18,7 +18,22 @@ def test_grammar_has_no_conflicts():
     that can match the same text, into errors."""
     pytest.importorskip("interegular")  # lark's strict mode needs it
     built = parser.build_parser(cache=False, strict=True)
-    assert built.options.parser == "lalr" and built.options.lexer == "contextual"
+    assert built.options.parser == "lalr" and built.options.lexer == "basic"
+
+
+def test_no_pattern_terminal_matches_a_string_terminal_whole():
+    """Lark's basic lexer tries every terminal at every place, and strict mode compares only
+    the patterns with each other: a pattern that also matched a string terminal's text (as
+    BINARY_OPERATOR once matched `*`) would take that text from it, the grammar's rules for
+    the string terminal never seeing it. Each string terminal's text must be its own."""
+    import re
+
+    terminals = parser.build_parser().terminals
+    patterns = [t for t in terminals if t.pattern.type == "re"]
+    for string in (t for t in terminals if t.pattern.type == "str"):
+        text = string.pattern.value
+        takers = [t.name for t in patterns if re.fullmatch(t.pattern.to_regexp(), text)]
+        assert not takers, f"{string.name} {text!r} is matched by {takers}"
 
 
 def test_the_cache_file_goes_under_xdg_cache_home(tmp_path, monkeypatch):

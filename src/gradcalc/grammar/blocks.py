@@ -6,9 +6,8 @@ tab moves to the next multiple of 8, a form feed resets the column, tabs and spa
 agree at every level: TabError otherwise, at most 100 levels) and bounds bracket nesting.
 
 The lexer makes one line end token of a line end, the blank and comment lines after it and
-the next code line's indentation, which is read from it at once: lark's contextual lexer
-reads the next token in the state the parser is in, so the block tokens must be in before.
-The line end goes to the parser before an indentation error is raised, so that a syntax
+the next code line's indentation, which is read from it at once, so the block tokens are
+passed on before the next line's first token. The line end goes to the parser before an indentation error is raised, so that a syntax
 error on the line before is reported first. The text's last line gets a line end even
 without one, and the blocks still open are closed at its end.
 
@@ -73,13 +72,6 @@ class Blocks(Indenter):
     def __init__(self) -> None:
         super().__init__()
         self.contexts: list[ParseContext] = []
-
-    @property
-    def always_accept(self):
-        # Lark's contextual lexer tries only the terminals the parser's state accepts, plus
-        # these. A name is tried everywhere, so that `andy` is one name even where only the
-        # keyword `and` could come (the grammar's keywords are plain strings).
-        return (NEWLINE, "NAME")
 
     def process(self, stream):
         context = self.contexts[-1]

@@ -1,6 +1,6 @@
 """Parse program text into ``gradcalc.grammar.ast.Module``: ``parse`` and ``is_complete``.
 
-The parser is lark's own LALR(1) parser with its contextual lexer, built from
+The parser is lark's own LALR(1) parser with its basic lexer, built from
 ``gradcalc.lark`` once per process on first use (importing this module does not import lark),
 with ``blocks.Blocks`` as postlex and ``builder.SyntaxTreeBuilder`` as transformer, so the
 tree is built while parsing. Lark caches the built tables in
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 GRAMMAR_PATH = os.path.join(os.path.dirname(__file__), "gradcalc.lark")
 PARSER_OPTIONS = {
     "parser": "lalr",
-    "lexer": "contextual",
+    "lexer": "basic",
     "start": ["start", "field_input"],
     "maybe_placeholders": False,
 }
@@ -230,11 +230,7 @@ def _syntax_error(lark, text: str, start: str, context, error) -> GradcalcSyntax
         span = (loc[0], loc[1], loc[0], loc[1] + 1, loc[2], loc[2] + 1)
         return diagnostics.unexpected_character(text, error.pos_in_stream, span)
     token = error.token
-    if error.token_history is not None and context.origin is not None:
-        # Lark's contextual lexer made this token itself, to report it (a keyword where the
-        # parser cannot take one): it never went through the postlex, which moves tokens.
-        _move_token(token, context.origin)
-    replay = _replay(lark, text, start, context, token)
+    replay, token = _replay(lark, text, start, context, token)
     end = _moved(context.origin, _end_position(text))
     end_loc = (end[0], end[1], end[0], end[1], end[2], end[2])
     # Nothing but blanks (and line continuations) after it: more input could complete it.
@@ -259,9 +255,11 @@ def _syntax_error(lark, text: str, start: str, context, error) -> GradcalcSyntax
 
 def _replay(lark, text: str, start: str, context, bad):
     """Parse ``text`` again up to the token ``bad`` that stopped the parse: what the parser
-    accepts there, and the tokens it took before. Lark's error carries the expected set of
-    the state it stopped in, which LALR's merged states make too wide, after reductions it
-    had no business doing; asking the parser itself just before the bad token is exact."""
+    accepts there, and the tokens it took before (with ``bad``, which a leading ``.`` may
+    have changed). Lark's error carries the expected set of the state it stopped in, which
+    LALR's merged states make too wide, after reductions it had no business doing; asking
+    the parser itself just before the bad token is exact."""
+    from lark import Token
     from lark.exceptions import UnexpectedInput
 
     from gradcalc.grammar.diagnostics import Replay
@@ -280,15 +278,22 @@ def _replay(lark, text: str, start: str, context, bad):
             pass  # the error again: the cursor stands just before it
         finally:
             lark.options.postlex.contexts.pop()
+    accepts = cursor.accepts()
+    if bad.type == "NUMBER" and bad.value[0] == "." and "DOT" in accepts:
+        # `x.1`, `1.2.3`: the lexer reads `.1` as a number, as Python's does, but after a
+        # value the `.` can only be an attribute's, and the error is the number after it.
+        line, column, offset = bad.line, bad.column, bad.start_pos
+        dot = Token("DOT", ".", offset, line, column, line, column + 1, offset + 1)
+        cursor.feed_token(dot)
+        history.append(dot)
+        accepts = cursor.accepts()
+        bad = Token("NUMBER", bad.value[1:], offset + 1, line, column + 1, *_token_end(bad))
     terminal_text = {t.name: t.pattern.value for t in lark.terminals if t.pattern.type == "str"}
-    return Replay(cursor.accepts(), history, terminal_text)
+    return Replay(accepts, history, terminal_text), bad
 
 
-def _move_token(token, origin: tuple[int, int, int]) -> None:
-    from gradcalc.grammar.blocks import move
-
-    for _ in move(iter([token]), *origin):
-        pass
+def _token_end(token) -> tuple[int, int, int]:
+    return token.end_line, token.end_column, token.end_pos
 
 
 def _end_position(text: str) -> tuple[int, int, int]:
