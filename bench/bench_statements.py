@@ -16,7 +16,7 @@ tree, then this one's, in the same minutes), 1 December 2026:
 - whole process: 11.4 s before (``python FILE`` 0.7 s), 10.8 s after (0.6 s): ~17x Python.
 - in process (one run each): parse 10.2 s / 8.2 s (the same lark parse both times: the gap is the
   machine's noise), parse and run 12.5 s / 9.4 s, so evaluation 2.3 s before, 1.2 s after.
-Parsing is ~85% of the whole: lark's LALR loop (reductions and the contextual lexer, in
+Parsing is ~85% of the whole: lark's LALR loop (reductions and the lexer, in
 pure Python) costs about 80 us a statement of this shape, 25 reductions and 8 tokens each.
 """
 
