@@ -30,7 +30,7 @@ from gradcalc.autograd.declare import F
 from gradcalc.autograd.dtypes import BY_NUMPY
 from gradcalc.autograd.fidelity import whole_sum
 from gradcalc.autograd.node import AccumulateGrad
-from gradcalc.autograd.settings import STATE, warn
+from gradcalc.autograd.settings import STATE, grad_mode, warn
 from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import AutogradError
 
@@ -119,9 +119,7 @@ def run_backward(
     # Arrays that reach more than one place (a gradient passed through unchanged, a seed the
     # caller still holds): a leaf stores a copy, so that in-place accumulation stays its own.
     # Keyed by id, holding the array itself: a freed array's id could be reused by a new one.
-    shared = {}
-    for _, g in roots:
-        shared[id(g)] = g
+    shared = {id(g): g for _, g in roots}
     heap: list = []
     tie = 0
     for node in root_nodes:
@@ -135,14 +133,7 @@ def run_backward(
         grads = buffers.pop(node, None)
         if grads is None:
             grads = [None] * node.n_outputs
-        if (
-            plain
-            and not (node._pre_hooks or node._post_hooks or node._tensor_hooks or node._retained)
-            and (
-                type(node) is not AccumulateGrad
-                or not (node.variable._hooks or node.post_accumulate)
-            )
-        ):  # a node without hooks (for a leaf's accumulator: the leaf's own hooks too)
+        if plain and _has_no_hooks(node):
             outputs = _run_plain(node, grads, shared, record)
             if not retain_graph:
                 node.release()
@@ -163,25 +154,25 @@ def run_backward(
                     node.release()
             elif node in captured:
                 _capture(capture, node, nodehooks.tensor_pre_hooks(node, grads))
-        given = len(outputs)
         for i, (child, nr) in enumerate(node.next_functions):
             if child is None:
                 continue
-            if i < given:
-                r = outputs[i]
-                if r is not None:
-                    slots = buffers.get(child)
-                    if slots is None:
-                        slots = buffers[child] = [None] * child.n_outputs
-                    if slots[nr] is None:
-                        slots[nr] = r
-                    else:
-                        _add_to_buffer(buffers, child, nr, r)
+            r = outputs[i] if i < len(outputs) else None
+            if r is not None:
+                _add_to_buffer(buffers, child, nr, r)
             left = deps[child] - 1
             deps[child] = left
             if not left:
                 tie += 1
                 heappush(heap, (-child.priority, tie, child))
+
+
+def _has_no_hooks(node) -> bool:
+    if node._pre_hooks or node._post_hooks or node._tensor_hooks or node._retained:
+        return False
+    if type(node) is AccumulateGrad:
+        return not node.variable._hooks and not node.post_accumulate
+    return True
 
 
 def _run_plain(node, grads: list, shared: dict, record: bool):
@@ -442,10 +433,7 @@ def backward_roots(outputs: list, grad_outputs: list, create_graph: bool) -> lis
                     "grad can be implicitly created only for scalar outputs",
                     hint="reduce the output to a scalar first, e.g. .sum(), or pass a gradient",
                 )
-            shape = out.array.shape
-            dtype = out.array.dtype
-            # np.array(1, dtype) is np.ones((), dtype) without its Python-level wrapper
-            seed = np.array(1, dtype=dtype) if shape == () else np.ones(shape, dtype=dtype)
+            seed = np.ones(out.array.shape, dtype=out.array.dtype)
             roots.append((out._edge(), make_tensor(seed) if create_graph else seed))
             continue
         if given.array.shape != out.array.shape:
@@ -479,10 +467,8 @@ def run(roots, *, retain_graph, create_graph, capture=None, accumulate_only=None
     # PyTorch computes inf and nan silently; numpy would warn on stderr.
     callbacks: list = []  # what register_multi_grad_hook queues for the end of the pass
     STATE.backward_callbacks.append(callbacks)
-    grad_enabled = STATE.grad_enabled  # as grad_mode(create_graph), without its generator
-    STATE.grad_enabled = bool(create_graph)
     try:
-        with np.errstate(all="ignore"):
+        with grad_mode(create_graph), np.errstate(all="ignore"):
             run_backward(
                 roots,
                 retain_graph=retain_graph,
@@ -491,7 +477,6 @@ def run(roots, *, retain_graph, create_graph, capture=None, accumulate_only=None
                 accumulate_only=accumulate_only,
             )
     finally:
-        STATE.grad_enabled = grad_enabled
         STATE.backward_callbacks.pop()
     for callback in callbacks:
         callback()
