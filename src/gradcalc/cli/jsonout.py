@@ -192,24 +192,21 @@ def error_document(error, *, line_offset: int = 0) -> dict:
         found = error.to_dict()
     else:
         found = {"type": "InternalError", "category": "internal", "message": str(error)}
+    frames = getattr(error, "frames", None) or []
+    elsewhere = frames[0][2] if frames else None  # the innermost function's other input
+    if elsewhere is not None:  # the error's line is in that file, not in the lines that ran
+        found["file"] = elsewhere[0]
     for key in ("line", "end_line"):
-        if found.get(key) is not None:
+        if found.get(key) is not None and elsewhere is None:
             found[key] += line_offset
     for key in ("message", "hint"):
         if isinstance(found.get(key), str) and len(found[key]) > MAX_MESSAGE_CHARS:
             cut = len(found[key]) - MAX_MESSAGE_CHARS
             found[key] = found[key][:MAX_MESSAGE_CHARS] + f"… ({cut:,} more characters)"
-    frames = getattr(error, "frames", None) or []
     if len(frames) > 1:
         found["frames"] = [
             _frame(name, span, origin, line_offset) for name, span, origin in reversed(frames)
         ]
-        innermost_origin = frames[0][2]
-        if innermost_origin is not None:  # the error's line is in that file
-            found["file"] = innermost_origin[0]
-            for key in ("line", "end_line"):
-                if found.get(key) is not None:
-                    found[key] -= line_offset
     return found
 
 

@@ -7,9 +7,10 @@ agree at every level: TabError otherwise, at most 100 levels) and bounds bracket
 
 The lexer makes one line end token of a line end, the blank and comment lines after it and
 the next code line's indentation, which is read from it at once, so the block tokens are
-passed on before the next line's first token. The line end goes to the parser before an indentation error is raised, so that a syntax
-error on the line before is reported first. The text's last line gets a line end even
-without one, and the blocks still open are closed at its end.
+passed on before the next line's first token. The line end goes to the parser before an
+indentation error is raised, so that a syntax error on the line before is reported first.
+The text's last line gets a line end even without one, and the blocks still open are closed
+at its end.
 
 The state of a parse lives in a ``ParseContext`` pushed by ``parser.py`` rather than on the
 postlex, because parsing an f-string's field starts a parse inside another.
