@@ -91,6 +91,7 @@ class MT19937Stream:
 
     __slots__ = (
         "_bits",
+        "_pending",
         "_seeded_by",
         "fresh",
         "initial_seed",
@@ -99,8 +100,12 @@ class MT19937Stream:
     )
 
     def __init__(self, seed: int) -> None:
-        self._bits = np.random.MT19937(0)
-        self._seeded_by = None  # the seed whose untouched stream _bits holds, if any
+        # numpy's MT19937 is made on the first draw: importing numpy.random takes about 15 ms,
+        # which a program that draws nothing need not pay.
+        self._bits = None
+        # A state not yet given to _bits: a seed, or the (key, position) of a loaded state.
+        self._pending: int | tuple | None = None
+        self._seeded_by = None  # the seed whose untouched stream this holds, if any
         self.reseed(seed)
 
     def reseed(self, seed: int) -> None:
@@ -109,25 +114,41 @@ class MT19937Stream:
         # A batch reseeds before every line, and most lines draw nothing, which leaves the
         # stream as this seed made it.
         if self._seeded_by != seed:
-            self._set_key(init_genrand(seed), STATE_WORDS)
+            self._pending = seed
             self._seeded_by = seed
         self.fresh = True
         self.next_double_normal: float | None = None
         self.next_float_normal: float | None = None
 
-    def _set_key(self, key, position: int) -> None:
-        self._bits.state = {
-            "bit_generator": "MT19937",
-            "state": {"key": key, "pos": position},
-        }
+    def _key_and_position(self) -> tuple:
+        pending = self._pending
+        if pending is None:
+            state = self._bits.state["state"]
+            return state["key"], int(state["pos"])
+        if isinstance(pending, tuple):
+            return pending
+        return init_genrand(pending), STATE_WORDS
+
+    def _numpy_bits(self) -> np.random.MT19937:
+        if self._bits is None:
+            self._bits = np.random.MT19937(0)
+        if self._pending is not None:
+            key, position = self._key_and_position()
+            self._bits.state = {
+                "bit_generator": "MT19937",
+                "state": {"key": key, "pos": position},
+            }
+            self._pending = None
+        return self._bits
 
     def random32(self, count: int) -> np.ndarray:
         """``count`` 32-bit draws (``CPUGeneratorImpl::random``), as uint64 values < 2**32."""
         if count <= 0:
             return np.zeros(0, dtype=np.uint64)
+        bits = self._numpy_bits()
         self.fresh = False
         self._seeded_by = None
-        return self._bits.random_raw(count)
+        return bits.random_raw(count)
 
     def random64(self, count: int) -> np.ndarray:
         """``count`` 64-bit draws (``random64``): two 32-bit draws each, the first one high."""
@@ -160,14 +181,13 @@ class MT19937Stream:
 
     def state_bytes(self) -> np.ndarray:
         """The 5056 bytes ``torch.get_rng_state()`` would return for this stream."""
-        numpy_state = self._bits.state["state"]
-        position = int(numpy_state["pos"])
+        key, position = self._key_and_position()
         record = np.zeros((), dtype=STATE_LAYOUT)
         record["the_initial_seed"] = self.initial_seed
         record["seeded"] = 1
         record["next"] = 0 if self.fresh else position
         record["left"] = 1 if self.fresh else STATE_WORDS + 1 - position
-        record["state"] = numpy_state["key"].astype(np.uint64)
+        record["state"] = key
         if self.next_double_normal is not None:
             record["normal_is_valid"] = 1
             record["normal_y"] = self.next_double_normal
@@ -198,7 +218,7 @@ class MT19937Stream:
         if not valid or not (fresh or left + following == STATE_WORDS + 1):
             raise ValueDomainError("Invalid mt19937 state")
         key = (record["state"] & np.uint64(0xFFFFFFFF)).tolist()
-        self._set_key(key, STATE_WORDS if fresh else following)
+        self._pending = (key, STATE_WORDS if fresh else following)
         self._seeded_by = None
         self.fresh = fresh
         self.initial_seed = int(record["the_initial_seed"])

@@ -112,10 +112,9 @@ class Session:
             self._python = make_builtins(rt)
             self._calculator_builtins = None
             self.generator = random.Generator(self.seed)
-            self._seeded_state = self.generator.get_state()
         else:
             rt.clear()
-            self.generator.set_state(self._seeded_state)
+            self.generator.manual_seed(self.seed)
         STATE.grad_enabled = True
         STATE.inference = False
         STATE.anomaly = False
