@@ -25,6 +25,7 @@ from gradcalc.grammar.literals import bytes_error, number_value, string_kind, st
 
 _CONSTANTS = {"None": None, "True": True, "False": False, "...": Ellipsis}
 _COMPARISONS = frozenset({"COMPARISON", "IN", "NOT", "IS"})
+_BOOLEAN = frozenset({"AND", "OR"})
 # Python's binary operators from loosest to tightest (the reference's 6.17), `**` apart.
 _PRECEDENCE = {
     "|": 1, "^": 2, "&": 3, "<<": 4, ">>": 4, "+": 5, "-": 5, "*": 6, "/": 6, "//": 6, "%": 6,
@@ -250,8 +251,36 @@ class ExpressionRules:
         return _BinOp(left, op.value, right, loc, depth, token_loc(op))
 
     def operations(self, children):
-        # Operands and operators in a row (``a + b * c < d``), arranged by precedence: the
-        # comparisons, loosest, split the row into the operands of one Compare.
+        # A row of operands and operators (`a or not b < c + d * e`), arranged by precedence:
+        # the `or`s, loosest, split it into the operands of one BoolOp, the `and`s split those
+        # likewise, and each of their operands is its `not`s and a row of comparisons.
+        alternatives: list = []  # the operands of `or`
+        values: list = []  # the operands of the `and`s since the last `or`
+        start = 0
+        for index, item in enumerate(children):
+            if type(item) is Token and item.type in _BOOLEAN:
+                values.append(self._negated(children[start:index]))
+                if item.type == "OR":
+                    alternatives.append(self._bool("and", values))
+                    values = []
+                start = index + 1
+        values.append(self._negated(children[start:]))
+        alternatives.append(self._bool("and", values))
+        return self._bool("or", alternatives)
+
+    def _negated(self, items: list):
+        """The operand of a BoolOp: the `not`s that start it, applied to its comparisons."""
+        count = 0
+        while type(items[count]) is Token:  # only a prefix `not` can come before an operand
+            count += 1
+        value = self._compared(items[count:])
+        for op in reversed(items[:count]):
+            value = self.unary_op((op, value))
+        return value
+
+    def _compared(self, children: list):
+        # Comparisons, looser than the binary operators, split the row into the operands
+        # of one Compare.
         segments: list = []  # (the comparison before it or None, its items)
         comparison = None
         items = [children[0]]
@@ -296,19 +325,6 @@ class ExpressionRules:
             right = operands.pop()
             operands[-1] = self._binary(operands[-1], operators.pop(), right)
         return operands[0]
-
-    def bool_operations(self, children):
-        # ``a and b or c``: `and` binds tighter, so the row splits at each `or`.
-        alternatives: list = []
-        values = [children[0]]
-        for index in range(1, len(children), 2):
-            if children[index].type == "OR":
-                alternatives.append(self._bool("and", values))
-                values = [children[index + 1]]
-            else:
-                values.append(children[index + 1])
-        alternatives.append(self._bool("and", values))
-        return self._bool("or", alternatives)
 
     def _bool(self, op: str, values: list):
         if len(values) == 1:
