@@ -39,6 +39,9 @@ BINARY_OPERATORS = {
     "BINARY_OPERATOR", "COMPARISON", "PLUS", "MINUS", "STAR", "SLASH", "AT", "POW", "AND",
     "OR", "IN", "IS", "NOT",
 }  # fmt: skip
+# Operators whose right operand cannot start with `not` (a `not` that is unexpected after a
+# `not` ends `is not`: a prefix `not not` parses).
+NOT_NEEDS_BRACKETS_AFTER = BINARY_OPERATORS - {"AND", "OR"} | {"TILDE"}
 # After these a line is unfinished: the REPL asks for another rather than show an error.
 CONTINUED_BY = BINARY_OPERATORS | {"TILDE", "DOT", "IMPORT", "FROM", "AS", "LAMBDA"}
 # Not worth naming once "an operator" is said: a call, an index, an attribute, an
@@ -315,6 +318,9 @@ def _hint(token, previous, brackets, expected, history, loc) -> str | None:
         )
     if "DEF" in expected and "NAME" not in expected:
         return "a decorator goes on the line right above a def or a class"
+    if kind == "NOT" and "NAME" in expected and prev_kind in NOT_NEEDS_BRACKETS_AFTER:
+        # `not` binds looser than every operator but `and`/`or` (Python 3.13's message).
+        return "'not' after an operator must be parenthesized: a == (not b)"
     if kind in KEYWORD_TEXT and "NAME" in expected:
         return f"'{value}' is a Python keyword: it cannot be used as a name"
     if (
