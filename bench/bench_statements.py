@@ -18,6 +18,9 @@ tree, then this one's, in the same minutes), 1 December 2026:
   machine's noise), parse and run 12.5 s / 9.4 s, so evaluation 2.3 s before, 1.2 s after.
 Parsing is ~85% of the whole: lark's LALR loop (reductions and the lexer, in
 pure Python) costs about 80 us a statement of this shape, 25 reductions and 8 tokens each.
+Since the flat operator row (2 December 2026) a statement takes 17 reductions: parsing 2,000
+of them takes 980M instructions instead of 1,118M (callgrind), and the whole process, base
+and new in turn, 10.8 s instead of 11.2 s (``python FILE``: 0.7 s).
 """
 
 from __future__ import annotations
