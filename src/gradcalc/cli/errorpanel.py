@@ -46,14 +46,13 @@ def render_error(
     filename: str | None = None,
     line_offset: int = 0,
     debug: bool = False,
-    show_lines: bool = True,
     file_shown=None,
 ) -> None:
     """Draw ``error`` on ``console`` (stderr). ``line_offset`` shifts line numbers, for
-    ``--batch`` where each program is one line of a larger file; ``show_lines=False`` draws
-    locations without the program's lines (a file outside the readable directories), and
-    ``file_shown(filename)`` says the same of another file a function of the call chain was
-    defined in."""
+    ``--batch`` where each program is one line of a larger file. ``file_shown(filename)``,
+    when given, says whether a file's lines may be shown (not for a file outside the readable
+    directories): for the input that ran, and for another file a function of the call chain
+    was defined in; locations are drawn either way."""
     if not isinstance(error, GradcalcError):
         console.print(
             Text(f"gradcalc: internal error: {type(error).__name__}: {error}", style="bold red"),
@@ -68,6 +67,7 @@ def render_error(
                 Text("(run again with --debug for the traceback)", style="dim"), soft_wrap=True
             )
         return
+    show_lines = file_shown is None or file_shown(filename)
     console.print(
         error_panel(
             error,

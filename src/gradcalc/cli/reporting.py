@@ -78,7 +78,6 @@ class Reporter:
             filename=filename,
             line_offset=line_offset,
             debug=self.options.debug,
-            show_lines=self.lines is None or self.lines.shown(filename),
             file_shown=self.lines.shown if self.lines is not None else None,
         )
 
