@@ -61,8 +61,9 @@ _recent_keys: dict = {}
 
 
 def _key_for(seed: int) -> tuple:
+    """``seed`` is already a 32-bit value (``init_genrand`` masks it)."""
     key = [0] * STATE_WORDS
-    previous = seed & 0xFFFFFFFF
+    previous = seed
     key[0] = previous
     for j in range(1, STATE_WORDS):
         previous = (1812433253 * (previous ^ (previous >> 30)) + j) & 0xFFFFFFFF
