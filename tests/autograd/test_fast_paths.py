@@ -25,12 +25,13 @@ from scenario_runner import GROUPS, load_group, record
 from torchlike import torch
 
 import gradcalc.autograd.engine as engine
-from gradcalc.autograd.declare import OPS, F
+from gradcalc.autograd.declare import OPS, F, LazyOp, Op
 from gradcalc.autograd.fidelity import contiguous_sum, reduction
+from gradcalc.autograd.node import Node
 from gradcalc.autograd.numerics.cascade import cascade_sum
 from gradcalc.autograd.numerics.reductions import reduce_sum
 from gradcalc.autograd.random_engine import MT19937Stream
-from gradcalc.autograd.schema import Schema
+from gradcalc.autograd.schema import LazySchema, Schema
 from gradcalc.autograd.settings import STATE, no_grad
 from gradcalc.errors import GradcalcError
 
@@ -396,19 +397,40 @@ def test_every_declaration_prepares():
     name existing inputs) now runs on first use: here, for every op."""
     for declared in OPS.values():
         assert declared.schema.params is not None
+        assert type(declared.schema) is Schema
         if hasattr(type(declared), "prepare"):
             declared.prepare()
             assert len(declared.formulas) == len(declared.inputs)
+            assert type(declared) is Op
 
 
-def test_a_bad_formula_is_reported_on_first_use():
-    from gradcalc.autograd.declare import Op
-
-    bad = Op(
+def _twice(op_class):
+    return op_class(
         "twice(Tensor self) -> Tensor",
         lambda self: self * 2,
         "TwiceBackward0",
         grads={"self": lambda grad, other: grad * 2},
     )
+
+
+def test_a_bad_formula_is_reported_on_first_use():
+    bad = _twice(LazyOp)
     with pytest.raises(TypeError, match="reads 'other'"):
         bad.prepare()
+    with pytest.raises(TypeError, match="reads 'other'"):
+        bad.formulas  # noqa: B018 - a use
+    with pytest.raises(TypeError, match="reads 'other'"):
+        _twice(Op)  # an Op made directly prepares at once
+
+
+def test_a_lazy_declaration_becomes_plain_on_first_use():
+    """Attribute reads are specialized (fast) only on classes without ``__getattr__``: the
+    first use leaves neither ``__getattr__`` on the op nor on its schema."""
+    declared = LazyOp("thrice(Tensor self) -> Tensor", lambda self: self * 3)
+    assert type(declared) is LazyOp and type(declared.schema) is LazySchema
+    assert declared.name == "thrice" and type(declared.schema) is LazySchema  # names only
+    assert declared.schema.positional[0].name == "self"
+    assert type(declared.schema) is Schema
+    assert declared.differentiable is False
+    assert type(declared) is Op
+    assert not any(hasattr(c, "__getattr__") for c in (Op, Schema, Node))

@@ -27,7 +27,7 @@ import numpy as np
 import gradcalc.autograd.dtype_rules as dtype_rules
 from gradcalc.autograd.broadcast import broadcast_shapes
 from gradcalc.autograd.opnode import OpNode
-from gradcalc.autograd.schema import Schema, normalize_dim, normalize_dims
+from gradcalc.autograd.schema import LazySchema, Schema, normalize_dim, normalize_dims
 from gradcalc.autograd.settings import STATE
 from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
 
@@ -40,9 +40,8 @@ _BOTH_OPERANDS = (0, 1)
 class Op:
     """A declared operation. Calling it binds the arguments and applies it.
 
-    Declaring stays cheap (hundreds of ops are declared at import): the signature is parsed,
-    the formulas' parameters read and the docstring taken on first use (``prepare``, which
-    ``__getattr__`` runs for any attribute it sets)."""
+    Declaring stays cheap (hundreds of ops are declared at import): the signature is parsed
+    and the formulas' parameters read by ``prepare``, which a ``LazyOp`` runs on first use."""
 
     # Set on the ops of split/unbind/chunk whose results are views: PyTorch refuses in-place
     # changes of those views while they require grad (CreationMeta::MULTI_OUTPUT_NODE).
@@ -70,7 +69,7 @@ class Op:
         torch_name: str | None = None,
         wraps_numbers: bool = False,
     ) -> None:
-        self.schema = Schema(schema)
+        self.schema = LazySchema(schema)
         self.name = self.schema.name
         self.forward = forward
         self.node_name = node
@@ -98,6 +97,8 @@ class Op:
         self.to_float = dtype is dtype_rules.promote_float
         self._grads = grads or {}
         self._plans: dict = {}
+        if type(self) is Op:  # a LazyOp prepares on first use
+            self.prepare()
 
     def prepare(self) -> None:
         """Read the signature and the formulas (once): which inputs are differentiable, what
@@ -122,13 +123,7 @@ class Op:
         self.differentiable = self.node_name is not None and bool(self.inputs)
         self._tail = tuple(self.schema.defaults[2:])
         self.formulas = tuple(_formula(grads[params[i].name], self.schema) for i in self.inputs)
-
-    def __getattr__(self, name: str):
-        # Only reached for attributes not set yet: those ``prepare`` sets.
-        if name.startswith("__") or "formulas" in self.__dict__:
-            raise AttributeError(name)
-        self.prepare()
-        return getattr(self, name)
+        self.__class__ = Op
 
     @property
     def doc(self) -> str:
@@ -271,6 +266,19 @@ class Op:
         return f"<op {self.name}>"
 
 
+class LazyOp(Op):
+    """An ``Op`` not used yet: the first read of an attribute ``prepare`` sets prepares it and
+    makes it a plain ``Op``, as ``importlib.util.LazyLoader`` makes its module a plain
+    module. CPython specializes attribute reads only on classes without ``__getattr__``
+    (about 3x faster), and running an op reads a dozen."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or "formulas" in self.__dict__:
+            raise AttributeError(name)
+        self.prepare()
+        return getattr(self, name)
+
+
 def _first_doc_line(fn) -> str:
     doc = fn.__doc__
     return doc.strip().split("\n")[0] if doc else ""
@@ -374,7 +382,7 @@ def op(schema: str, node=None, **options):
     """Decorator: declare the function below as the forward of a new op (see the module)."""
 
     def register(forward) -> Op:
-        declared = Op(schema, forward, node, **options)
+        declared = LazyOp(schema, forward, node, **options)
         if declared.name in OPS:
             raise RuntimeError(f"op {declared.name!r} declared twice")
         OPS[declared.name] = declared
@@ -407,7 +415,7 @@ class Composite:
         example="",
         torch_name=None,
     ) -> None:
-        self.schema = Schema(schema)
+        self.schema = LazySchema(schema)
         self.name = self.schema.name
         self.fn = fn
         self.method = self.schema.display if method is True else (method or None)

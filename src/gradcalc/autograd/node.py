@@ -96,15 +96,6 @@ class Node:
         """``grad_fn._saved_<name>``; nodes that save nothing have none."""
         raise AttributeError(name)
 
-    def __getattr__(self, name: str):
-        # Only reached for names that are not slots or methods: ``_saved_self`` and kin.
-        if name.startswith("_saved_"):
-            try:
-                return self.saved_value(name[len("_saved_") :])
-            except AttributeError:
-                pass
-        raise AttributeError(f"'{self.short_name()}' object has no attribute '{name}'")
-
     def short_name(self) -> str:
         """The name in reprs (``<AccumulateGrad object ...>``, ``grad_fn=<MulBackward0>``)."""
         return self.name().rsplit("::", 1)[-1]

@@ -61,10 +61,8 @@ class Param:
 
 
 class Schema:
-    """A parsed signature: its name, parameters and the checks of ``bind``.
-
-    Only the name is read when an op is declared; the parameters are parsed, and the binder
-    prepared, on first use (``__getattr__``), so declaring hundreds of ops stays cheap."""
+    """A parsed signature: its name, parameters and the checks of ``bind``. The op
+    declarations make ``LazySchema``s, parsed on first use."""
 
     __slots__ = (
         "coercers",
@@ -82,16 +80,13 @@ class Schema:
     )
 
     def __init__(self, text: str) -> None:
+        self._name(text)
+        self._parse()
+
+    def _name(self, text: str) -> None:
         self.text = text
         self.name = text[: text.index("(")].strip()  # unique, with the overload: "max.dim"
         self.display = self.name.split(".")[0]  # what calls spell and messages say: "max"
-
-    def __getattr__(self, name: str):
-        # Reached only for a slot not filled yet: everything but the name waits for this.
-        if name not in Schema.__slots__ or name == "text":
-            raise AttributeError(name)
-        self._parse()
-        return object.__getattribute__(self, name)
 
     def _parse(self) -> None:
         text_in, _, returns = self.text.partition("->")
@@ -249,6 +244,27 @@ class Schema:
                 text += f" = {p.default!r}" if p.default is not None else " = None"
             parts.append(text)
         return "(" + ", ".join(parts) + ")"
+
+
+class LazySchema(Schema):
+    """A ``Schema`` that reads only its name until another attribute is read, so declaring
+    hundreds of ops stays cheap. That first read parses the text and makes the object a
+    plain ``Schema``, as ``importlib.util.LazyLoader`` makes its module a plain module:
+    CPython specializes attribute reads only on classes without ``__getattr__`` (about 3x
+    faster), and ``bind`` reads several per call."""
+
+    __slots__ = ()
+
+    def __init__(self, text: str) -> None:
+        self._name(text)
+
+    def __getattr__(self, name: str):
+        # Reached only for a slot not filled yet.
+        if name not in Schema.__slots__ or name == "text":
+            raise AttributeError(name)
+        self._parse()
+        self.__class__ = Schema
+        return getattr(self, name)
 
 
 def call_summary(args: tuple, kwargs: dict, method: bool = False) -> str:
