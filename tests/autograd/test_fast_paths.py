@@ -217,7 +217,8 @@ def test_expanded_gradient_is_materialised_once():
 
 # ---- the exact whole-tensor sum --------------------------------------------------------------
 
-SIZES = [*range(1, 80), 127, 128, 129, 255, 256, 257, 1000, 2000, 4095, 4096, 4097, 16384, 32767]
+SIZES = [*range(1, 80), 127, 128, 129, 255, 256, 257, 511, 512, 513, 527, 1000, 2000, 4095, 4096]
+SIZES += [4097, 8191, 8192, 8193, 8200, 8704, 16384, 16400, 24576, 32767]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -229,6 +230,26 @@ def test_contiguous_sum_is_the_cascade_sum(dtype):
             continue
         x = (rng.normal(size=n) * rng.choice([1.0, 1e4, 1e-4], size=n)).astype(dtype)
         assert contiguous_sum(x).tobytes() == cascade_sum(x).tobytes(), n
+        assert contiguous_sum(x).tobytes() == cascade_sum(x).tobytes(), n  # the plan again
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_contiguous_sum_of_zeros_infinities_and_nan(dtype):
+    """The zero padding of a partial run must not show: zeros of either sign, cancelling
+    sums, infinities and NaN give the cascade's bits."""
+    rng = np.random.default_rng(11)
+    for n in (40, 100, 2000, 8200):
+        cases = [
+            np.full(n, -0.0),
+            rng.choice([-0.0, 0.0], size=n),
+            np.concatenate([rng.normal(size=n // 2), -rng.normal(size=n - n // 2)]),
+            np.where(rng.random(n) < 0.01, np.inf, rng.normal(size=n)),
+            np.where(rng.random(n) < 0.01, -np.inf, rng.choice([-0.0, 1e-30], size=n)),
+            np.where(rng.random(n) < 0.01, np.nan, rng.normal(size=n)),
+        ]
+        for values in cases:
+            x = values.astype(dtype)
+            assert contiguous_sum(x).tobytes() == cascade_sum(x).tobytes(), (n, values[:4])
 
 
 def _numpy_sum(x, dim, keepdim):

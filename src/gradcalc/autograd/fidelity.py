@@ -101,56 +101,79 @@ def _whole_contiguous(x: np.ndarray, args: tuple) -> bool:
 def contiguous_sum(x: np.ndarray) -> np.ndarray:
     """``torch.sum`` of every element of a contiguous float tensor with ``VECTOR_WIDTH`` to
     ``GRAIN_SIZE`` elements, as a 0-d array: the order of ``numerics.cascade`` (SumKernel's
-    ``vectorized_inner_sum``) for this one layout, without the general iterator. A
-    backward pass sums every broadcast gradient this way (``sum_to``).
-
-    Each of the ``width`` lanes sums its elements by ``row_sum`` (4 interleaved streams, each
-    a 4-level ``multi_row_sum``; the 4 streams of all lanes go side by side here as
-    ``4 * width`` columns), then the leftover scalars and the lanes are added to 0 in turn.
-    tests/autograd/test_fast_paths.py holds it to ``cascade_sum`` bit for bit."""
+    ``vectorized_inner_sum``) for this one layout, without the general iterator, in a few
+    numpy calls prepared once per size (``_SumPlan``). A backward pass sums every broadcast
+    gradient this way (``sum_to``). tests/autograd/test_fast_paths.py holds it to
+    ``cascade_sum`` bit for bit."""
     y = x if x.ndim == 1 else x.reshape(-1)
-    n = y.size
-    width = VECTOR_WIDTH[y.dtype]
-    columns = 4 * width
-    quad_end = n // columns * columns  # the elements the 4 streams of every lane cover
-    vector_end = n // width * width
-    if quad_end:
-        streams = _multi_row_sum(y, quad_end // columns, columns)  # a new array: ours
-        # The first stream takes the leftover vectors, then the other streams are added to
-        # it: one sequential sum per lane, in this order.
-        first = streams[:width]
-        for start in range(quad_end, vector_end, width):
-            np.add(first, y[start : start + width], out=first)
-        lanes = _add_rows(streams.reshape(4, width), 0)
-    else:
-        lanes = _add_rows(y[:vector_end].reshape(-1, width), 0)
-    if vector_end < n:
-        lanes = np.concatenate((y[vector_end:], lanes))
-    return np.asarray(_add_up(lanes)[-1] + y.dtype.type(0))  # accumulators start at +0
+    plan = _PLANS.get((y.size, y.dtype))
+    if plan is None:
+        if len(_PLANS) >= _MAX_PLANS:
+            _PLANS.clear()
+        plan = _PLANS[y.size, y.dtype] = _SumPlan(y.size, y.dtype)
+    return plan.run(y)
 
 
-def _multi_row_sum(y: np.ndarray, n: int, columns: int) -> np.ndarray:
-    """Each column's sum over the first ``n`` rows of ``columns`` elements of ``y``, in runs
-    of ``level_step`` rows, on four levels (a partial run stays at its level; the levels are
-    added at the end, lowest first)."""
-    step = level_step(n)
-    full = n // step
-    if full == 0:
-        return _add_rows(y[: n * columns].reshape(n, columns), 0)
-    split = full * step * columns
-    level = _add_rows(y[:split].reshape(full, step, columns), 1)
-    total = _add_rows(y[split : n * columns].reshape(-1, columns), 0) if full * step < n else None
-    if full < step:  # one partial run of level-1 values: the loop below's first round, alone
-        rest = _add_rows(level, 0)
-        return rest if total is None else total + rest
-    for _ in range(2):
-        rows = level.shape[0]
-        groups = rows // step
-        if groups * step < rows:
-            rest = _add_rows(level[groups * step :], 0)
-            total = rest if total is None else total + rest
-        if groups == 0:
-            return total
-        level = _add_rows(level[: groups * step].reshape(groups, step, columns), 1)
-    last = _add_rows(level, 0)
-    return last if total is None else total + last
+_PLANS: dict = {}
+_MAX_PLANS = 64  # distinct sizes kept; each holds a copy of one tensor
+
+
+class _SumPlan:
+    """SumKernel's order for one size, laid out so that numpy adds in that order.
+
+    Each of the ``width`` lanes sums its elements by ``row_sum``: 4 interleaved streams of
+    vectors, so ``4 * width`` columns of ``rows`` elements; each column is a
+    ``multi_row_sum`` (runs of ``level_step(rows)`` = 16 values, below ``GRAIN_SIZE``);
+    the leftover vectors are added to stream 0, then streams 1-3 to it; then the leftover
+    scalars and the lanes are added to 0 in turn. A partial run is padded with zeros: adding
+    a zero changes no value but the sign of a zero, and the last addition (to +0, where
+    torch's accumulators start) makes every zero sum +0 anyway. Float addition being
+    commutative, the cascade's ``remainder + runs`` is the runs' sum followed by the
+    remainder, so one reduction along the rows gives each column's total."""
+
+    def __init__(self, n: int, dtype: np.dtype) -> None:
+        width = VECTOR_WIDTH[dtype]
+        columns = 4 * width
+        rows = n // columns
+        self.quad_end = quad_end = rows * columns
+        self.vector_end = vector_end = n // width * width
+        step = level_step(rows)
+        full, partial = divmod(rows, step)
+        assert full < step * step, "contiguous_sum takes fewer than GRAIN_SIZE elements"
+        runs = full + (partial > 0)  # level-1 run sums, the remainder's last (zero-padded)
+        self.padded = np.zeros((runs * step, columns), dtype)
+        self.head = self.padded.reshape(-1)[:quad_end]
+        # (step, runs, columns): numpy adds along the outer axis row by row, the order of a
+        # run, and faster than along the middle axis of (runs, step, columns)
+        self.by_run = self.padded.reshape(runs, step, columns).transpose(1, 0, 2)
+        self.level2 = full // step  # level-2 runs (of 16 level-1 runs), summed first
+        self.split = self.level2 * step
+        leftover = (vector_end - quad_end) // width
+        # rows added along the streams: level-1 run sums (or the level-2 total and the
+        # later runs' total), then the leftover vectors, in stream 0's columns
+        sums = (2 if self.level2 else runs) + leftover
+        self.sums = np.zeros((sums, columns), dtype)
+        self.first = self.sums[: sums - leftover]
+        self.leftover = self.sums[sums - leftover :, :width]
+        self.width = width
+        self.zero = dtype.type(0)
+
+    def run(self, y: np.ndarray) -> np.ndarray:
+        width = self.width
+        if self.quad_end:
+            np.copyto(self.head, y[: self.quad_end])
+            if self.level2:
+                level1 = _add_rows(self.by_run, 0)
+                head = level1[: self.split].reshape(self.level2, -1, level1.shape[1])
+                _add_rows(_add_rows(head, 1), 0, out=self.first[0])
+                _add_rows(level1[self.split :], 0, out=self.first[1])
+            else:
+                _add_rows(self.by_run, 0, out=self.first)
+            if len(self.leftover):
+                np.copyto(self.leftover, y[self.quad_end : self.vector_end].reshape(-1, width))
+            lanes = _add_rows(_add_rows(self.sums, 0).reshape(4, width), 0)
+        else:
+            lanes = _add_rows(y[: self.vector_end].reshape(-1, width), 0)
+        if self.vector_end < y.size:
+            lanes = np.concatenate((y[self.vector_end :], lanes))
+        return np.asarray(_add_up(lanes)[-1] + self.zero)
