@@ -11,7 +11,9 @@
   operator's path (``Op.binary``), against binding and ``Op.apply``;
 - ``engine.sum_to``'s direct whole sum against ``F.sum``;
 - the generator's uniform draws against their 64-bit definition;
-- declarations, parsed lazily, against errors that used to surface at import.
+- declarations, parsed lazily, against errors that used to surface at import, and their
+  becoming plain classes (without ``__getattr__``) on first use;
+- ``expand`` of one number, built directly, against ``np.broadcast_to``.
 """
 
 from __future__ import annotations
@@ -455,3 +457,20 @@ def test_a_lazy_declaration_becomes_plain_on_first_use():
     assert declared.differentiable is False
     assert type(declared) is Op
     assert not any(hasattr(c, "__getattr__") for c in (Op, Schema, Node))
+
+
+# ---- views made directly ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(2000,), (3, 4), (1,), (0,), (2, 0, 3)])
+def test_expanding_one_number_is_broadcast_to(shape):
+    """``expand`` of a 0-d array (a sum's gradient) builds numpy's broadcast view itself:
+    the same values, strides and base, and read-only."""
+    source = np.asarray(np.float32(1.5))
+    ours, numpy_view = F.expand(source, shape), np.broadcast_to(source, shape)
+    assert ours.shape == numpy_view.shape and ours.dtype == numpy_view.dtype
+    assert ours.strides == numpy_view.strides and ours.base is source
+    assert not ours.flags.writeable
+    assert ours.tobytes() == numpy_view.tobytes()
+    with pytest.raises(ValueError, match="read-only"):
+        ours[...] = 0

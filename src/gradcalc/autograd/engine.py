@@ -159,7 +159,10 @@ def run_backward(
                 continue
             r = outputs[i] if i < len(outputs) else None
             if r is not None:
-                _add_to_buffer(buffers, child, nr, r)
+                if child.n_outputs == 1 and child not in buffers:  # the first of one output
+                    buffers[child] = [r]
+                else:
+                    _add_to_buffer(buffers, child, nr, r)
             left = deps[child] - 1
             deps[child] = left
             if not left:

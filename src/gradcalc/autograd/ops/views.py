@@ -163,7 +163,14 @@ def _expand_shape(shape: tuple, size: tuple) -> tuple:
 )
 def expand(self, size):
     """A view that repeats size-1 dims (``-1`` keeps a size), without copying."""
-    return np.broadcast_to(self, _expand_shape(self.shape, tuple(size)))
+    shape = _expand_shape(self.shape, tuple(size))
+    if self.ndim == 0 and self.flags.c_contiguous:
+        # np.broadcast_to's view, made directly: a sum's gradient in every backward pass,
+        # where broadcast_to's Python-level checks cost 4x the view itself
+        view = np.ndarray(shape, self.dtype, self, 0, (0,) * len(shape))
+        view.flags.writeable = False
+        return view
+    return np.broadcast_to(self, shape)
 
 
 @composite(
