@@ -474,3 +474,19 @@ def test_expanding_one_number_is_broadcast_to(shape):
     assert ours.tobytes() == numpy_view.tobytes()
     with pytest.raises(ValueError, match="read-only"):
         ours[...] = 0
+
+
+def test_an_op_node_sets_every_node_attribute():
+    """``OpNode.__init__`` writes ``Node.__init__`` out: it must set every slot a node has."""
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    node = (x * 2).grad_fn
+    plain = Node((), ())
+    for name in Node.__slots__:
+        if name != "__weakref__":
+            assert getattr(node, name) == getattr(plain, name) or name in (
+                "next_functions",
+                "input_meta",
+                "seq",
+                "priority",
+            ), name
+    assert node.seq == node.priority and node.seq < plain.seq

@@ -25,7 +25,7 @@ FREED_GRAPH_HINT = "pass retain_graph=True to the first backward() call"
 
 # Creation order. A node's inputs are always created before it, so a larger number runs
 # earlier among ready nodes, as in PyTorch's ready queue.
-_sequence = itertools.count()
+next_seq = itertools.count().__next__
 ACCUMULATE_PRIORITY = 1 << 62  # PyTorch runs a ready AccumulateGrad before anything else
 
 
@@ -72,7 +72,7 @@ class Node:
     def __init__(self, next_functions: tuple, input_meta: tuple) -> None:
         self.next_functions = next_functions
         self.input_meta = input_meta
-        self.seq = next(_sequence)
+        self.seq = next_seq()
         self.priority = self.seq  # the ready queue's order (AccumulateGrad's is higher)
         self._pre_hooks = None
         self._post_hooks = None
