@@ -123,7 +123,8 @@ class Op:
         self.differentiable = self.node_name is not None and bool(self.inputs)
         self._tail = tuple(self.schema.defaults[2:])
         self.formulas = tuple(_formula(grads[params[i].name], self.schema) for i in self.inputs)
-        self.__class__ = Op
+        if type(self) is LazyOp:
+            self.__class__ = Op
 
     @property
     def doc(self) -> str:

@@ -161,7 +161,7 @@ class _SumPlan:
     def run(self, y: np.ndarray) -> np.ndarray:
         width = self.width
         if self.quad_end:
-            np.copyto(self.head, y[: self.quad_end])
+            self.head[...] = y[: self.quad_end]  # np.copyto is a Python-level wrapper
             if self.level2:
                 level1 = _add_rows(self.by_run, 0)
                 head = level1[: self.split].reshape(self.level2, -1, level1.shape[1])
@@ -170,7 +170,7 @@ class _SumPlan:
             else:
                 _add_rows(self.by_run, 0, out=self.first)
             if len(self.leftover):
-                np.copyto(self.leftover, y[self.quad_end : self.vector_end].reshape(-1, width))
+                self.leftover[...] = y[self.quad_end : self.vector_end].reshape(-1, width)
             lanes = _add_rows(_add_rows(self.sums, 0).reshape(4, width), 0)
         else:
             lanes = _add_rows(y[: self.vector_end].reshape(-1, width), 0)

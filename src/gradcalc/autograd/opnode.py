@@ -97,7 +97,10 @@ class OpNode(Node):
         versions = None
         boxes = None
         track = STATE.inplace_seen
-        for name, index in op._plans.get(needs) or op.save_plan(needs):
+        plan = op._plans.get(needs)
+        if plan is None:  # an empty plan (add, sum: nothing saved) is kept too
+            plan = op.save_plan(needs)
+        for name, index in plan:
             if index is None:  # the result
                 saved["result"] = tuple(r.array for r in results)
                 boxes = tuple((box, box[0]) for box in map(version_box, results))
