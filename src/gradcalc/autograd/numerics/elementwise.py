@@ -251,18 +251,19 @@ def pow(x: np.ndarray, exponent, *, threads: int = TORCH_THREADS) -> np.ndarray:
     dtype = x.dtype.type
     if not isinstance(exponent, np.ndarray):
         e = float(exponent)
-        # Squares and cubes as ``mul`` computes: outside numpy's errstate, which costs more
-        # than the product of a tutorial-sized tensor (a run ignores numpy's warnings anyway).
+        # Outside numpy's errstate, which costs more than these on a tutorial-sized tensor:
+        # ones and copies raise nothing; squares and cubes compute as ``mul`` does (a run
+        # ignores numpy's warnings anyway).
+        if e == 0:
+            return np.ones_like(x)
+        if e == 1:
+            return x.copy()
         if e == 2:
             return x * x
         if e == 3:
             return x * x * x
     with np.errstate(all="ignore"):
         if not isinstance(exponent, np.ndarray):
-            if e == 0:
-                return np.ones_like(x)
-            if e == 1:
-                return x.copy()
             if e == -2:
                 return dtype(1) / (x * x)
             if e == -1:

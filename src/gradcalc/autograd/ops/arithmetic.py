@@ -224,11 +224,13 @@ def _pow_node(self, exponent):
 
 
 def _pow_self(grad, self, exponent):
+    # PyTorch's pow_backward: grad * (exponent * self.pow(exponent - 1)), in that order (the
+    # float32 digits depend on it), with pow's own kernel
     if isinstance(exponent, int | float):
         if exponent == 0:
             return grad * 0
-        return grad * exponent * self ** (exponent - 1)
-    return F.where(exponent == 0, 0.0, grad * exponent * self ** (exponent - 1))
+        return grad * (exponent * F.pow(self, exponent - 1))
+    return F.where(exponent == 0, 0.0, grad * (exponent * F.pow(self, exponent - 1)))
 
 
 def _pow_exponent(grad, self, result):
@@ -237,8 +239,8 @@ def _pow_exponent(grad, self, result):
 
         if self == 0:
             return F.where(result == result, 0.0, grad)  # d/de 0**e is 0 where defined
-        return grad * result * math.log(self)
-    return F.where((self == 0) & (result >= 0), 0.0, grad * result * F.log(self))
+        return grad * (result * math.log(self))
+    return grad * F.where((self == 0) & (result >= 0), 0.0, result * F.log(self))
 
 
 @op(
