@@ -60,11 +60,3 @@ class Expanded:
 
     def materialize(self) -> np.ndarray:
         return np.full(self.shape, self.value, dtype=self.value.dtype)
-
-
-def uniform_value(g) -> np.ndarray | None:
-    """The single value of an array whose every stride is 0 (``expand`` of one number), as a
-    0-d array; None for any other gradient."""
-    if type(g) is np.ndarray and g.size > 1 and not any(g.strides):
-        return g[(0,) * g.ndim + (Ellipsis,)]
-    return None

@@ -114,6 +114,11 @@ class Op:
         # Differentiable inputs, in signature order: each gets an edge in the graph.
         self.inputs = tuple(i for i in self.tensor_params if params[i].name in grads)
         self.promoted = self.inputs or self.tensor_params
+        # a node keeps the non-tensor arguments: when the tensors come first (most ops), as
+        # ``tensor_nones + values[tensor_prefix:]``
+        n = len(self.tensor_params)
+        self.tensor_prefix = n if self.tensor_params == tuple(range(n)) else None
+        self.tensor_nones = (None,) * n
         self.dim_params = tuple(
             (i, p.kind) for i, p in enumerate(params) if p.kind in ("Dim", "Dim[]", "NewDim")
         )
@@ -123,6 +128,11 @@ class Op:
         self.differentiable = self.node_name is not None and bool(self.inputs)
         self._tail = tuple(self.schema.defaults[2:])
         self.formulas = tuple(_formula(grads[params[i].name], self.schema) for i in self.inputs)
+        self.shape_params = tuple(
+            sorted(
+                {key for _, sources, _ in self.formulas for kind, key in sources if kind == "shape"}
+            )
+        )
         if type(self) is LazyOp:
             self.__class__ = Op
 

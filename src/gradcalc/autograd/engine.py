@@ -25,7 +25,7 @@ import numpy as np
 import gradcalc.autograd.nodehooks as nodehooks
 from gradcalc.autograd.accumulate import accumulate_into
 from gradcalc.autograd.anomaly import nan_error
-from gradcalc.autograd.broadcast import Expanded, uniform_value
+from gradcalc.autograd.broadcast import Expanded
 from gradcalc.autograd.declare import F
 from gradcalc.autograd.dtypes import BY_NUMPY
 from gradcalc.autograd.fidelity import whole_sum
@@ -133,7 +133,11 @@ def run_backward(
         grads = buffers.pop(node, None)
         if grads is None:
             grads = [None] * node.n_outputs
-        if plain and _has_no_hooks(node):
+        if (
+            plain
+            and node._hook_tables is None
+            and (type(node) is not AccumulateGrad or _leaf_has_no_hooks(node))
+        ):
             outputs = _run_plain(node, grads, shared, record)
             if not retain_graph:
                 node.release()
@@ -154,10 +158,10 @@ def run_backward(
                     node.release()
             elif node in captured:
                 _capture(capture, node, nodehooks.tensor_pre_hooks(node, grads))
-        for i, (child, nr) in enumerate(node.next_functions):
+            outputs = _aligned(outputs, len(node.next_functions))
+        for (child, nr), r in zip(node.next_functions, outputs):
             if child is None:
                 continue
-            r = outputs[i] if i < len(outputs) else None
             if r is not None:
                 if child.n_outputs == 1 and child not in buffers:  # the first of one output
                     buffers[child] = [r]
@@ -170,12 +174,13 @@ def run_backward(
                 heappush(heap, (-child.priority, tie, child))
 
 
-def _has_no_hooks(node) -> bool:
-    if node._pre_hooks or node._post_hooks or node._tensor_hooks or node._retained:
-        return False
-    if type(node) is AccumulateGrad:
-        return not node.variable._hooks and not node.post_accumulate
-    return True
+def _aligned(outputs, n: int):
+    """One gradient (or None) per input edge: a node that ran nothing returns fewer."""
+    return outputs if len(outputs) == n else [*outputs[:n], *[None] * (n - len(outputs))]
+
+
+def _leaf_has_no_hooks(node: AccumulateGrad) -> bool:
+    return not node.variable._hooks and not node.post_accumulate
 
 
 def _run_plain(node, grads: list, shared: dict, record: bool):
@@ -194,51 +199,57 @@ def _run_plain(node, grads: list, shared: dict, record: bool):
             else:
                 accumulate_into(node.variable, g, False, id(g) in shared)
         return ()
-    if len(grads) == 1:
-        if g is None:
-            return ()
-    elif all(r is None for r in grads):
-        return ()
+    single = len(grads) == 1
+    if (g is None) if single else all(r is None for r in grads):
+        return [None] * len(node.next_functions)
     node.check_saved()
     outputs = None
-    if len(grads) == 1:
-        if type(g) is Expanded:
+    if single:
+        kind = type(g)
+        if kind is Expanded:
             outputs = node.apply_uniform(g, g.value, g.shape)
             if outputs is None:
                 grads = _materialized(grads, shared)
-        else:
-            value = uniform_value(g)
-            if value is not None:
-                outputs = node.apply_uniform(g, value, g.shape)
+        elif kind is _ndarray and g.size > 1 and not any(g.strides):
+            # every stride 0: an expand of one number (sum's gradient), that number
+            outputs = node.apply_uniform(g, g[(0,) * g.ndim + (Ellipsis,)], g.shape)
     else:
         grads = _materialized(grads, shared)
     if outputs is None:
         outputs = node.apply(grads, False)
-    next_functions = node.next_functions
-    input_meta = node.input_meta
     checked = []
-    for i, r in enumerate(outputs):
-        if r is None or next_functions[i][0] is None:
+    # _note_pass_through, inline for one gradient in and at most two out (most nodes)
+    inline = single and len(outputs) <= 2
+    previous = None
+    for (child, _), meta, r in zip(node.next_functions, node.input_meta, outputs):
+        if r is None or child is None:
             checked.append(None)
             continue
-        shape, dtype = input_meta[i]
+        shape, dtype = meta
         kind = type(r)
         if kind is Expanded:
             if r.shape == shape:
-                if r.value.dtype != dtype:
+                if r.value.dtype is not dtype and r.value.dtype != dtype:
                     r = Expanded(r.value.astype(dtype), shape)
-                checked.append(r)
-                continue
-            r = r.materialize()
+            else:
+                r = r.materialize()
+                kind = _ndarray
         elif kind is not _ndarray:
             r = r.array if kind is Tensor else np.asarray(r)
-        if r.shape != shape:
-            r = sum_to(r, shape, node, i)
-        if r.dtype != dtype:
-            r = r.astype(dtype)
+            kind = _ndarray
+        if kind is _ndarray:
+            if r.shape != shape:
+                r = sum_to(r, shape, node, len(checked))
+            if r.dtype is not dtype and r.dtype != dtype:
+                r = r.astype(dtype)
+        if inline and (r is g or r is previous):
+            shared[id(r)] = r
+        previous = r
         checked.append(r)
-    _note_pass_through(checked, grads, shared)
-    return checked
+    if not inline:
+        _note_pass_through(checked, grads, shared)
+    n = len(node.next_functions)
+    return checked if len(checked) == n else _aligned(checked, n)
 
 
 def _materialized(grads: list, shared: dict) -> list:
@@ -280,7 +291,7 @@ def _run_node(node, grads: list, create_graph: bool, record: bool, watch, shared
             if node.post_accumulate:
                 for hook in list(node.post_accumulate.values()):
                     nodehooks.check_post_accumulate(hook, node.variable, hook(node.variable))
-        if node._post_hooks:
+        if node.post_hooks():
             nodehooks.node_post_hooks(node, [], grads)
         if watch is not None and g is not None:
             watch(node, grads, ())
@@ -296,7 +307,7 @@ def _run_node(node, grads: list, create_graph: bool, record: bool, watch, shared
         for i, r in enumerate(outputs)
     ]
     _note_pass_through(outputs, grads, shared)
-    if node._post_hooks:
+    if node.post_hooks():
         outputs = nodehooks.node_post_hooks(node, outputs, grads)
     if STATE.anomaly and STATE.anomaly_check_nan:
         _check_nan(node, outputs)

@@ -142,8 +142,13 @@ def _set_history(t: Tensor, node) -> None:
     tensor hooks registered before stay with the old node: they see the old value's
     gradient)."""
     old = t.grad_fn
-    if t._retains_grad and old is not None and old._retained:
-        old._retained.pop(t._output_nr, None)
+    if (
+        t._retains_grad
+        and old is not None
+        and old._hook_tables is not None
+        and old._hook_tables.retained
+    ):
+        old._hook_tables.retained.pop(t._output_nr, None)
     t.grad_fn = node
     t._requires_grad = True
     t._output_nr = 0

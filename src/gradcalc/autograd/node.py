@@ -48,16 +48,23 @@ class HookHandle:
         return f"<torch.utils.hooks.RemovableHandle object at {id(self):#x}>"
 
 
+class NodeHooks:
+    """A node's hook tables (each None until used): pre-hooks, post-hooks, tensor hooks by
+    output number, and the outputs that ``retain_grad()``."""
+
+    __slots__ = ("post", "pre", "retained", "tensor")
+
+    def __init__(self) -> None:
+        self.pre = self.post = self.tensor = self.retained = None
+
+
 class Node:
     """Base of every recorded operation."""
 
     __slots__ = (
         "__weakref__",
-        "_post_hooks",
-        "_pre_hooks",
-        "_retained",
+        "_hook_tables",
         "_metadata",
-        "_tensor_hooks",
         "anomaly_trace",
         "input_meta",
         "next_functions",
@@ -74,10 +81,7 @@ class Node:
         self.input_meta = input_meta
         self.seq = next_seq()
         self.priority = self.seq  # the ready queue's order (AccumulateGrad's is higher)
-        self._pre_hooks = None
-        self._post_hooks = None
-        self._tensor_hooks = None
-        self._retained = None
+        self._hook_tables = None  # a NodeHooks once a hook is registered (the engine's fast path)
         self.output_grad = None
         self.anomaly_trace = None
         self._metadata = None
@@ -117,28 +121,39 @@ class Node:
 
     # ---- hooks ---------------------------------------------------------------------------
 
+    def hook_tables(self) -> NodeHooks:
+        if self._hook_tables is None:
+            self._hook_tables = NodeHooks()
+        return self._hook_tables
+
     def register_hook(self, hook):
         """``hook(grad_inputs, grad_outputs)`` after the node runs."""
-        if self._post_hooks is None:
-            self._post_hooks = {}
-        return HookHandle(self._post_hooks, hook)
+        tables = self.hook_tables()
+        if tables.post is None:
+            tables.post = {}
+        return HookHandle(tables.post, hook)
 
     def register_prehook(self, hook):
         """``hook(grad_outputs)`` before the node runs."""
-        if self._pre_hooks is None:
-            self._pre_hooks = {}
-        return HookHandle(self._pre_hooks, hook)
+        tables = self.hook_tables()
+        if tables.pre is None:
+            tables.pre = {}
+        return HookHandle(tables.pre, hook)
 
     def add_tensor_hook(self, output_nr: int, hook):
-        if self._tensor_hooks is None:
-            self._tensor_hooks = {}
-        table = self._tensor_hooks.setdefault(output_nr, {})
-        return HookHandle(table, hook)
+        tables = self.hook_tables()
+        if tables.tensor is None:
+            tables.tensor = {}
+        return HookHandle(tables.tensor.setdefault(output_nr, {}), hook)
 
     def retain(self, output_nr: int, tensor) -> None:
-        if self._retained is None:
-            self._retained = {}
-        self._retained[output_nr] = weakref.ref(tensor)
+        tables = self.hook_tables()
+        if tables.retained is None:
+            tables.retained = {}
+        tables.retained[output_nr] = weakref.ref(tensor)
+
+    def post_hooks(self) -> dict | None:
+        return None if self._hook_tables is None else self._hook_tables.post
 
     def __repr__(self) -> str:
         return f"<{self.short_name()} object at {id(self):#x}>"

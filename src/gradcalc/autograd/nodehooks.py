@@ -23,12 +23,14 @@ def tensor_pre_hooks(node, grads: list) -> list:
     if type(node) is AccumulateGrad:
         hooks = node.variable._hooks
         return [_run_tensor_hooks(hooks, grads[0])] if hooks else grads
-    table = node._tensor_hooks
-    if table:
+    tables = node._hook_tables
+    if tables is None:
+        return grads
+    if tables.tensor:
         grads = list(grads)
-        for nr, hooks in table.items():
+        for nr, hooks in tables.tensor.items():
             grads[nr] = _run_tensor_hooks(hooks, grads[nr])
-    retained = node._retained
+    retained = tables.retained
     if retained:
         for nr, ref in retained.items():
             t = ref()
@@ -40,9 +42,10 @@ def tensor_pre_hooks(node, grads: list) -> list:
 def node_pre_hooks(node, grads: list) -> list:
     """``grad_fn.register_prehook`` functions: ``hook(grad_outputs)``; a tuple returned
     replaces the gradients, None in it included (as PyTorch's unwrap_variables)."""
-    if not node._pre_hooks:
+    pre = None if node._hook_tables is None else node._hook_tables.pre
+    if not pre:
         return grads
-    for hook in list(node._pre_hooks.values()):
+    for hook in list(pre.values()):
         given = tuple(None if g is None else _as_tensor(g) for g in grads)
         replaced = hook(given)
         if replaced is not None:
@@ -54,7 +57,7 @@ def node_pre_hooks(node, grads: list) -> list:
 def node_post_hooks(node, outputs: list, grads: list) -> list:
     """``grad_fn.register_hook`` functions: ``hook(grad_inputs, grad_outputs)``."""
     grad_outputs = tuple(None if g is None else _as_tensor(g) for g in grads)
-    for hook in list(node._post_hooks.values()):
+    for hook in list(node.post_hooks().values()):
         given = tuple(None if r is None else _as_tensor(r) for r in outputs)
         replaced = hook(given, grad_outputs)
         if replaced is not None:

@@ -76,8 +76,7 @@ class OpNode(Node):
         self.next_functions = tuple(edges)
         self.input_meta = tuple(meta)
         self.seq = self.priority = next_seq()
-        self._pre_hooks = self._post_hooks = self._tensor_hooks = self._retained = None
-        self.output_grad = self.anomaly_trace = self._metadata = None
+        self._hook_tables = self.output_grad = self.anomaly_trace = self._metadata = None
         self.op = op
         self.n_outputs = op.outputs
         self.needs = needs
@@ -85,14 +84,17 @@ class OpNode(Node):
         self.label = name if type(name) is str else name(*values)
         self.freed = False
         self.hooked = False  # saved values went through saved_tensors_hooks (pack_saved)
-        shapes = {}
-        params = list(values)
-        for i in op.tensor_params:
-            v = values[i]
-            shapes[i] = v.array.shape if type(v) is Tensor else _shape(v)
-            params[i] = None  # only what the formulas read stays referenced
-        self.shapes = shapes
-        self.params = tuple(params)
+        # the shapes the formulas read; the other arguments without their tensors (only
+        # what the formulas read stays referenced)
+        self.shapes = {i: _shape(values[i]) for i in op.shape_params} if op.shape_params else {}
+        n = op.tensor_prefix
+        if n is not None:
+            self.params = op.tensor_nones + tuple(values[n:])
+        else:
+            params = list(values)
+            for i in op.tensor_params:
+                params[i] = None
+            self.params = tuple(params)
         saved = {}
         versions = None
         boxes = None
@@ -218,12 +220,12 @@ class OpNode(Node):
                 # the output as the node saw it: a tensor of this node, not the output itself
                 return make_tensor(value[0], True, self)
             return value
-        if name.endswith("_sym_sizes"):
+        if name.endswith("_sym_sizes"):  # only where a formula reads the shape, as PyTorch
             index = self.op.schema.index.get(name[: -len("_sym_sizes")])
             if index in self.shapes:
                 return self.shapes[index]
         index = self.op.schema.index.get(name)
-        if index is not None and index not in self.shapes:
+        if index is not None and index not in self.op.tensor_params:
             return self.params[index]
         raise AttributeError(name)
 
