@@ -395,7 +395,7 @@ def sum_to(g, shape: tuple, node=None, index: int = 0):
     if not shape and type(g) is _ndarray and g.ndim:  # to one number (a scalar's gradient)
         total = whole_sum(g)  # F.sum's own kernel, called directly
         if total is not None:
-            return total.reshape(shape)
+            return total
     gshape = g.array.shape if type(g) is Tensor else g.shape
     lead = len(gshape) - len(shape)
     if lead < 0 or not all(n == m or n == 1 for n, m in zip(shape, gshape[lead:])):

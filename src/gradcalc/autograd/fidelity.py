@@ -70,32 +70,31 @@ def reduction_exact(x: np.ndarray) -> bool:
 def reduction(kernel, fast, x: np.ndarray, *args) -> np.ndarray:
     """``kernel(x, *args)`` in PyTorch's order where ``reduction_exact``, else numpy's."""
     if reduction_exact(x):
-        if kernel is exact_reductions.reduce_sum and _whole_contiguous(x, args):
-            total = contiguous_sum(x)
-            return total.reshape((1,) * x.ndim if args[1] else ())
+        if (
+            kernel is exact_reductions.reduce_sum
+            and len(args) == 2
+            and (args[0] is None or len(args[0]) == x.ndim)
+        ):
+            total = whole_sum(x)
+            if total is not None:
+                return total.reshape((1,) * x.ndim) if args[1] else total
         return np.asarray(kernel(x, *args))
     return fast(x, *args)
 
 
 def whole_sum(x: np.ndarray) -> np.ndarray | None:
-    """``sum(x)`` over every dim as a 0-d array when ``reduction`` would replay it with
-    ``contiguous_sum`` (the backward pass's ``sum_to`` of a broadcast gradient), else None."""
-    if reduction_exact(x) and _whole_contiguous(x, (None, False)):
+    """``sum(x)`` over every dim as a 0-d array when ``contiguous_sum`` replays it (``sum``'s
+    forward, and the backward pass's ``sum_to`` of a broadcast gradient), else None: a
+    contiguous float32/float64 tensor that PyTorch sums on one thread."""
+    plan = _PLANS.get((x.size, x.dtype))  # a plan exists only for such a size and dtype
+    if plan is None:
+        width = VECTOR_WIDTH.get(x.dtype)
+        if width is None or not width <= x.size < GRAIN_SIZE or not x.flags.c_contiguous:
+            return None
         return contiguous_sum(x)
-    return None
-
-
-def _whole_contiguous(x: np.ndarray, args: tuple) -> bool:
-    """``sum(x, dim, keepdim)`` over every dim of a contiguous float32/float64 tensor that
-    PyTorch sums on one thread: the case ``contiguous_sum`` replays."""
-    if len(args) != 2 or not 0 < x.ndim or not x.flags.c_contiguous:
-        return False
-    dims = args[0]
-    return (
-        (dims is None or len(dims) == x.ndim)
-        and x.dtype in VECTOR_WIDTH
-        and VECTOR_WIDTH[x.dtype] <= x.size < GRAIN_SIZE
-    )
+    if not x.flags.c_contiguous:
+        return None
+    return plan.run(x if x.ndim == 1 else x.reshape(-1))
 
 
 def contiguous_sum(x: np.ndarray) -> np.ndarray:
@@ -126,8 +125,8 @@ class _SumPlan:
     ``multi_row_sum`` (runs of ``level_step(rows)`` = 16 values, below ``GRAIN_SIZE``);
     the leftover vectors are added to stream 0, then streams 1-3 to it; then the leftover
     scalars and the lanes are added to 0 in turn. A partial run is padded with zeros: adding
-    a zero changes no value but the sign of a zero, and the last addition (to +0, where
-    torch's accumulators start) makes every zero sum +0 anyway. Float addition being
+    a zero changes no value but the sign of a zero, and the final sum starts at +0, as
+    torch's accumulator does, which makes every zero total +0 anyway. Float addition being
     commutative, the cascade's ``remainder + runs`` is the runs' sum followed by the
     remainder, so one reduction along the rows gives each column's total."""
 
@@ -156,10 +155,16 @@ class _SumPlan:
         self.first = self.sums[: sums - leftover]
         self.leftover = self.sums[sums - leftover :, :width]
         self.width = width
-        self.zero = dtype.type(0)
+        self.streams = np.zeros((4, width), dtype)  # each column's total, by stream
+        self.columns = self.streams.reshape(-1)
+        # the last additions, as torch's accumulator makes them: +0, then the leftover
+        # scalars, then the lanes
+        scalars = n - vector_end
+        self.tail = np.zeros(1 + scalars + width, dtype)
+        self.tail_scalars = self.tail[1 : 1 + scalars]
+        self.tail_lanes = self.tail[1 + scalars :]
 
     def run(self, y: np.ndarray) -> np.ndarray:
-        width = self.width
         if self.quad_end:
             self.head[...] = y[: self.quad_end]  # np.copyto is a Python-level wrapper
             if self.level2:
@@ -170,10 +175,11 @@ class _SumPlan:
             else:
                 _add_rows(self.by_run, 0, out=self.first)
             if len(self.leftover):
-                self.leftover[...] = y[self.quad_end : self.vector_end].reshape(-1, width)
-            lanes = _add_rows(_add_rows(self.sums, 0).reshape(4, width), 0)
+                self.leftover[...] = y[self.quad_end : self.vector_end].reshape(-1, self.width)
+            _add_rows(self.sums, 0, out=self.columns)
+            _add_rows(self.streams, 0, out=self.tail_lanes)
         else:
-            lanes = _add_rows(y[: self.vector_end].reshape(-1, width), 0)
+            _add_rows(y[: self.vector_end].reshape(-1, self.width), 0, out=self.tail_lanes)
         if self.vector_end < y.size:
-            lanes = np.concatenate((y[self.vector_end :], lanes))
-        return np.asarray(_add_up(lanes)[-1] + self.zero)
+            self.tail_scalars[...] = y[self.vector_end :]
+        return np.asarray(_add_up(self.tail)[-1])
