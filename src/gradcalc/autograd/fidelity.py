@@ -43,7 +43,7 @@ def unary(name: str, x: np.ndarray, fast) -> np.ndarray:
 
 def elementwise(kernel, fast, x: np.ndarray, *args) -> np.ndarray:
     """``kernel(x, *args)`` on tutorial-sized float tensors, else ``fast(x, *args)``."""
-    if isinstance(x, np.ndarray) and exact(x):
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f" and x.size <= EXACT_LIMIT:  # exact(x)
         return kernel(x, *args)
     with np.errstate(all="ignore"):
         return fast(x, *args)

@@ -20,7 +20,7 @@ import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import F
 from gradcalc.autograd.node import Node
 from gradcalc.autograd.settings import STATE
-from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
+from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import AutogradError, ShapeError
 
 LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -103,10 +103,11 @@ def write_result(t: Tensor, result: Tensor) -> Tensor:
                 f"output with shape [{', '.join(map(str, target.shape))}] doesn't match the "
                 f"broadcast shape [{', '.join(map(str, out.shape))}]"
             )
-    source = dtypes.BY_NUMPY[out.dtype]
-    destination = dtypes.BY_NUMPY[target.dtype]
-    if not dtypes.can_cast(source, destination):
-        raise dtypes.cast_error(source, destination)
+    if out.dtype is not target.dtype:
+        source = dtypes.BY_NUMPY[out.dtype]
+        destination = dtypes.BY_NUMPY[target.dtype]
+        if not dtypes.can_cast(source, destination):
+            raise dtypes.cast_error(source, destination)
     node = result.grad_fn
     if node is not None:
         node.snapshot("self", t)
@@ -120,7 +121,10 @@ def write_result(t: Tensor, result: Tensor) -> Tensor:
 
 def bump_version(t: Tensor) -> None:
     STATE.inplace_seen = True
-    version_box(t)[0] += 1
+    vc = t._vc
+    if vc is None:
+        vc = t._vc = [0]  # version_box(t)
+    vc[0] += 1
 
 
 def rebase_history(t: Tensor, node) -> None:

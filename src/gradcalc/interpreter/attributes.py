@@ -79,6 +79,39 @@ _ARRAY_ATTRIBUTES = frozenset(
 _DTYPE_ATTRIBUTES = frozenset({"is_floating_point", "is_signed", "itemsize", "is_complex"})
 
 
+def getter(name: str):
+    """``get_attribute`` for an attribute name known when the program is compiled: a
+    tensor property (``p.grad``, read for every parameter of a training step) is read
+    without the general checks."""
+    if name in TENSOR_PROPERTIES and name not in registry.METHODS and not _dunder(name):
+        return _get_tensor_property
+    return get_attribute
+
+
+def setter(name: str):
+    """``set_attribute`` for an attribute name known when the program is compiled."""
+    if name in TENSOR_SETTABLE and not _dunder(name):
+        return _set_tensor_attribute
+    return set_attribute
+
+
+def _dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
+def _get_tensor_property(obj, name: str):
+    if type(obj) is Tensor:
+        return getattr(obj, name)
+    return get_attribute(obj, name)
+
+
+def _set_tensor_attribute(obj, name: str, value) -> None:
+    if type(obj) is Tensor:
+        setattr(obj, name, value)
+    else:
+        set_attribute(obj, name, value)
+
+
 def get_attribute(obj, name: str):
     """``obj.name`` as the language allows it."""
     if name.startswith("__") and name.endswith("__"):

@@ -362,7 +362,7 @@ class ExprCompiler(ComprehensionCompiler):
     def e_Attribute(self, node, scope):
         value = self.expr(node.value, scope)
         name = node.attr
-        get = attributes.get_attribute
+        get = attributes.getter(name)
         span = node.span
         owner, source = node.value, self.source  # the hint's text is cut only when needed
 
@@ -560,7 +560,7 @@ class ExprCompiler(ComprehensionCompiler):
         if kind == "Attribute":
             obj = self.expr(target.value, scope)
             name = target.attr
-            set_attr = attributes.set_attribute
+            set_attr = attributes.setter(name)
 
             def store_attribute(env, value):
                 set_attr(obj(env), name, value)

@@ -96,22 +96,24 @@ def _shift(a, b):
 
 
 def _times(a, b):
-    if (
-        type(b) is int
-        and isinstance(a, str | list | tuple)
-        or (type(a) is int and isinstance(b, str | list | tuple))
-    ):
-        n, seq = (b, a) if type(b) is int else (a, b)
-        if n > 0 and len(seq) * n > MAX_SEQUENCE:
-            from gradcalc.errors import LimitError
-
-            raise LimitError(
-                f"a sequence of {len(seq) * n:,} elements is over the limit of {MAX_SEQUENCE:,}",
-                kind="MemoryError",
-            )
-    if type(a) is int and type(b) is int:
-        _int_too_large(a.bit_length() + b.bit_length())
+    if type(a) is int:
+        if type(b) is int:
+            _int_too_large(a.bit_length() + b.bit_length())
+        elif isinstance(b, str | list | tuple):
+            _sequence_limit(a, b)
+    elif type(b) is int and isinstance(a, str | list | tuple):
+        _sequence_limit(b, a)
     return a * b
+
+
+def _sequence_limit(n: int, seq) -> None:
+    if n > 0 and len(seq) * n > MAX_SEQUENCE:
+        from gradcalc.errors import LimitError
+
+        raise LimitError(
+            f"a sequence of {len(seq) * n:,} elements is over the limit of {MAX_SEQUENCE:,}",
+            kind="MemoryError",
+        )
 
 
 def modulo(a, b):

@@ -247,8 +247,8 @@ def pow(x: np.ndarray, exponent, *, threads: int = TORCH_THREADS) -> np.ndarray:
     A number exponent of 2, 3, -2, -1, 0.5 or -0.5 is computed as torch's special cases do
     (``x*x``, ``x*x*x``, ``1/(x*x)``, ``1/x``, sqrt, 1/sqrt); 0 and 1 give ones and a copy.
     """
-    x = np.asarray(x)
-    dtype = x.dtype.type
+    if type(x) is not np.ndarray:
+        x = np.asarray(x)
     if not isinstance(exponent, np.ndarray):
         e = float(exponent)
         # Outside numpy's errstate, which costs more than these on a tutorial-sized tensor:
@@ -265,9 +265,9 @@ def pow(x: np.ndarray, exponent, *, threads: int = TORCH_THREADS) -> np.ndarray:
     with np.errstate(all="ignore"):
         if not isinstance(exponent, np.ndarray):
             if e == -2:
-                return dtype(1) / (x * x)
+                return x.dtype.type(1) / (x * x)
             if e == -1:
-                return dtype(1) / x
+                return x.dtype.type(1) / x
             if e == 0.5:
                 return sqrt(x, threads=threads)
             if e == -0.5:
