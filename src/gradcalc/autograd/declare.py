@@ -26,7 +26,7 @@ import numpy as np
 
 import gradcalc.autograd.dtype_rules as dtype_rules
 from gradcalc.autograd.broadcast import broadcast_shapes
-from gradcalc.autograd.opnode import OpNode
+from gradcalc.autograd.opnode import GRAD_ONLY, OpNode
 from gradcalc.autograd.schema import LazySchema, Schema, normalize_dim, normalize_dims
 from gradcalc.autograd.settings import STATE
 from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
@@ -156,17 +156,23 @@ class Op:
     def binary(self, a: Tensor, b):
         """``a <op> b`` for the operators: no binding when the operands need no promotion."""
         x = a.array
+        dtype = x.dtype
         tb = type(b)
         if tb is Tensor:
             y = b.array
             # Bools take the general path: their dtype rules refuse what PyTorch refuses.
-            if x.dtype != y.dtype or x.dtype.kind == "b" or (self.to_float and x.dtype.kind != "f"):
+            kind = dtype.kind
+            if (
+                (dtype is not y.dtype and dtype != y.dtype)
+                or kind == "b"
+                or (self.to_float and kind != "f")
+            ):
                 return self.apply(self.schema.bind((a, b), {}))
             if x.shape != y.shape and x.ndim and y.ndim:  # a 0-d operand broadcasts to any shape
                 broadcast_shapes(x.shape, y.shape)
             requires = a._requires_grad or b._requires_grad
-        elif (tb is float and x.dtype.kind == "f") or (
-            tb is int and (x.dtype.kind == "f" or (x.dtype == _int64 and not self.to_float))
+        elif (tb is float and dtype.kind == "f") or (
+            tb is int and (dtype.kind == "f" or (dtype == _int64 and not self.to_float))
         ):
             y = b
             requires = a._requires_grad
@@ -176,7 +182,7 @@ class Op:
         if type(out) is not _ndarray:
             out = np.asarray(out)
         result = make_tensor(out)
-        if requires and STATE.grad_enabled and self.differentiable and out.dtype.kind == "f":
+        if requires and self.differentiable and STATE.grad_enabled and out.dtype.kind == "f":
             values = [a, b, *self._tail]
             if self.inputs == _BOTH_OPERANDS:  # needs_of for two operands, spelled out
                 needs = (a._requires_grad, tb is Tensor and b._requires_grad)
@@ -329,7 +335,10 @@ def _formula(fn, schema: Schema) -> tuple:
                 sources.append(("param", i))
         else:
             raise TypeError(f"derivative formula reads {name!r}, which {schema.name} lacks")
-    return fn, tuple(sources), tuple(saved)
+    sources = tuple(sources)
+    # one object for every ``lambda grad: ...`` formula (add, neg...): OpNode.apply tests it
+    # by identity
+    return fn, GRAD_ONLY if sources == GRAD_ONLY else sources, tuple(saved)
 
 
 def _record(op: Op, values, results: tuple, inplace_of) -> None:

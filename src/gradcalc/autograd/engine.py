@@ -210,7 +210,7 @@ def _run_plain(node, grads: list, shared: dict, record: bool):
             outputs = node.apply_uniform(g, g.value, g.shape)
             if outputs is None:
                 grads = _materialized(grads, shared)
-        elif kind is _ndarray and g.size > 1 and not any(g.strides):
+        elif kind is _ndarray and g.ndim and not g.strides[0] and g.size > 1 and not any(g.strides):
             # every stride 0: an expand of one number (sum's gradient), that number
             outputs = node.apply_uniform(g, g[(0,) * g.ndim + (Ellipsis,)], g.shape)
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 
 from gradcalc.autograd.broadcast import Expanded
@@ -11,7 +13,8 @@ from gradcalc.autograd.tensor import Tensor, make_tensor, version_box
 from gradcalc.errors import AutogradError
 
 _NO_EDGE = (None, 0)
-_GRAD_ONLY = (("grad", None),)
+GRAD_ONLY = (("grad", None),)  # the sources of a formula that reads only the gradient
+_NONE = MappingProxyType({})  # the shapes of a node whose formulas read none
 _ndarray = np.ndarray
 
 
@@ -86,10 +89,12 @@ class OpNode(Node):
         self.hooked = False  # saved values went through saved_tensors_hooks (pack_saved)
         # the shapes the formulas read; the other arguments without their tensors (only
         # what the formulas read stays referenced)
-        self.shapes = {i: _shape(values[i]) for i in op.shape_params} if op.shape_params else {}
+        self.shapes = {i: _shape(values[i]) for i in op.shape_params} if op.shape_params else _NONE
         n = op.tensor_prefix
         if n is not None:
-            self.params = op.tensor_nones + tuple(values[n:])
+            self.params = (
+                op.tensor_nones if n == len(values) else op.tensor_nones + tuple(values[n:])
+            )
         else:
             params = list(values)
             for i in op.tensor_params:
@@ -249,7 +254,7 @@ class OpNode(Node):
             elif not any(need):
                 out.extend([None] * len(need))
                 continue
-            if not is_list and sources == _GRAD_ONLY:  # ``lambda grad: ...`` (add, neg...)
+            if sources is GRAD_ONLY and not is_list:  # ``lambda grad: ...`` (add, neg...)
                 out.append(fn(g))
                 continue
             args = []
