@@ -29,7 +29,7 @@ from torchlike import torch
 import gradcalc.autograd.engine as engine
 from gradcalc.autograd.declare import OPS, F, LazyOp, Op
 from gradcalc.autograd.fidelity import contiguous_sum, reduction
-from gradcalc.autograd.node import Node
+from gradcalc.autograd.node import ACCUMULATE_PRIORITY, AccumulateGrad, Node
 from gradcalc.autograd.numerics.cascade import cascade_sum
 from gradcalc.autograd.numerics.reductions import reduce_sum
 from gradcalc.autograd.random_engine import MT19937Stream
@@ -490,3 +490,15 @@ def test_an_op_node_sets_every_node_attribute():
                 "priority",
             ), name
     assert node.seq == node.priority and node.seq < plain.seq
+
+
+def test_a_leaf_accumulator_sets_every_node_attribute():
+    """``AccumulateGrad.__init__`` writes ``Node.__init__`` out too."""
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    node = (x * 2).grad_fn.next_functions[0][0]
+    assert type(node) is AccumulateGrad and node.variable is x
+    plain = Node((), ())
+    for name in Node.__slots__:
+        if name not in ("__weakref__", "seq", "priority"):
+            assert getattr(node, name) == getattr(plain, name), name
+    assert node.seq < plain.seq and node.priority == ACCUMULATE_PRIORITY

@@ -165,7 +165,10 @@ class AccumulateGrad(Node):
     __slots__ = ("post_accumulate", "variable")
 
     def __init__(self, variable) -> None:
-        super().__init__((), ())
+        # Node.__init__ written out, as OpNode's (one per leaf and backward pass)
+        self.next_functions = self.input_meta = ()
+        self.seq = next_seq()
+        self._hook_tables = self.output_grad = self.anomaly_trace = self._metadata = None
         self.variable = variable
         self.post_accumulate = None  # register_post_accumulate_grad_hook
         self.priority = ACCUMULATE_PRIORITY

@@ -240,13 +240,29 @@ class OpNode(Node):
         if self.hooked:
             return self._apply_unpacked(grads, create_graph)
         op = self.op
+        if op.any_list_input or op.outputs != 1:
+            return self._apply_lists(grads, create_graph)
+        g = grads[0]
+        if g is None:
+            return [None] * len(self.next_functions)
+        out: list = []
+        for need, (fn, sources, _) in zip(self.needs, op.formulas):
+            if not need:
+                out.append(None)
+            elif sources is GRAD_ONLY:  # ``lambda grad: ...`` (add, neg...)
+                out.append(fn(g))
+            else:
+                out.append(fn(*self._arguments(sources, g, grads, create_graph)))
+        return out if self.kept is None else [out[k] for k in self.kept]
+
+    def _apply_lists(self, grads: list, create_graph: bool) -> list:
+        """``apply`` for an op with several outputs or a list of tensors as an input."""
+        op = self.op
         out: list = []
         g = grads[0] if op.outputs == 1 else None
         if g is None and op.outputs == 1:
             return [None] * len(self.next_functions)
-        any_list = op.any_list_input
-        for k, (need, (fn, sources, _)) in enumerate(zip(self.needs, op.formulas)):
-            is_list = any_list and op.list_inputs[k]
+        for need, is_list, (fn, sources, _) in zip(self.needs, op.list_inputs, op.formulas):
             if not is_list:
                 if not need:
                     out.append(None)
@@ -254,30 +270,31 @@ class OpNode(Node):
             elif not any(need):
                 out.extend([None] * len(need))
                 continue
-            if sources is GRAD_ONLY and not is_list:  # ``lambda grad: ...`` (add, neg...)
-                out.append(fn(g))
-                continue
-            args = []
-            for kind, key in sources:
-                if kind == "grad":
-                    args.append(g)
-                elif kind == "param":
-                    args.append(self.params[key])
-                elif kind == "saved" and not create_graph:
-                    value = self.saved[key]
-                    if type(value) is Tensor:
-                        value = value.array
-                    elif type(value) is tuple:  # a list of tensors
-                        value = [t.array for t in value]
-                    args.append(value)
-                else:
-                    args.append(self._argument(kind, key, g, grads, create_graph))
-            r = fn(*args)
+            r = fn(*self._arguments(sources, g, grads, create_graph))
             if is_list:
                 out.extend(x if n else None for x, n in zip(r, need))
             else:
                 out.append(r)
         return out if self.kept is None else [out[k] for k in self.kept]
+
+    def _arguments(self, sources: tuple, g, grads: list, create_graph: bool) -> list:
+        """What a formula reads, in its parameters' order."""
+        args = []
+        for kind, key in sources:
+            if kind == "grad":
+                args.append(g)
+            elif kind == "param":
+                args.append(self.params[key])
+            elif kind == "saved" and not create_graph:
+                value = self.saved[key]
+                if type(value) is Tensor:
+                    value = value.array
+                elif type(value) is tuple:  # a list of tensors
+                    value = [t.array for t in value]
+                args.append(value)
+            else:
+                args.append(self._argument(kind, key, g, grads, create_graph))
+        return args
 
     def apply_uniform(self, g, value, shape: tuple):
         """The input gradients when the output's gradient ``g`` is ``value`` at every position
