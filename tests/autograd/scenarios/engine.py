@@ -111,6 +111,17 @@ def _saved_or_missing(node, name: str):
         return "missing"
 
 
+@S.case
+def power_zero_has_a_zero_gradient_whatever_arrives(torch):
+    # pow_backward returns zeros_like(self) for a zero exponent: an inf or nan gradient
+    # arriving does not make it nan (grad * 0 would)
+    x = torch.tensor([1.0, 2.0, 0.0], requires_grad=True)
+    (x**0).backward(torch.tensor([float("inf"), float("nan"), 1.0]))
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    (g,) = torch.autograd.grad((w**0).sum(), w, create_graph=True)
+    return x.grad, g, g.requires_grad
+
+
 @S.case(warnings=True)
 def non_leaf_grad_is_none_unless_retained(torch):
     x, y, z, m = _tutorial(torch)

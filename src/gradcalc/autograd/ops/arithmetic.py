@@ -12,7 +12,7 @@ import gradcalc.autograd.fidelity as fidelity
 import gradcalc.autograd.numerics.elementwise as exact_elementwise
 from gradcalc.autograd.declare import F, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import boolean, compare, promote, promote_float
-from gradcalc.autograd.tensor import Tensor
+from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import EvaluationError
 
 
@@ -227,8 +227,9 @@ def _pow_self(grad, self, exponent):
     # PyTorch's pow_backward: grad * (exponent * self.pow(exponent - 1)), in that order (the
     # float32 digits depend on it), with pow's own kernel
     if isinstance(exponent, int | float):
-        if exponent == 0:
-            return grad * 0
+        if exponent == 0:  # zeros_like(self), whatever the gradient (an inf or nan one too)
+            zeros = np.zeros_like(self if type(self) is np.ndarray else self.array)
+            return zeros if type(self) is np.ndarray else make_tensor(zeros)
         return grad * (exponent * F.pow(self, exponent - 1))
     return F.where(exponent == 0, 0.0, grad * (exponent * F.pow(self, exponent - 1)))
 
@@ -259,6 +260,10 @@ def pow(self, exponent):
         not isinstance(exponent, np.ndarray) or exponent.dtype == self.dtype
     ):
         return fidelity.elementwise(exact_elementwise.pow, np.power, self, exponent)
+    if type(exponent) is np.ndarray and exponent.dtype.kind == "f" and np.ndim(self) == 0:
+        # a number to a tensor's power: PyTorch's kernel, the number wrapped as a tensor
+        base = np.full(exponent.shape, self, dtype=exponent.dtype)
+        return fidelity.elementwise(exact_elementwise.pow, np.power, base, exponent)
     with np.errstate(all="ignore"):
         return np.power(self, exponent)
 
