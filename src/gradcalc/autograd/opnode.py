@@ -14,6 +14,7 @@ from gradcalc.errors import AutogradError
 
 _NO_EDGE = (None, 0)
 GRAD_ONLY = (("grad", None),)  # the sources of a formula that reads only the gradient
+_WRAPPED = {bool: np.bool_, int: np.int64, float: np.float64}
 _NONE = MappingProxyType({})  # the shapes of a node whose formulas read none
 _ndarray = np.ndarray
 
@@ -224,6 +225,9 @@ class OpNode(Node):
             if name == "result" and value is not None:
                 # the output as the node saw it: a tensor of this node, not the output itself
                 return make_tensor(value[0], True, self)
+            if type(value) in _WRAPPED and self.op.wraps_numbers:
+                # the number as PyTorch wrapped it: a 0-d int64, float64 or bool tensor
+                return make_tensor(np.asarray(value, dtype=_WRAPPED[type(value)]))
             return value
         if name.endswith("_sym_sizes"):  # only where a formula reads the shape, as PyTorch
             index = self.op.schema.index.get(name[: -len("_sym_sizes")])

@@ -112,6 +112,18 @@ def _saved_or_missing(node, name: str):
 
 
 @S.case
+def a_saved_number_is_the_tensor_pytorch_wrapped_it_in(torch):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    return [
+        _saved((x * 3).grad_fn, "other"),
+        _saved((x * 3.5).grad_fn, "other"),
+        _saved((x * True).grad_fn, "other"),
+        _saved((x / 4).grad_fn, "other"),
+        _saved((x * 3).grad_fn, "self"),
+    ]
+
+
+@S.case
 def power_zero_has_a_zero_gradient_whatever_arrives(torch):
     # pow_backward returns zeros_like(self) for a zero exponent: an inf or nan gradient
     # arriving does not make it nan (grad * 0 would)
