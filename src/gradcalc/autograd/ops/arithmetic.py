@@ -12,7 +12,8 @@ import gradcalc.autograd.fidelity as fidelity
 import gradcalc.autograd.numerics.elementwise as exact_elementwise
 from gradcalc.autograd.declare import F, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import boolean, compare, promote, promote_float
-from gradcalc.autograd.tensor import Tensor, make_tensor
+from gradcalc.autograd.ops.reductions import data, like
+from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import EvaluationError
 
 
@@ -228,8 +229,7 @@ def _pow_self(grad, self, exponent):
     # float32 digits depend on it), with pow's own kernel
     if isinstance(exponent, int | float):
         if exponent == 0:  # zeros_like(self), whatever the gradient (an inf or nan one too)
-            zeros = np.zeros_like(self if type(self) is np.ndarray else self.array)
-            return zeros if type(self) is np.ndarray else make_tensor(zeros)
+            return like(self, np.zeros_like(data(self)))
         return grad * (exponent * F.pow(self, exponent - 1))
     return F.where(exponent == 0, 0.0, grad * (exponent * F.pow(self, exponent - 1)))
 
