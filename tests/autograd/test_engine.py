@@ -318,16 +318,3 @@ def test_anomaly_mode_names_the_node_whose_backward_failed():
     assert [str(w.message).splitlines()[0] for w in caught] == [
         "Error detected in MyFuncBackward. Traceback of forward call that caused the error:"
     ]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="one sum op covers PyTorch's two overloads: SumBackward0 (no dim) exposes only "
-    "_saved_self_sym_sizes in PyTorch, gradcalc's also dim (None) and keepdim",
-)
-def test_sum_without_dim_exposes_no_saved_dim():
-    from gradcalc.autograd import torch
-
-    node = torch.ones(3, requires_grad=True).sum().grad_fn
-    with pytest.raises(AttributeError):
-        node.saved_value("dim")

@@ -9,7 +9,7 @@
 - the prepared binder (positional arguments) against the general one;
 - two-operand calls of a pointwise op (``x.pow(2)``, ``torch.mul(a, b)``), which take the
   operator's path (``Op.binary``), against binding and ``Op.apply``;
-- ``engine.sum_to``'s direct whole sum against ``F.sum``;
+- ``engine.sum_to``'s direct whole sum against ``F.sum_dim``;
 - the generator's uniform draws against their 64-bit definition;
 - declarations, parsed lazily, against errors that used to surface at import, and their
   becoming plain classes (without ``__getattr__``) on first use;
@@ -390,7 +390,7 @@ def test_sum_to_one_number_is_f_sum():
         for shape, target in [((2000,), ()), ((40, 50), (1, 1)), ((3, 7, 5), (1,)), ((9,), (1,))]:
             g = (rng.normal(size=shape) * 1e3).astype(dtype)
             axes = tuple(range(len(shape)))
-            expected = np.asarray(F.sum(g, axes, True)).reshape(target)
+            expected = np.asarray(F.sum_dim(g, axes, True)).reshape(target)
             got = engine.sum_to(g, target)
             assert got.dtype == expected.dtype and got.shape == expected.shape
             assert got.tobytes() == expected.tobytes(), (dtype, shape)

@@ -40,6 +40,48 @@ RE, IE, TE, VE, NIE = "RuntimeError", "IndexError", "TypeError", "ValueError", "
 INF = "float('inf')"
 
 CASES = [
+    # overloads (sum and mean over every element or over dim): PyTorch's parser lists them
+    # when more than one takes that many arguments, else names the one overload's mistake
+    (
+        "sum_unknown_keyword",
+        "x.sum(axs=1)",
+        TE,
+        "sum() received an invalid combination of arguments - got (axs=int, ), but expected one "
+        "of:\n * (*, torch.dtype dtype = None)\n * (tuple of ints dim, bool keepdim = False, *, "
+        "torch.dtype dtype = None)\n",
+    ),
+    (
+        "sum_dim_unknown_keyword",
+        "x.sum(1, axs=1)",
+        TE,
+        "sum() got an unexpected keyword argument 'axs'",
+    ),
+    (
+        "sum_function_unknown_keyword",
+        "torch.sum(x, 1, axs=0)",
+        TE,
+        "sum() got an unexpected keyword argument 'axs'",
+    ),
+    (
+        "mean_str_dim",
+        "x.mean('a')",
+        TE,
+        "mean() received an invalid combination of arguments - got (str), but expected one of:\n"
+        " * (*, torch.dtype dtype = None)\n * (tuple of ints dim, bool keepdim = False, *, "
+        "torch.dtype dtype = None)\n",
+    ),
+    (
+        "mean_too_many",
+        "x.mean(1, 2, 3)",
+        TE,
+        "mean() takes from 1 to 2 positional arguments but 3 were given",
+    ),
+    (
+        "transpose_too_many",
+        "x.transpose(1, 2, 3)",
+        TE,
+        "transpose() takes 2 positional arguments but 3 were given",
+    ),
     # dtypes
     ("var_int", "i.var()", RE, "std and var only support floating point and complex dtypes"),
     ("std_int", "i.std(0)", RE, "std and var only support floating point and complex dtypes"),
@@ -661,3 +703,16 @@ def test_literal_is_what_torch_raises(case, torch_module):
     with pytest.raises(Exception) as caught:
         _run(torch_module, expression)
     assert (type(caught.value).__name__, str(caught.value)) == (kind, message)
+
+
+def test_a_call_is_summarised_as_pytorch_summarises_it():
+    """Keywords come last one first, and each is followed by ", " when no argument was given
+    by position: torch 2.13 says ``got (Tensor, b=int, a=int)`` for ``torch.max(x, a=0,
+    b=1)`` and ``got (axs=int, input=Tensor, )`` for ``torch.mean(input=x, axs=0)``."""
+    from gradcalc.autograd.schema import call_summary
+
+    x = gtorch.ones(2)
+    assert call_summary((x,), {"a": 0, "b": 1}) == "(Tensor, b=int, a=int)"
+    assert call_summary((), {"input": x, "axs": 0}) == "(axs=int, input=Tensor, )"
+    assert call_summary((x,), {"axs": 0}, method=True) == "(axs=int, )"
+    assert call_summary((x,), {}, method=True) == "()"

@@ -194,9 +194,15 @@ def test_unknown_variable():
 
 
 def test_unexpected_keyword_with_suggestion():
-    err = error_of("x = [[1.0, 2.0]]; mean(x, axs=0)")
+    err = error_of("x = [[1.0, 2.0]]; mean(x, 1, axs=0)")
     assert isinstance(err, ArgumentError)
     assert err.message == "mean() got an unexpected keyword argument 'axs'"
+    assert err.hint == "did you mean 'axis'?"
+    # two overloads take (x, axs=0): PyTorch's list of both, with the suggestion as the hint
+    err = error_of("x = [[1.0, 2.0]]; mean(x, axs=0)")
+    assert err.message.startswith(
+        "mean() received an invalid combination of arguments - got (Tensor, axs=int), "
+    )
     assert err.hint == "did you mean 'axis'?"
 
 

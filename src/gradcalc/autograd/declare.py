@@ -10,7 +10,7 @@ is everything gradcalc knows about ``exp``: the binder for ``torch.exp(x)`` and
 result dtype is chosen (``dtype_rules``), and one derivative formula per differentiable
 input, as PyTorch's ``derivatives.yaml`` writes them. A formula's parameter names say what
 it reads: ``grad`` (the output's gradient), ``result``, an argument by name (``self``,
-``other``, ``dim``), ``<argument>_shape``; the op saves exactly what the formulas of the
+``other``, ``dim``), ``<argument>_shape``, ``<argument>_numel``; the op saves exactly what the formulas of the
 inputs that need a gradient read. Formulas run on numpy arrays, and on Tensors under
 ``create_graph=True``: they use operators and ``F.<op>(...)``, which runs an op's forward on
 arrays and the op itself on Tensors. From the same declaration come the ``torch.``/``F.``
@@ -128,10 +128,20 @@ class Op:
         self.differentiable = self.node_name is not None and bool(self.inputs)
         self._tail = tuple(self.schema.defaults[2:])
         self.formulas = tuple(_formula(grads[params[i].name], self.schema) for i in self.inputs)
-        self.shape_params = tuple(
-            sorted(
-                {key for _, sources, _ in self.formulas for kind, key in sources if kind == "shape"}
-            )
+        read = {(kind, key) for _, sources, _ in self.formulas for kind, key in sources}
+        # the inputs whose shape (``self_shape``) or element count (``self_numel``) a formula
+        # reads: the node keeps their shapes, and shows them as ``_saved_self_sym_sizes`` and
+        # ``_saved_self_sym_numel``, as PyTorch's node shows what its formula reads
+        self.sizes_read = frozenset(key for kind, key in read if kind == "shape")
+        self.numel_read = frozenset(key for kind, key in read if kind == "numel")
+        self.shape_params = tuple(sorted(self.sizes_read | self.numel_read))
+        # ``_saved_<argument>`` for the other arguments, but a ``dtype=`` only where a formula
+        # reads it: PyTorch's formulas read them (``dim``, ``keepdim``), not the dtype
+        self.shown_params = frozenset(
+            i
+            for i, p in enumerate(params)
+            if i not in self.tensor_params
+            and (not p.kind.startswith("ScalarType") or ("param", i) in read)
         )
         if type(self) is LazyOp:
             self.__class__ = Op
@@ -326,6 +336,8 @@ def _formula(fn, schema: Schema) -> tuple:
                 saved.append("result")
         elif name.endswith("_shape") and name[: -len("_shape")] in schema.index:
             sources.append(("shape", schema.index[name[: -len("_shape")]]))
+        elif name.endswith("_numel") and name[: -len("_numel")] in schema.index:
+            sources.append(("numel", schema.index[name[: -len("_numel")]]))
         elif name in schema.index:
             i = schema.index[name]
             if schema.params[i].kind.startswith("Tensor"):
@@ -377,7 +389,7 @@ def _make_view(result: Tensor, source: Tensor, op: Op, values) -> None:
 
 
 class Namespace:
-    """``F`` for derivative formulas: ``F.sum(g, (0,), True)`` is the op's ``raw`` call."""
+    """``F`` for derivative formulas: ``F.sum_dim(g, (0,), True)`` is the op's ``raw`` call."""
 
     def _register(self, op) -> None:
         name = op.name.replace(".", "_")

@@ -414,7 +414,7 @@ def sum_to(g, shape: tuple, node=None, index: int = 0):
             total = whole_sum(g)  # a gradient to one number: F.sum's own kernel, called directly
             if total is not None:
                 return total.reshape(shape)
-        g = F.sum(g, axes, True)
+        g = F.sum_dim(g, axes, True)
     if lead:
         g = g.reshape(shape) if type(g) is _ndarray else F.reshape(g, shape)
     return g

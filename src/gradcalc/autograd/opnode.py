@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from types import MappingProxyType
 
 import numpy as np
@@ -231,10 +232,14 @@ class OpNode(Node):
             return value
         if name.endswith("_sym_sizes"):  # only where a formula reads the shape, as PyTorch
             index = self.op.schema.index.get(name[: -len("_sym_sizes")])
-            if index in self.shapes:
+            if index in self.op.sizes_read:
                 return self.shapes[index]
+        if name.endswith("_sym_numel"):
+            index = self.op.schema.index.get(name[: -len("_sym_numel")])
+            if index in self.op.numel_read:
+                return math.prod(self.shapes[index])
         index = self.op.schema.index.get(name)
-        if index is not None and index not in self.op.tensor_params:
+        if index in self.op.shown_params:
             return self.params[index]
         raise AttributeError(name)
 
@@ -345,6 +350,8 @@ class OpNode(Node):
             return self.params[key]
         if kind == "shape":
             return self.shapes[key]
+        if kind == "numel":
+            return math.prod(self.shapes[key])
         if kind == "result":
             arrays = self.saved["result"]
             if not create_graph:

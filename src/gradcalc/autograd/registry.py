@@ -59,19 +59,33 @@ class Spelling:
             ):
                 return declared(*args, **kwargs)  # it binds its arguments itself (einsum)
             return self._call(declared, declared.schema.bind(args, kwargs, method, convert))
+        failures = []
         for declared in overloads:
             try:
                 values = declared.schema.bind(args, kwargs, method, convert)
-            except ArgumentError:
+            except ArgumentError as error:
+                failures.append((declared.schema, error))
                 continue
             return self._call(declared, values)
+        # As PyTorch's argument parser: when only one overload takes this many arguments,
+        # its own complaint ("got an unexpected keyword argument 'axs'"), else the list.
+        given = len(args) - method + len(kwargs)
+        plausible = [
+            error
+            for schema, error in failures
+            if schema.min_args - method <= given <= len(schema.params) - method
+        ]
+        if len(plausible) == 1:
+            raise plausible[0]
         signatures = "\n".join(
             f" * {declared.schema.described(method)}" for declared in self.overloads
         )
+        # a misspelt keyword's suggestion ("did you mean 'axis'?") says more than the list
+        suggested = [e.hint for _, e in failures if e.hint and e.hint.startswith("did you mean")]
         raise ArgumentError(
             f"{self.name}() received an invalid combination of arguments - got "
             f"{call_summary(args, kwargs, method)}, but expected one of:\n{signatures}\n",
-            hint=f"see help({self.name}) for the forms it takes",
+            hint=suggested[0] if suggested else f"see help({self.name}) for the forms it takes",
         )
 
     def _call(self, declared, values: list):

@@ -168,11 +168,17 @@ class Schema:
         ):
             args = (*args[:first], tuple(args[first:]))
         if len(args) > len(positional):
-            count = len(positional) - (1 if method else 0)
-            given = len(args) - (1 if method else 0)
+            count = len(positional) - method
+            low = min(self.min_args, len(positional)) - method
+            given = len(args) - method
+            if low != count:
+                raise ArgumentError(
+                    f"{self.display}() takes from {low} to {count} positional arguments "
+                    f"but {given} were given"
+                )
             raise ArgumentError(
                 f"{self.display}() takes {count} positional argument{'s' if count != 1 else ''} "
-                f"but {given} were given"
+                f"but {given} {'was' if given == 1 else 'were'} given"
             )
         for i, value in enumerate(args):
             values[self.index[positional[i].name]] = self._coerce(
@@ -268,12 +274,13 @@ class LazySchema(Schema):
 
 
 def call_summary(args: tuple, kwargs: dict, method: bool = False) -> str:
-    """``(Tensor, str)`` or ``(dim=str, )``: what a call was given, as PyTorch says it."""
+    """``(Tensor, dim=str)`` or ``(dim=str, )``: what a call was given, as PyTorch says it
+    (keywords last one first; each followed by ", " when nothing was given by position)."""
     parts = [type_name(a) for a in (args[1:] if method else args)]
-    parts += [f"{k}={type_name(v)}" for k, v in kwargs.items()]
-    if kwargs or method and not parts:
-        return "(" + ", ".join(parts) + ", )"
-    return "(" + ", ".join(parts) + ")"
+    named = [f"{k}={type_name(v)}" for k, v in reversed(kwargs.items())]
+    if parts:
+        return "(" + ", ".join(parts + named) + ")"
+    return "(" + "".join(f"{n}, " for n in named) + ")"
 
 
 class _Required:

@@ -13,9 +13,13 @@ CASES = [
     ("sum_keepdim", "torch.sum(x, (0,), keepdim=True)", X),
     ("sum_int", "x.sum()", {"x": "int:4:5"}),
     ("sum_no_dims", "torch.sum(x, ())", X),
+    ("sum_dim_none", "x.sum(dim=None)", X),  # the dim overload: SumBackward1
+    ("sum_dim_none_keepdim", "torch.sum(x, None, True)", X),
+    ("sum_dtype", "x.sum(dtype=torch.float64)", X),
     ("mean", "x.mean()", X),
     ("mean_dim", "x.mean(-1)", X),
     ("mean_no_dims", "x.mean(())", X),
+    ("mean_dim_none", "torch.mean(x, dim=None, keepdim=True)", X),  # MeanBackward1
     # prod: with exact zeros (x - x[0, 1] is 0 there) PyTorch's derivative avoids 0/0
     ("prod", "x.prod()", X),
     ("prod_dim", "torch.prod(x, 1)", X),

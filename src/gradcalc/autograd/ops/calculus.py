@@ -263,10 +263,10 @@ def _trapezoid(name: str, y, x, dx, dim: int):
     if x is not None:
         n = y.shape[dim] - 1
         pairs = F.narrow(y, dim, 0, n) + F.narrow(y, dim, 1, n)
-        return _over(F.sum(pairs * _sample_steps(name, y, x, dim), (dim,)), 2.0)
+        return _over(F.sum_dim(pairs * _sample_steps(name, y, x, dim), (dim,)), 2.0)
     step = _real_step(name, dx)
     ends = _times(F.select(y, dim, 0) + F.select(y, dim, -1), 0.5)
-    return _times(F.sum(y, (dim,)) - ends, step)
+    return _times(F.sum_dim(y, (dim,)) - ends, step)
 
 
 @composite(

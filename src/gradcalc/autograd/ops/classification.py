@@ -231,7 +231,7 @@ def _probability_targets(self, target, weight, reduction, label_smoothing):
     if weight is not None:
         product = product * _broadcast_weight(weight, logp, class_dim)
     if reduction == "none":
-        return -F.sum(product, (class_dim,))
+        return -F.sum_dim(product, (class_dim,))
     total = -F.sum(product)
     if reduction == "sum":
         return total
@@ -254,9 +254,9 @@ def _label_smoothing(self, target, weight, reduction, ignore_index, label_smooth
     nll = nll_loss_nd(logp, target, weight, reduction, ignore_index)
     classes = logp.shape[class_dim]
     if weight is not None:
-        smooth = -F.sum(logp * _broadcast_weight(weight, logp, class_dim), (class_dim,))
+        smooth = -F.sum_dim(logp * _broadcast_weight(weight, logp, class_dim), (class_dim,))
     else:
-        smooth = -F.sum(logp, (class_dim,))
+        smooth = -F.sum_dim(logp, (class_dim,))
     ignored = data(target) == ignore_index
     smooth = F.masked_fill(smooth, like(target, ignored), 0.0)
     if reduction == "mean":

@@ -216,7 +216,7 @@ def _weight_grad(grad, input, weight_shape, stride, padding, dilation, transpose
 
 
 def _bias_grad(grad):
-    return F.sum(grad, (0, *range(2, len(grad.shape))), False)
+    return F.sum_dim(grad, (0, *range(2, len(grad.shape))), False)
 
 
 @op(

@@ -267,9 +267,9 @@ def _sumproduct_pair(left, right, sum_dims: list):
             if sl and sr:
                 sum_size *= left.shape[i]
             elif sl:
-                left = F.sum(left, (i,), True)
+                left = F.sum_dim(left, (i,), True)
             elif sr:
-                right = F.sum(right, (i,), True)
+                right = F.sum_dim(right, (i,), True)
         elif sl and sr:
             lro.append(i)
             lro_size *= left.shape[i]
@@ -314,15 +314,15 @@ def _einsum(equation: str, operands: tuple):
         del ops[:2]
         summed, a_only, b_only = _pair_dims(plan, tuple(a.shape), tuple(b.shape), counts)
         if a_only:
-            a = F.sum(a, tuple(a_only), True)
+            a = F.sum_dim(a, tuple(a_only), True)
         if b_only:
-            b = F.sum(b, tuple(b_only), True)
+            b = F.sum_dim(b, tuple(b_only), True)
         ops.insert(0, _sumproduct_pair(a, b, summed))
     result = ops[0]
     if plan.total > plan.out_dims:
         if len(operands) > 1:
             return F.view(result, tuple(result.shape[: plan.out_dims]))
-        return F.sum(result, tuple(range(plan.out_dims, plan.total)), False)
+        return F.sum_dim(result, tuple(range(plan.out_dims, plan.total)), False)
     return result
 
 

@@ -451,7 +451,7 @@ def gammaincc(self, other):
 
 def _mvlgamma_grad(grad, self, p):
     shifts = constant_as(grad, -np.arange(p, dtype=array_of(grad).dtype) / 2)
-    return grad * F.sum(F.digamma(F.unsqueeze(self, -1) + shifts), (-1,))
+    return grad * F.sum_dim(F.digamma(F.unsqueeze(self, -1) + shifts), (-1,))
 
 
 @op(

@@ -22,6 +22,7 @@ from gradcalc.autograd.ops.reductions import (
     data,
     evenly_distribute,
     like,
+    shape_of,
     to_selected,
     unreduce,
 )
@@ -118,7 +119,7 @@ def spread_to_extremes(grad, self, result, self_shape, dims, keepdim):
     g = unreduce(grad, self_shape, dims, keepdim)
     mask = unreduce(result, self_shape, dims, keepdim) == self
     with np.errstate(all="ignore"):
-        return g / F.sum(mask, dims, True) * mask
+        return g / F.sum_dim(mask, dims, True) * mask
 
 
 def _a_extreme(name: str, pick, node: str, doc: str):
@@ -134,7 +135,8 @@ def _a_extreme(name: str, pick, node: str, doc: str):
                 )
         return pick(self, axis=dims, keepdims=keepdim)
 
-    def grad(grad, self, result, self_shape, dim, keepdim):
+    def grad(grad, self, result, dim, keepdim):
+        self_shape = shape_of(self)
         dims = all_dims(normalize_dims(dim, len(self_shape))) if self_shape else None
         return spread_to_extremes(grad, self, result, self_shape, dims, keepdim)
 
@@ -151,7 +153,8 @@ amax = _a_extreme("amax", np.max, "AmaxBackward0", "The largest elements over ``
 amin = _a_extreme("amin", np.min, "AminBackward0", "The smallest elements over ``dim``.")
 
 
-def _aminmax_grad(grads, self, result, self_shape, dim, keepdim):
+def _aminmax_grad(grads, self, result, dim, keepdim):
+    self_shape = shape_of(self)
     dims = None if dim is None else (dim,)
     total = None
     for g, r in zip(grads, result):

@@ -495,7 +495,7 @@ def _singular_norm(A, ord, d0: int, d1: int, keepdim: bool):
     perm = _to_end(len(A.shape), d0, d1)
     S = F.svdvals(F.permute(A, perm))
     if ord == "nuc":
-        result = F.sum(S, (-1,), keepdim)
+        result = F.sum_dim(S, (-1,), keepdim)
     else:
         result = (F.amax if ord > 0 else F.amin)(S, (-1,), keepdim)
     if keepdim:

@@ -307,9 +307,9 @@ def cosine_embedding_loss(
         raise EvaluationError(
             f"0D target tensor expects 1D input tensors, but found inputs with sizes {sizes}."
         )
-    prod_sum = F.sum(input1 * input2, (dim,), False)
-    mag_square1 = F.add_Scalar(F.sum(input1 * input1, (dim,), False), _EPSILON)
-    mag_square2 = F.add_Scalar(F.sum(input2 * input2, (dim,), False), _EPSILON)
+    prod_sum = F.sum_dim(input1 * input2, (dim,), False)
+    mag_square1 = F.add_Scalar(F.sum_dim(input1 * input1, (dim,), False), _EPSILON)
+    mag_square2 = F.add_Scalar(F.sum_dim(input2 * input2, (dim,), False), _EPSILON)
     cos = prod_sum / F.sqrt(mag_square1 * mag_square2)
     zeros = F.zeros_like(cos)
     pos = F.sub(_constant(cos, 1.0), cos)
@@ -335,7 +335,7 @@ def multilabel_soft_margin_loss(
     if weight is not None:
         loss = loss * weight
     class_dim = len(input.shape) - 1
-    loss = F.sum(loss, (class_dim,), False) / input.shape[class_dim]
+    loss = F.sum_dim(loss, (class_dim,), False) / input.shape[class_dim]
     return reduce_loss(loss, reduction)
 
 

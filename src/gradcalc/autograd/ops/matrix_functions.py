@@ -196,7 +196,7 @@ def vecdot(x, y, dim=-1):
     """The dot product of vectors along ``dim`` (broadcasting the rest)."""
     if len(x.shape) == 1 and len(y.shape) == 1:
         return F.vdot(x, y)
-    return F.sum(x * y, (dim % max(len(x.shape), len(y.shape)),), False)
+    return F.sum_dim(x * y, (dim % max(len(x.shape), len(y.shape)),), False)
 
 
 # ---- addr, addbmm --------------------------------------------------------------------------

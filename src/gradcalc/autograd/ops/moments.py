@@ -16,7 +16,7 @@ import numpy as np
 
 from gradcalc.autograd import dtypes
 from gradcalc.autograd.declare import F, composite, op
-from gradcalc.autograd.ops.reductions import _mean_grad, all_dims, count, unreduce
+from gradcalc.autograd.ops.reductions import _mean_grad, all_dims, count, shape_of, unreduce
 from gradcalc.autograd.settings import warn
 from gradcalc.errors import EvaluationError
 
@@ -58,9 +58,10 @@ def variance(x: np.ndarray, dim, correction, keepdim: bool, name: str) -> np.nda
         return np.true_divide(squares, dof, dtype=x.dtype)
 
 
-def _var_grad(grad, self, self_shape, dim, correction, keepdim):
+def _var_grad(grad, self, dim, correction, keepdim):
     """PyTorch's var_backward, as it is: with dims given, N is the product of their sizes,
     which is 1 for an empty list of dims (whose forward reduces every dim)."""
+    self_shape = shape_of(self)
     c = _correction(correction)
     with np.errstate(all="ignore"):
         if not self_shape or dim is None:
@@ -70,20 +71,22 @@ def _var_grad(grad, self, self_shape, dim, correction, keepdim):
             return grad * (2.0 / dof) * (self - F.mean(self))
         g = unreduce(grad, self_shape, dim, keepdim)
         factor = np.float64(2.0) / np.float64(math.prod(self_shape[d] for d in dim) - c)
-        return g * factor * (self - F.mean(self, dim, True))
+        return g * factor * (self - F.mean_dim(self, dim, True))
 
 
-def _std_grad(grad, self, result, self_shape, dim, correction, keepdim):
+def _std_grad(grad, self, result, dim, correction, keepdim):
     with np.errstate(divide="ignore", invalid="ignore"):
         grad_var = F.where(result == 0, 0.0, grad / (result * 2))
-    return _var_grad(grad_var, self, self_shape, dim, correction, keepdim)
+    return _var_grad(grad_var, self, dim, correction, keepdim)
 
 
 def _with_mean_grad(first, grads, self_shape, dim, keepdim):
     """The derivative of (var or std, mean): each part only where its output has a gradient."""
     total = first() if grads[0] is not None else None
     if grads[1] is not None:
-        part = _mean_grad(grads[1], self_shape, _dims(self_shape, dim), keepdim)
+        part = _mean_grad(
+            grads[1], self_shape, math.prod(self_shape), _dims(self_shape, dim), keepdim
+        )
         total = part if total is None else total + part
     return total
 
@@ -171,10 +174,10 @@ var_mean_dim, var_mean_correction, var_mean_unbiased = _declare(
     2,
     "VarMeanBackward0",
     _var_mean,
-    lambda grads, self, self_shape, dim, correction, keepdim: _with_mean_grad(
-        lambda: _var_grad(grads[0], self, self_shape, dim, correction, keepdim),
+    lambda grads, self, dim, correction, keepdim: _with_mean_grad(
+        lambda: _var_grad(grads[0], self, dim, correction, keepdim),
         grads,
-        self_shape,
+        shape_of(self),
         dim,
         keepdim,
     ),
@@ -186,10 +189,10 @@ std_mean_dim, std_mean_correction, std_mean_unbiased = _declare(
     2,
     "StdMeanBackward0",
     _std_mean,
-    lambda grads, self, result, self_shape, dim, correction, keepdim: _with_mean_grad(
-        lambda: _std_grad(grads[0], self, result[0], self_shape, dim, correction, keepdim),
+    lambda grads, self, result, dim, correction, keepdim: _with_mean_grad(
+        lambda: _std_grad(grads[0], self, result[0], dim, correction, keepdim),
         grads,
-        self_shape,
+        shape_of(self),
         dim,
         keepdim,
     ),

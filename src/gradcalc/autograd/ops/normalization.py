@@ -39,17 +39,17 @@ def _standardize(x: np.ndarray, axes: tuple, eps: float):
 
 def _input_grad(grad, x, axes: tuple, eps: float):
     """d/dx of sum(grad * standardize(x)) over ``axes`` (grad already times the weight)."""
-    mean = F.mean(x, axes, True)
+    mean = F.mean_dim(x, axes, True)
     centered = x - mean
-    rstd = F.rsqrt(F.mean(centered * centered, axes, True) + eps)
+    rstd = F.rsqrt(F.mean_dim(centered * centered, axes, True) + eps)
     xhat = centered * rstd
-    return rstd * (grad - F.mean(grad, axes, True) - xhat * F.mean(grad * xhat, axes, True))
+    return rstd * (grad - F.mean_dim(grad, axes, True) - xhat * F.mean_dim(grad * xhat, axes, True))
 
 
 def _xhat(x, axes: tuple, eps: float):
-    mean = F.mean(x, axes, True)
+    mean = F.mean_dim(x, axes, True)
     centered = x - mean
-    return centered * F.rsqrt(F.mean(centered * centered, axes, True) + eps)
+    return centered * F.rsqrt(F.mean_dim(centered * centered, axes, True) + eps)
 
 
 # ---- layer norm ----------------------------------------------------------------------------
@@ -90,12 +90,12 @@ def _layer_weight_grad(grads, input, normalized_shape, eps):
     axes = _layer_axes(len(input.shape), shape)
     lead = tuple(range(len(input.shape) - len(shape)))
     product = grads[0] * _xhat(input, axes, eps)
-    return F.sum(product, lead, False) if lead else product
+    return F.sum_dim(product, lead, False) if lead else product
 
 
 def _layer_bias_grad(grads, input_shape, normalized_shape):
     lead = tuple(range(len(input_shape) - len(_shape_list(normalized_shape))))
-    return F.sum(grads[0], lead, False) if lead else grads[0]
+    return F.sum_dim(grads[0], lead, False) if lead else grads[0]
 
 
 def _shape_list(shape) -> tuple:
@@ -169,13 +169,13 @@ def _batch_weight_grad(grads, input, running_mean, running_var, training, eps):
         rstd = 1.0 / np.sqrt(array_of(running_var).astype(np.float64) + eps)
         rstd = rstd.astype(dtype).reshape(_channel_shape(ndim))
         xhat = (input - constant_as(input, mean)) * constant_as(input, rstd)
-    return F.sum(grads[0] * xhat, _batch_axes(ndim), False)
+    return F.sum_dim(grads[0] * xhat, _batch_axes(ndim), False)
 
 
 def _batch_bias_grad(grads):
     if grads[0] is None:
         return None
-    return F.sum(grads[0], _batch_axes(len(grads[0].shape)), False)
+    return F.sum_dim(grads[0], _batch_axes(len(grads[0].shape)), False)
 
 
 def _check_batch(input, weight, bias, running_mean, running_var) -> None:
@@ -337,7 +337,7 @@ def _group_weight_grad(grads, input, group, eps):
         return None
     shape = tuple(input.shape)
     xhat = F.reshape(_xhat(F.reshape(input, _group_view(shape, group)), (2,), eps), shape)
-    return F.sum(grads[0] * xhat, _batch_axes(len(shape)), False)
+    return F.sum_dim(grads[0] * xhat, _batch_axes(len(shape)), False)
 
 
 @op(
@@ -460,7 +460,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     if eps is None:
         eps = float(np.finfo(array_of(input).dtype).eps)
     axes = _layer_axes(len(input.shape), shape)
-    squares = F.mean(F.pow(input, 2), axes, True)
+    squares = F.mean_dim(F.pow(input, 2), axes, True)
     result = F.mul(input, F.rsqrt(F.add_Scalar(squares, eps)))
     return F.mul(result, weight) if weight is not None else result
 

@@ -19,7 +19,7 @@ import numpy as np
 from gradcalc.autograd import dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
 from gradcalc.autograd.declare import OPS, F, composite, op
-from gradcalc.autograd.ops.reductions import all_dims, dtype_of, unreduce
+from gradcalc.autograd.ops.reductions import all_dims, dtype_of, shape_of, unreduce
 from gradcalc.autograd.schema import normalize_dims
 from gradcalc.autograd.settings import grad_mode
 from gradcalc.errors import EvaluationError
@@ -94,7 +94,7 @@ def norm_backward(grad, self, ord, result, shape, dim, keepdim):
         if math.isinf(ord):
             size = F.abs(self)
             mask = (size == norm) | (size != size)
-            return F.sign(self) * ((g / F.sum(mask, dims, True)) * mask)
+            return F.sign(self) * ((g / F.sum_dim(mask, dims, True)) * mask)
         if ord < 1:
             scaled = F.sign(self) * F.where(self == 0, 0.0, F.abs(self) ** (ord - 1))
             return scaled * g * norm ** (1 - ord)
@@ -113,8 +113,8 @@ def norm_backward(grad, self, ord, result, shape, dim, keepdim):
     namespaces=("linalg",),
     method=False,
     grads={
-        "self": lambda grad, self, ord, result, self_shape, dim, keepdim: norm_backward(
-            grad, self, ord, result, self_shape, dim, keepdim
+        "self": lambda grad, self, ord, result, dim, keepdim: norm_backward(
+            grad, self, ord, result, shape_of(self), dim, keepdim
         )
     },
     example="torch.linalg.vector_norm(x)",
@@ -133,8 +133,8 @@ def vector_norm(self, ord=2, dim=None, keepdim=False, dtype=None):
     method=False,
     function=False,
     grads={
-        "self": lambda grad, self, p, result, self_shape, dim, keepdim: norm_backward(
-            grad, self, p, result, self_shape, dim, keepdim
+        "self": lambda grad, self, p, result, dim, keepdim: norm_backward(
+            grad, self, p, result, shape_of(self), dim, keepdim
         )
     },
 )
@@ -245,7 +245,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-08):
     with grad_mode(False):
         apply_inplace(OPS["clamp"], [n1, eps, None])
         apply_inplace(OPS["clamp"], [n2, eps, None])
-    return F.sum((x1 / n1) * (x2 / n2), (dim,))
+    return F.sum_dim((x1 / n1) * (x2 / n2), (dim,))
 
 
 @composite(

@@ -131,7 +131,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 def _adaptive_avg(n: int, input, output_size):
     outs = adaptive_sizes(f"adaptive_avg_pool{n}d", input, output_size, n)
     if all(o == 1 for o in outs):
-        return F.mean(input, tuple(range(-n, 0)), True)
+        return F.mean_dim(input, tuple(range(-n, 0)), True)
     return OPS[f"_adaptive_avg_pool{n}d"](input, outs)
 
 

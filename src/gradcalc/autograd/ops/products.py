@@ -573,9 +573,9 @@ def tensordot(self, other, dims=2):
     for d1, d2 in zip(dims1, dims2):
         s1, s2 = self.shape[d1], other.shape[d2]
         if s2 == 1:
-            t1 = F.sum(t1, (d1,), True)
+            t1 = F.sum_dim(t1, (d1,), True)
         elif s1 == 1:
-            t2 = F.sum(t2, (d2,), True)
+            t2 = F.sum_dim(t2, (d2,), True)
         elif s1 != s2:
             raise ShapeError(
                 f"contracted dimensions need to match, but first has size {s1} in dim {d1} and "
@@ -600,7 +600,7 @@ def tensordot(self, other, dims=2):
     if t1.array.flags.c_contiguous and t2.array.flags.c_contiguous:
         total = F.dot(F.flatten(t1, 0, -1), F.flatten(t2, 0, -1))
     else:
-        total = F.sum(F.mul(F.squeeze(t1, None), F.squeeze(t2, None)), None, False)
+        total = F.sum(F.mul(F.squeeze(t1, None), F.squeeze(t2, None)))
     return F.reshape(total, tuple(kept1 + kept2))
 
 

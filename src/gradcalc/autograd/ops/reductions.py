@@ -36,6 +36,13 @@ def data(value) -> np.ndarray:
     return value if type(value) is np.ndarray else value.array
 
 
+def shape_of(value) -> tuple:
+    """The shape of a formula argument: a formula that reads ``self`` takes its shape from it
+    rather than reading ``self_shape``, so its node saves no ``_saved_self_sym_sizes`` where
+    PyTorch's has none."""
+    return data(value).shape
+
+
 def like(reference, array: np.ndarray):
     """A constant ``array`` as the same kind of value as ``reference`` (array or Tensor)."""
     return array if type(reference) is np.ndarray else make_tensor(np.asarray(array))
@@ -173,13 +180,26 @@ def evenly_distribute(grad, self, result):
 # ---- sum, mean, prod ----------------------------------------------------------------------
 
 
-def _sum_node(self, dim=None, keepdim=False, dtype=None):
-    return "SumBackward0" if dim is None else "SumBackward1"
+# PyTorch has two overloads of each: over every element (``x.sum()``: SumBackward0, which
+# saves only the shape) and over ``dim`` (``x.sum(0)``, also ``x.sum(dim=None)``:
+# SumBackward1, which saves dim and keepdim too). Which one a call binds decides the node.
 
 
 @op(
-    "sum(Tensor self, Dim[]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor",
-    _sum_node,
+    "sum(Tensor self, *, ScalarType? dtype=None) -> Tensor",
+    "SumBackward0",
+    dtype=accumulate,
+    grads={"self": lambda grad, self_shape: F.expand(grad, self_shape)},
+    example="torch.sum(B)",
+)
+def sum(self, dtype=None):
+    """Sum of all the elements."""
+    return fidelity.reduction(exact.reduce_sum, _numpy_sum, self, None, False)
+
+
+@op(
+    "sum.dim(Tensor self, Dim[]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor",
+    "SumBackward1",
     dtype=accumulate,
     grads={
         "self": lambda grad, self_shape, dim, keepdim: F.expand(
@@ -188,37 +208,54 @@ def _sum_node(self, dim=None, keepdim=False, dtype=None):
     },
     example="torch.sum(B, dim=1)",
 )
-def sum(self, dim=None, keepdim=False, dtype=None):
-    """Sum of the elements, over ``dim`` or all of them."""
+def sum_dim(self, dim, keepdim=False, dtype=None):
+    """Sum of the elements over ``dim`` (None or (): all of them)."""
     return fidelity.reduction(
         exact.reduce_sum, _numpy_sum, self, all_dims(dim) if self.ndim else None, keepdim
     )
 
 
-def _mean_node(self, dim=None, keepdim=False, dtype=None):
-    return "MeanBackward0" if dim is None else "MeanBackward1"
-
-
-def _mean_grad(grad, self_shape, dim, keepdim):
-    n = count(self_shape, dim)
+def _mean_grad(grad, self_shape, self_numel, dim, keepdim):
+    # reads self_numel as PyTorch's mean_backward does, so the node keeps it
+    n = self_numel if dim is None else count(self_shape, dim)
     g = unreduce(grad, self_shape, dim, keepdim)
     return F.expand(g / n if n else g, self_shape)
 
 
-@op(
-    "mean(Tensor self, Dim[]? dim=None, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor",
-    _mean_node,
-    dtype=floating_only,
-    grads={"self": _mean_grad},
-    example="torch.mean(B, dim=0)",
-)
-def mean(self, dim=None, keepdim=False, dtype=None):
-    """Mean of the elements (``nan`` for none), over ``dim`` or all of them."""
+def _mean(self, dim, keepdim):
     axis = all_dims(dim) if self.ndim else None
     n = count(self.shape, axis)
     if n:
         return fidelity.reduction(exact.reduce_mean, _numpy_mean, self, axis, keepdim)
     return np.full_like(np.sum(self, axis=axis, keepdims=keepdim), np.nan)
+
+
+@op(
+    "mean(Tensor self, *, ScalarType? dtype=None) -> Tensor",
+    "MeanBackward0",
+    dtype=floating_only,
+    grads={
+        "self": lambda grad, self_shape, self_numel: _mean_grad(
+            grad, self_shape, self_numel, None, False
+        )
+    },
+    example="torch.mean(B)",
+)
+def mean(self, dtype=None):
+    """Mean of all the elements (``nan`` for none)."""
+    return _mean(self, None, False)
+
+
+@op(
+    "mean.dim(Tensor self, Dim[]? dim, bool keepdim=False, *, ScalarType? dtype=None) -> Tensor",
+    "MeanBackward1",
+    dtype=floating_only,
+    grads={"self": _mean_grad},
+    example="torch.mean(B, dim=0)",
+)
+def mean_dim(self, dim, keepdim=False, dtype=None):
+    """Mean of the elements over ``dim`` (None or (): all of them; ``nan`` for none)."""
+    return _mean(self, dim, keepdim)
 
 
 def _exclusive_cumprod(x, dim: int):
@@ -239,7 +276,8 @@ def _product_of_others(x, dim: int):
     return left * right
 
 
-def _prod_grad(grad, self, result, self_shape, dim, keepdim):
+def _prod_grad(grad, self, result, dim, keepdim):
+    self_shape = shape_of(self)
     if not self_shape:
         return grad
     dims = None if dim is None else (dim,)
@@ -256,11 +294,7 @@ def _prod_grad(grad, self, result, self_shape, dim, keepdim):
     "prod(Tensor self, *, ScalarType? dtype=None) -> Tensor",
     "ProdBackward0",
     dtype=accumulate,
-    grads={
-        "self": lambda grad, self, result, self_shape: _prod_grad(
-            grad, self, result, self_shape, None, False
-        )
-    },
+    grads={"self": lambda grad, self, result: _prod_grad(grad, self, result, None, False)},
     example="torch.prod(x)",
 )
 def prod(self, dtype=None):
@@ -285,7 +319,8 @@ def prod_dim(self, dim, keepdim=False, dtype=None):
 # ---- sums that skip NaN ---------------------------------------------------------------------
 
 
-def _nansum_grad(grad, self, self_shape, dim, keepdim):
+def _nansum_grad(grad, self, dim, keepdim):
+    self_shape = shape_of(self)
     spread = F.expand(unreduce(grad, self_shape, all_dims(dim), keepdim), self_shape)
     return spread * (self == self)
 
@@ -316,14 +351,15 @@ def nanmean(self, dim=None, keepdim=False, dtype=None):
             f"{d.kind_name}",
             hint="convert first: x.float().nanmean()",
         )
-    present = F.sum(self == self, dim, keepdim)
+    present = F.sum_dim(self == self, dim, keepdim)
     return F.nansum(self, dim, keepdim, dtype=dtype) / present
 
 
 # ---- logsumexp ---------------------------------------------------------------------------
 
 
-def _logsumexp_grad(grad, self, result, self_shape, dim, keepdim):
+def _logsumexp_grad(grad, self, result, dim, keepdim):
+    self_shape = shape_of(self)
     dims = all_dims(dim)
     g = unreduce(grad, self_shape, dims, keepdim)
     with np.errstate(all="ignore"):  # inf - inf where the input has infinities: NaN, as in PyTorch
@@ -474,7 +510,9 @@ def _shifted(x: np.ndarray, dim: int) -> np.ndarray:
     "SoftmaxBackward0",
     method=False,
     function=False,
-    grads={"self": lambda grad, result, dim: result * (grad - F.sum(grad * result, (dim,), True))},
+    grads={
+        "self": lambda grad, result, dim: result * (grad - F.sum_dim(grad * result, (dim,), True))
+    },
 )
 def _softmax(self, dim, half_to_float=False):
     _check_floating("softmax", self, dim)
@@ -493,7 +531,7 @@ def _softmax(self, dim, half_to_float=False):
     "LogSoftmaxBackward0",
     method=False,
     function=False,
-    grads={"self": lambda grad, result, dim: grad - F.exp(result) * F.sum(grad, (dim,), True)},
+    grads={"self": lambda grad, result, dim: grad - F.exp(result) * F.sum_dim(grad, (dim,), True)},
 )
 def _log_softmax(self, dim, half_to_float=False):
     _check_floating("log_softmax", self, dim)

@@ -226,7 +226,7 @@ def _repeat_grad(grad, self_shape, repeats):
     split = tuple(n for pair in zip(repeats, padded) for n in pair)
     if not split:
         return grad
-    summed = F.sum(F.reshape(grad, split), tuple(range(0, len(split), 2)), False)
+    summed = F.sum_dim(F.reshape(grad, split), tuple(range(0, len(split), 2)), False)
     return F.reshape(summed, tuple(self_shape))
 
 

@@ -80,7 +80,7 @@ def cov(self, correction=1, fweights=None, aweights=None):
         w_sum = F.sum(w)
         if not np.all(w_sum.array != 0):
             raise EvaluationError("cov(): weights sum to zero, can't be normalized")
-    average = F.sum(data if w is None else data * w, (1,)) / w_sum
+    average = F.sum_dim(data if w is None else data * w, (1,)) / w_sum
     if w is not None and aweights is not None and correction != 0:
         norm_factor = w_sum - F.sum(w * aweights) * correction / w_sum
     else:

@@ -186,7 +186,7 @@ def sum_to_size(self, size):
     dims = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(size) if n == 1 and shape[lead + i] != 1
     )
-    out = F.sum(self, dims, True) if dims else self
+    out = F.sum_dim(self, dims, True) if dims else self
     return F.reshape(out, size) if lead else out
 
 
