@@ -25,7 +25,7 @@ EXAMPLES: dict[str, tuple[str, list[str]]] = {
     "UsageError": ("--set", ["1x=[1, 2]", "x="]),
     "NameLookupError": ("program", ["y = meen(x)"]),
     "AttributeLookupError": ("program", ["y = x.meen()"]),
-    "ArgumentError": ("program", ["y = mean(x, axs=0)"]),
+    "ArgumentError": ("program", ["y = mean(x, 1, axs=0)"]),
     "ShapeError": ("program", ["y = x @ x"]),
     "ValueDomainError": ("program", ["y = [[1, 2], [3]]"]),
     "IndexOutOfRange": ("program", ["y = x[5]"]),
