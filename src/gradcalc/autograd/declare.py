@@ -9,8 +9,9 @@ is everything gradcalc knows about ``exp``: the binder for ``torch.exp(x)`` and
 ``x.exp()`` (from the signature), the forward on numpy arrays, the node name, how the
 result dtype is chosen (``dtype_rules``), and one derivative formula per differentiable
 input, as PyTorch's ``derivatives.yaml`` writes them. A formula's parameter names say what
-it reads: ``grad`` (the output's gradient), ``result``, an argument by name (``self``,
-``other``, ``dim``), ``<argument>_shape``, ``<argument>_numel``; the op saves exactly what the formulas of the
+it reads: ``grad`` (the output's gradient), ``result``, one output by name (``indices``),
+an argument by name (``self``, ``other``, ``dim``), ``<argument>_shape``,
+``<argument>_numel``; the op saves exactly what the formulas of the
 inputs that need a gradient read. Formulas run on numpy arrays, and on Tensors under
 ``create_graph=True``: they use operators and ``F.<op>(...)``, which runs an op's forward on
 arrays and the op itself on Tensors. From the same declaration come the ``torch.``/``F.``
@@ -135,6 +136,11 @@ class Op:
         self.sizes_read = frozenset(key for kind, key in read if kind == "shape")
         self.numel_read = frozenset(key for kind, key in read if kind == "numel")
         self.shape_params = tuple(sorted(self.sizes_read | self.numel_read))
+        # a formula that reads ``result`` reads every output; one that reads ``indices`` only
+        # that one: the node checks (and shows, as ``_saved_indices``) only what is read
+        self.reads_result = ("result", None) in read
+        names = self.schema.output_names
+        self.outputs_read = {names[k]: k for kind, k in read if kind == "output"}
         # ``_saved_<argument>`` for the other arguments, but a ``dtype=`` only where a formula
         # reads it: PyTorch's formulas read them (``dim``, ``keepdim``), not the dtype
         self.shown_params = frozenset(
@@ -345,6 +351,10 @@ def _formula(fn, schema: Schema) -> tuple:
                 saved.append(name)
             else:
                 sources.append(("param", i))
+        elif name in schema.output_names:  # one output (``indices``): kept with the result
+            sources.append(("output", schema.output_names.index(name)))
+            if "result" not in saved:
+                saved.append("result")
         else:
             raise TypeError(f"derivative formula reads {name!r}, which {schema.name} lacks")
     sources = tuple(sources)

@@ -153,8 +153,9 @@ class OpNode(Node):
                 if (0 if vc is None else vc[0]) == expected and not value._inference:
                     continue  # the version it was saved at (the property reads the same)
             elif name == "result":
-                for array, (box, expected) in zip(value, self.result_boxes):
-                    if box[0] != expected:
+                read = None if self.op.reads_result else self.op.outputs_read.values()
+                for k, (array, (box, expected)) in enumerate(zip(value, self.result_boxes)):
+                    if box[0] != expected and (read is None or k in read):
                         raise modified_error(array, box[0], expected, self.label)
                 continue
             else:
@@ -184,6 +185,9 @@ class OpNode(Node):
         """Inside ``saved_tensors_hooks``: keep what the pack hook returns (savedhooks.py)."""
         import gradcalc.autograd.savedhooks as savedhooks
 
+        if not self.op.reads_result:  # only the outputs a formula reads (``indices``)
+            read = self.op.outputs_read.values()
+            results = tuple(r if k in read else None for k, r in enumerate(results))
         self.saved = {
             name: savedhooks.pack(results if name == "result" else value)
             for name, value in self.saved.items()
@@ -197,7 +201,9 @@ class OpNode(Node):
         saved = {}
         for name, value in self.saved.items():
             value = savedhooks.unpack(value)
-            saved[name] = tuple(t.array for t in value) if name == "result" else value
+            saved[name] = (
+                tuple(None if t is None else t.array for t in value) if name == "result" else value
+            )
         return saved
 
     def _apply_unpacked(self, grads: list, create_graph: bool) -> list:
@@ -212,6 +218,11 @@ class OpNode(Node):
 
     def saved_value(self, name: str):
         """``grad_fn._saved_<name>`` (``_saved_self``, ``_saved_result``, ``_saved_dim``)."""
+        op = self.op
+        if name in op.outputs_read:
+            return self._saved_output(op.outputs_read[name])
+        if name == "result" and not op.reads_result:
+            raise AttributeError(name)
         if self.hooked and name in self.saved:
             import gradcalc.autograd.savedhooks as savedhooks
 
@@ -242,6 +253,22 @@ class OpNode(Node):
         if index in self.op.shown_params:
             return self.params[index]
         raise AttributeError(name)
+
+    def _saved_output(self, k: int):
+        """``_saved_indices``: output ``k`` as the node saw it."""
+        if self.freed:
+            raise freed_error()
+        outputs = self.saved.get("result")
+        if outputs is None:
+            return None
+        if self.hooked:
+            import gradcalc.autograd.savedhooks as savedhooks
+
+            return savedhooks.unpack(outputs)[k]
+        floating = outputs[k].dtype.kind == "f"
+        t = make_tensor(outputs[k], floating, self if floating else None)
+        t._output_nr = k
+        return t
 
     # ---- backward ------------------------------------------------------------------------
 
@@ -352,6 +379,14 @@ class OpNode(Node):
             return self.shapes[key]
         if kind == "numel":
             return math.prod(self.shapes[key])
+        if kind == "output":
+            array = self.saved["result"][key]
+            if not create_graph:
+                return array
+            floating = array.dtype.kind == "f"
+            t = make_tensor(array, floating, self if floating else None)
+            t._output_nr = key
+            return t
         if kind == "result":
             arrays = self.saved["result"]
             if not create_graph:

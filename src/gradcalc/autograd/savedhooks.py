@@ -42,24 +42,21 @@ class Packed:
 
 
 def pack(value):
-    """``value`` (a saved argument) as the innermost hooks keep it."""
+    """``value`` (a saved argument, or a tuple of tensors with None for outputs nothing
+    reads) as the innermost hooks keep it."""
     pack_hook, unpack_hook = STATE.saved_hooks[-1]
     if type(value) is Tensor:
         return Packed(pack_hook(value), unpack_hook)
-    if type(value) is tuple and value and all(type(t) is Tensor for t in value):
-        return tuple(Packed(pack_hook(t), unpack_hook) for t in value)
+    if type(value) is tuple and value and all(type(t) is Tensor or t is None for t in value):
+        return tuple(None if t is None else Packed(pack_hook(t), unpack_hook) for t in value)
     return value
-
-
-def is_packed(value) -> bool:
-    return type(value) is Packed or (type(value) is tuple and value and type(value[0]) is Packed)
 
 
 def unpack(value):
     if type(value) is Packed:
         return value.tensor()
-    if type(value) is tuple and value and type(value[0]) is Packed:
-        return tuple(p.tensor() for p in value)
+    if type(value) is tuple and any(type(p) is Packed for p in value):
+        return tuple(None if p is None else p.tensor() for p in value)
     return value
 
 

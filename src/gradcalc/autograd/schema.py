@@ -72,6 +72,7 @@ class Schema:
         "min_args",
         "name",
         "nullable",
+        "output_names",
         "params",
         "positional",
         "return_names",
@@ -94,6 +95,12 @@ class Schema:
         # ``torch.return_types`` named tuple; unnamed ones a plain tuple.
         names = tuple(piece.split()[-1] for piece in returns.split(",") if " " in piece.strip())
         self.return_names = names if len(names) > 1 and "," in returns else None
+        # what a derivative formula calls each output: its name, else PyTorch's result0,
+        # result1... (``_saved_indices``, ``_saved_result1``)
+        count = returns.count(",") + 1
+        self.output_names = (
+            self.return_names or tuple(f"result{k}" for k in range(count)) if count > 1 else ()
+        )
         inner = text_in.partition("(")[2].rsplit(")", 1)[0]
         params: list[Param] = []
         keyword_only = False

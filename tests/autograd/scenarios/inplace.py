@@ -106,6 +106,54 @@ def leaf_changed_under_no_grad_after_being_saved(torch):
 
 
 @S.case
+def input_of_a_selection_changed_in_place(torch):
+    # gather, take, masked_select, the reflection/replication pads and the pools save their
+    # input (PyTorch's formulas read it), so changing it in place is refused at backward
+    found = []
+    for pick in (
+        lambda y: y.gather(0, torch.tensor([2, 0])),
+        lambda y: y.take(torch.tensor([1])),
+        lambda y: y.masked_select(torch.tensor([True, False, True])),
+        lambda y: torch.nn.functional.pad(y.view(1, 1, 3), (1, 1), mode="reflect"),
+        lambda y: torch.nn.functional.avg_pool1d(y.view(1, 1, 3), 2),
+        lambda y: torch.nn.functional.adaptive_avg_pool1d(y.view(1, 1, 3), 2),
+        lambda y: torch.cummax(y, 0)[0],
+    ):
+        x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 1
+        z = pick(y)
+        y.add_(1)
+        found.append(attempt(lambda z=z: z.sum().backward()))
+        found.append(x.grad)
+    return found
+
+
+@S.case
+def values_changed_in_place_where_only_the_indices_are_saved(torch):
+    # max(dim), sort, topk, kthvalue, median(dim), mode and cummax save their indices, not
+    # their values: changing the values in place is allowed; aminmax saves both outputs
+    found = []
+    for pick in (
+        lambda x: x.max(0),
+        lambda x: x.min(1, keepdim=True),
+        lambda x: torch.sort(x, 1),
+        lambda x: torch.topk(x, 1),
+        lambda x: torch.kthvalue(x, 1, 0),
+        lambda x: x.median(0),
+        lambda x: torch.mode(x, 1),
+        lambda x: torch.cummax(x, 0),
+        lambda x: torch.aminmax(x, dim=0),
+        lambda x: torch.nn.functional.max_pool1d(x.view(1, 2, 2), 2, return_indices=True),
+    ):
+        x = torch.tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True)
+        values, indices = pick(x)
+        values.mul_(2)
+        found.append(attempt(lambda values=values: values.sum().backward()))
+        found.append(x.grad)
+    return found
+
+
+@S.case
 def saved_value_changed_then_unread(torch):
     # MulBackward0 by a number saves nothing, so the change does not matter
     x = torch.ones(3, requires_grad=True)

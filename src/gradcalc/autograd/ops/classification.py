@@ -23,6 +23,7 @@ from gradcalc.autograd.ops.losses import (
     reduction_of,
 )
 from gradcalc.autograd.ops.reductions import data, dtype_of, like
+from gradcalc.autograd.ops.support import shape_of
 from gradcalc.errors import EvaluationError, IndexOutOfRange
 
 _HIDDEN = {"method": False, "function": False}
@@ -54,7 +55,8 @@ def _nll_forward(self, target, weight, reduction, ignore_index, class_dim):
 
 
 def _nll_grad(class_dim_of):
-    def formula(grad, self_shape, target, weight, reduction, ignore_index):
+    def formula(grad, self, target, weight, reduction, ignore_index):
+        self_shape = shape_of(self)
         class_dim = class_dim_of(len(self_shape))
         t = data(target)
         if len(self_shape) == 1 and t.ndim == 1:  # PyTorch's backward refuses what its forward took

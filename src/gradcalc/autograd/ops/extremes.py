@@ -22,10 +22,10 @@ from gradcalc.autograd.ops.reductions import (
     data,
     evenly_distribute,
     like,
-    shape_of,
     to_selected,
     unreduce,
 )
+from gradcalc.autograd.ops.support import shape_of
 from gradcalc.autograd.schema import normalize_dims
 from gradcalc.errors import EvaluationError, IndexOutOfRange
 
@@ -90,8 +90,8 @@ def _along_dim(name: str, arg, node: str, doc: str):
         outputs=2,
         example=f"torch.{name}(B, dim=1)",
         grads={
-            "self": lambda grads, result, self_shape, dim, keepdim: to_selected(
-                grads[0], data(result[1]), self_shape, dim, keepdim
+            "self": lambda grads, indices, self_shape, dim, keepdim: to_selected(
+                grads[0], data(indices), self_shape, dim, keepdim
             )
         },
     )(forward)
@@ -153,11 +153,11 @@ amax = _a_extreme("amax", np.max, "AmaxBackward0", "The largest elements over ``
 amin = _a_extreme("amin", np.min, "AminBackward0", "The smallest elements over ``dim``.")
 
 
-def _aminmax_grad(grads, self, result, dim, keepdim):
+def _aminmax_grad(grads, self, min, max, dim, keepdim):  # noqa: A002 - the outputs' names
     self_shape = shape_of(self)
     dims = None if dim is None else (dim,)
     total = None
-    for g, r in zip(grads, result):
+    for g, r in zip(grads, (min, max)):
         if g is not None:
             part = spread_to_extremes(g, self, r, self_shape, dims, keepdim)
             total = part if total is None else total + part
@@ -245,8 +245,8 @@ def _running(name: str, accumulate, node: str, doc: str):
         outputs=2,
         example=f"torch.{name}(x, 0)",
         grads={
-            "self": lambda grads, result, self_shape, dim: F._scatter_into(
-                grads[0], like(grads[0], data(result[1])), tuple(self_shape), dim, True, True
+            "self": lambda grads, self, indices, dim: F._scatter_into(
+                grads[0], like(grads[0], data(indices)), shape_of(self), dim, True, True
             )
         },
     )(forward)

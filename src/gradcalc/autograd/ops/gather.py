@@ -13,7 +13,7 @@ import numpy as np
 import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
 from gradcalc.autograd.declare import F, composite, in_place_methods_only, op
-from gradcalc.autograd.ops.support import array_of, dim_of, shape_text, zeros_as
+from gradcalc.autograd.ops.support import array_of, dim_of, shape_of, shape_text, zeros_as
 from gradcalc.autograd.settings import warn
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import AutogradError, EvaluationError, IndexOutOfRange, ShapeError
@@ -58,8 +58,8 @@ def _size(a: np.ndarray, d: int) -> int:
     "gather(Tensor self, Dim dim, Tensor index, *, bool sparse_grad=False) -> Tensor",
     "GatherBackward0",
     grads={
-        "self": lambda grad, self_shape, dim, index: F.scatter_add(
-            zeros_as(grad, self_shape), dim, index, grad
+        "self": lambda grad, self, dim, index: F.scatter_add(
+            zeros_as(grad, shape_of(self)), dim, index, grad
         )
     },
     example="torch.gather(B, 1, torch.tensor([[2, 0], [1, 1]]))",
@@ -259,9 +259,9 @@ def index_add(self, dim, index, source, alpha=1):
 # ---- masked_select, take, take_along_dim ----------------------------------------------------
 
 
-def _masked_select_grad(grad, self_shape, mask):
+def _masked_select_grad(grad, self, mask):
     mask = array_of(mask)
-    shape = broadcast_shapes(tuple(self_shape), mask.shape)
+    shape = broadcast_shapes(shape_of(self), mask.shape)
     key = (np.broadcast_to(mask, shape),)
     return F.index_put(zeros_as(grad, shape), key, grad, False)
 
@@ -283,7 +283,8 @@ def masked_select(self, mask):
     return np.broadcast_to(self, shape)[np.broadcast_to(mask, shape)]
 
 
-def _take_grad(grad, self_shape, index):
+def _take_grad(grad, self, index):
+    self_shape = shape_of(self)
     n = int(np.prod(self_shape))
     flat = array_of(index).reshape(-1)
     key = (np.where(flat < 0, flat + n, flat),)

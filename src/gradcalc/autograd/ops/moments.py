@@ -16,7 +16,8 @@ import numpy as np
 
 from gradcalc.autograd import dtypes
 from gradcalc.autograd.declare import F, composite, op
-from gradcalc.autograd.ops.reductions import _mean_grad, all_dims, count, shape_of, unreduce
+from gradcalc.autograd.ops.reductions import _mean_grad, all_dims, count, unreduce
+from gradcalc.autograd.ops.support import shape_of
 from gradcalc.autograd.settings import warn
 from gradcalc.errors import EvaluationError
 

@@ -19,7 +19,8 @@ import numpy as np
 from gradcalc.autograd import dtypes
 from gradcalc.autograd.broadcast import broadcast_shapes
 from gradcalc.autograd.declare import OPS, F, composite, op
-from gradcalc.autograd.ops.reductions import all_dims, dtype_of, shape_of, unreduce
+from gradcalc.autograd.ops.reductions import all_dims, dtype_of, unreduce
+from gradcalc.autograd.ops.support import shape_of
 from gradcalc.autograd.schema import normalize_dims
 from gradcalc.autograd.settings import grad_mode
 from gradcalc.errors import EvaluationError

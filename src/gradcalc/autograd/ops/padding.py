@@ -15,7 +15,7 @@ import numpy as np
 
 from gradcalc.autograd.declare import OPS, F, composite, op
 from gradcalc.autograd.ops.constructors import leaf
-from gradcalc.autograd.ops.support import zeros_as
+from gradcalc.autograd.ops.support import shape_of, zeros_as
 from gradcalc.errors import ArgumentError, EvaluationError
 
 _MODES_TEXT = (
@@ -99,7 +99,8 @@ def _gather_pad(self, pad, mode: str, n: int):
 
 
 def _scatter_grad(mode: str):
-    def formula(grad, self_shape, padding):
+    def formula(grad, self, padding):
+        self_shape = shape_of(self)
         ndim = len(self_shape)
         sizes = list(grad.shape)
         for back, left, right in reversed(_pairs(padding)):

@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from gradcalc.autograd.declare import F, op
-from gradcalc.autograd.ops.support import array_of, constant_as, zeros_as
+from gradcalc.autograd.ops.support import array_of, constant_as, shape_of, zeros_as
 from gradcalc.errors import EvaluationError
 
 
@@ -153,8 +153,8 @@ def _max_pool_op(n: int):
         method=False,
         namespaces=("F",),
         grads={
-            "self": lambda grads, self_shape, result: _scatter_to_maxima(
-                grads[0], self_shape, result[1], n
+            "self": lambda grads, self, result1: _scatter_to_maxima(
+                grads[0], shape_of(self), result1, n
             )
         },
         example=f"F.{name}(x.view(1, 1, 2, 2), {'2' if n == 2 else '(1, 2, 2)'})",
@@ -263,7 +263,7 @@ def _avg_pool_op(n: int):
 
     def formula(
         grad,
-        self_shape,
+        self,
         kernel_size,
         stride,
         padding,
@@ -271,6 +271,7 @@ def _avg_pool_op(n: int):
         count_include_pad,
         divisor_override,
     ):
+        self_shape = shape_of(self)
         found = matrices(
             self_shape,
             kernel_size,
@@ -323,9 +324,9 @@ def _adaptive_avg_op(n: int):
         outs = adaptive_sizes(f"adaptive_avg_pool{n}d", self, output_size, n)
         return _apply_matrices(self, _adaptive_matrices(self.shape, outs)).astype(self.dtype)
 
-    def formula(grad, self_shape, output_size):
+    def formula(grad, self):
         outs = tuple(grad.shape[-n:])
-        return _apply_transposed(grad, _adaptive_matrices(self_shape, outs))
+        return _apply_transposed(grad, _adaptive_matrices(shape_of(self), outs))
 
     forward.__name__ = name
     forward.__doc__ = f"The mean over adaptive {n}-d windows giving ``output_size``."
@@ -382,8 +383,8 @@ def _adaptive_max_op(n: int):
         method=False,
         function=False,
         grads={
-            "self": lambda grads, self_shape, result: _scatter_to_maxima(
-                grads[0], self_shape, result[1], n
+            "self": lambda grads, self, result1: _scatter_to_maxima(
+                grads[0], shape_of(self), result1, n
             )
         },
     )(forward)

@@ -25,6 +25,7 @@ import gradcalc.autograd.numerics.softmax as exact_softmax
 from gradcalc.autograd import dtypes
 from gradcalc.autograd.declare import F, composite, in_place_methods_only, op
 from gradcalc.autograd.dtype_rules import accumulate, floating_only, int64, to_float
+from gradcalc.autograd.ops.support import shape_of
 from gradcalc.autograd.tensor import Tensor, make_tensor
 from gradcalc.errors import EvaluationError
 
@@ -34,13 +35,6 @@ from gradcalc.errors import EvaluationError
 def data(value) -> np.ndarray:
     """The array behind a formula argument (an array, or a Tensor under create_graph)."""
     return value if type(value) is np.ndarray else value.array
-
-
-def shape_of(value) -> tuple:
-    """The shape of a formula argument: a formula that reads ``self`` takes its shape from it
-    rather than reading ``self_shape``, so its node saves no ``_saved_self_sym_sizes`` where
-    PyTorch's has none."""
-    return data(value).shape
 
 
 def like(reference, array: np.ndarray):

@@ -59,8 +59,8 @@ def torch_order(x: np.ndarray, dim: int, descending: bool, stable: bool) -> np.n
     return order
 
 
-def _selected(grads, result, self_shape, dim):
-    return to_selected(grads[0], data(result[1]), self_shape, dim, True)
+def _selected(grads, indices, self_shape, dim):
+    return to_selected(grads[0], data(indices), self_shape, dim, True)
 
 
 # ---- sort, argsort, msort -----------------------------------------------------------------
@@ -72,7 +72,7 @@ def _selected(grads, result, self_shape, dim):
     outputs=2,
     example="torch.sort(x)",
     grads={
-        "self": lambda grads, result, self_shape, dim: _selected(grads, result, self_shape, dim)
+        "self": lambda grads, indices, self_shape, dim: _selected(grads, indices, self_shape, dim)
     },
 )
 def sort(self, dim=-1, descending=False):
@@ -94,7 +94,7 @@ def _sorted(x, dim, descending, stable):
     outputs=2,
     example="torch.sort(torch.tensor([2.0, 1.0, 2.0, 1.0]), stable=True)",
     grads={
-        "self": lambda grads, result, self_shape, dim: _selected(grads, result, self_shape, dim)
+        "self": lambda grads, indices, self_shape, dim: _selected(grads, indices, self_shape, dim)
     },
 )
 def sort_stable(self, stable=None, dim=-1, descending=False):
@@ -151,7 +151,7 @@ def _has_ties(rows: np.ndarray) -> bool:
     outputs=2,
     example="torch.topk(x, 2)",
     grads={
-        "self": lambda grads, result, self_shape, dim: _selected(grads, result, self_shape, dim)
+        "self": lambda grads, indices, self_shape, dim: _selected(grads, indices, self_shape, dim)
     },
 )
 def topk(self, k, dim=-1, largest=True, sorted=True):
@@ -196,8 +196,8 @@ def _kth_index(rows: np.ndarray, k: int) -> np.ndarray:
     outputs=2,
     example="torch.kthvalue(x, 1)",
     grads={
-        "self": lambda grads, result, self_shape, dim, keepdim: to_selected(
-            grads[0], data(result[1]), self_shape, dim, keepdim
+        "self": lambda grads, indices, self_shape, dim, keepdim: to_selected(
+            grads[0], data(indices), self_shape, dim, keepdim
         )
     },
 )
@@ -269,8 +269,8 @@ def _median_dim(name: str, skip_nan: bool, node: str, doc: str):
         outputs=2,
         example=f"torch.{name}(B, 1)",
         grads={
-            "self": lambda grads, result, self_shape, dim, keepdim: to_selected(
-                grads[0], data(result[1]), self_shape, dim, keepdim
+            "self": lambda grads, indices, self_shape, dim, keepdim: to_selected(
+                grads[0], data(indices), self_shape, dim, keepdim
             )
         },
     )(forward)
@@ -297,8 +297,8 @@ nanmedian_dim = _median_dim(
     outputs=2,
     example="torch.mode(torch.tensor([1, 2, 2, 3]))",
     grads={
-        "self": lambda grads, result, self_shape, dim, keepdim: to_selected(
-            grads[0], data(result[1]), self_shape, dim, keepdim
+        "self": lambda grads, indices, self_shape, dim, keepdim: to_selected(
+            grads[0], data(indices), self_shape, dim, keepdim
         )
     },
 )

@@ -25,6 +25,13 @@ def array_of(value):
     return value.array if type(value) is Tensor else value
 
 
+def shape_of(value) -> tuple:
+    """The shape of a formula argument. A formula that reads ``self`` takes its shape from it
+    rather than reading ``self_shape`` too: PyTorch's formula reads the one tensor, and the
+    node shows what its formula reads (``_saved_self``, no ``_saved_self_sym_sizes``)."""
+    return array_of(value).shape
+
+
 def constant_as(like, array: np.ndarray):
     """``array`` as the same kind of value as ``like``: a Tensor under create_graph."""
     return make_tensor(array) if type(like) is Tensor else array
