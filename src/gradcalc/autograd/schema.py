@@ -216,8 +216,11 @@ class Schema:
         return values
 
     def _coerce(self, param: Param, value, position, method: bool, convert=None):
-        if value is None and (param.optional or (param.has_default and param.default is None)):
-            return None
+        if value is None:
+            if param.optional or (param.has_default and param.default is None):
+                return None
+            if param.has_default and param.default == () and param.kind == "int[]":
+                return ()  # PyTorch reads None as an empty list's default: x.amax(None)
         kind = param.kind
         coerce = _COERCE.get(kind)
         if coerce is None:

@@ -117,6 +117,7 @@ CASES = [
     ("min_dim_int", "x.min(0).indices", INT),
     ("amax", "x.amax(1)", X),
     ("amax_all", "torch.amax(x)", X),
+    ("amax_dim_none", "x.amax(None, True)", X),  # None is the default [] (every dim)
     ("amin_dims_keepdim", "torch.amin(x, (0, 1), True)", X),
     ("aminmax_min", "torch.aminmax(x).min", X),
     ("aminmax_max_dim", "torch.aminmax(x, dim=1).max", X),

@@ -68,6 +68,7 @@ CASES = [
     ("roll", "torch.roll(x, 1, 1)", {"x": "2x3"}),
     ("roll_flat", "x.roll(2)", {"x": "2x3"}),
     ("roll_dims", "x.roll((1, -1), (0, 1))", {"x": "2x3"}),
+    ("roll_dims_none", "torch.roll(x, 1, None)", {"x": "2x3"}),  # None is the default []
     ("movedim", "torch.movedim(x, 0, -1)", {"x": "2x3x4"}),
     ("moveaxis", "x.moveaxis((0, 1), (2, 0))", {"x": "2x3x4"}),
     ("movedim_scalar", "torch.movedim(x, 0, 0)", {"x": ""}),
