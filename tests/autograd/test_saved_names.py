@@ -43,9 +43,8 @@ KNOWN_DIFFERENT = frozenset(
     NllLossBackward0 PowBackward0 RemainderBackward0 RoundBackward0 RoundBackward1
     RreluWithNoiseBackward0 ScatterBackward0 ScatterBackward1 SelectScatterBackward0
     SliceScatterBackward0 SoftmaxBackward0 SortBackward0 SortBackward1 SqueezeBackward0
-    SqueezeBackward4 StackBackward0 StdMeanBackward0 ThresholdBackward0 ThresholdBackward1
-    TopkBackward0 UnbindBackward0 UnsafeViewBackward0 ViewBackward0
-    torch::autograd::CopyBackwards
+    SqueezeBackward4 StackBackward0 ThresholdBackward0 ThresholdBackward1 TopkBackward0
+    UnbindBackward0 UnsafeViewBackward0 ViewBackward0 torch::autograd::CopyBackwards
     """.split()
 )
 

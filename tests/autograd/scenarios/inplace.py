@@ -154,6 +154,24 @@ def values_changed_in_place_where_only_the_indices_are_saved(torch):
 
 
 @S.case
+def source_and_outputs_changed_in_place(torch):
+    # index_add and index_copy save their source; std_mean saves its std, not its mean
+    found = []
+    for name in ("index_add", "index_copy"):
+        x = torch.zeros(3, requires_grad=True)
+        s = torch.tensor([1.0, 2.0], requires_grad=True) * 1
+        out = getattr(x, name)(0, torch.tensor([2, 0]), s)
+        s.add_(1)
+        found.append(attempt(lambda out=out: out.sum().backward()))
+    x = torch.tensor([[1.0, 5.0], [3.0, 2.0]], requires_grad=True)
+    std, mean = torch.std_mean(x, 0)
+    mean.mul_(2)
+    found.append(attempt(lambda: std.sum().backward()))
+    found.append(x.grad)
+    return found
+
+
+@S.case
 def saved_value_changed_then_unread(torch):
     # MulBackward0 by a number saves nothing, so the change does not matter
     x = torch.ones(3, requires_grad=True)

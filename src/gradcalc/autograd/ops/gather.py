@@ -211,10 +211,11 @@ def index_select(self, dim, index):
     return out.reshape(()) if self.ndim == 0 else out
 
 
-def _index_add_source_grad(grad, dim, index, source_shape, alpha):
+def _index_add_source_grad(grad, dim, index, source, alpha):
+    source_shape = shape_of(source)  # reads source, as PyTorch's formula (its node saves it)
     g = F.index_select(grad, dim, index)
-    if tuple(g.shape) != tuple(source_shape):
-        g = F.reshape(g, tuple(source_shape))
+    if tuple(g.shape) != source_shape:
+        g = F.reshape(g, source_shape)
     return g * alpha if alpha != 1 else g
 
 

@@ -190,8 +190,8 @@ std_mean_dim, std_mean_correction, std_mean_unbiased = _declare(
     2,
     "StdMeanBackward0",
     _std_mean,
-    lambda grads, self, result, dim, correction, keepdim: _with_mean_grad(
-        lambda: _std_grad(grads[0], self, result[0], dim, correction, keepdim),
+    lambda grads, self, result0, dim, correction, keepdim: _with_mean_grad(
+        lambda: _std_grad(grads[0], self, result0, dim, correction, keepdim),
         grads,
         shape_of(self),
         dim,

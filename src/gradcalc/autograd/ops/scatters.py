@@ -16,7 +16,7 @@ import numpy as np
 
 import gradcalc.autograd.dtypes as dtypes
 from gradcalc.autograd.declare import F, composite, in_place_methods_only, op
-from gradcalc.autograd.ops.support import array_of, constant_as, shape_text, zeros_as
+from gradcalc.autograd.ops.support import array_of, constant_as, shape_of, shape_text, zeros_as
 from gradcalc.autograd.settings import warn
 from gradcalc.autograd.tensor import Tensor
 from gradcalc.errors import ArgumentError, EvaluationError, IndexOutOfRange, ShapeError
@@ -91,9 +91,10 @@ def index_fill(self, dim, index, value):
 # ---- index_copy -----------------------------------------------------------------------------
 
 
-def _index_copy_source_grad(grad, dim, index, source_shape):
+def _index_copy_source_grad(grad, dim, index, source):
+    source_shape = shape_of(source)  # reads source, as PyTorch's formula (its node saves it)
     g = F.index_select(grad, dim, index)
-    return g if tuple(g.shape) == tuple(source_shape) else F.reshape(g, tuple(source_shape))
+    return g if tuple(g.shape) == source_shape else F.reshape(g, source_shape)
 
 
 @op(
