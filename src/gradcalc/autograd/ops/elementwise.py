@@ -103,14 +103,14 @@ fmin = _fmaxmin("fmin", False)
 # ---- frexp, ldexp, nextafter ----------------------------------------------------------------
 
 
-def _frexp_grad(grads, self):
-    """``grad / 2 ** exponent``: the exponent is piecewise constant, so the scale is a
-    constant (read from ``self``, not from the int exponent output)."""
+def _frexp_grad(grads, exponent):
+    """``grad / 2 ** exponent``, as PyTorch's formula (its node saves the exponent output):
+    the exponent is piecewise constant, so the scale is a constant."""
     if grads[0] is None:
         return None
-    exponent = np.frexp(array_of(self))[1]
-    scale = np.ldexp(np.ones_like(array_of(self)), -exponent)
-    return grads[0] * constant_as(grads[0], scale.astype(array_of(grads[0]).dtype))
+    exponent = array_of(exponent)
+    scale = np.ldexp(np.ones(exponent.shape, array_of(grads[0]).dtype), -exponent)
+    return grads[0] * constant_as(grads[0], scale)
 
 
 @op(
@@ -136,7 +136,7 @@ def frexp(self):
     inplace=True,
     grads={
         "self": lambda grad, other: grad * F.pow(2.0, other),
-        "other": lambda grad, self, other: grad * self * math.log(2.0) * F.pow(2.0, other),
+        "other": lambda grad, result: grad * result * math.log(2.0),
     },
     example="torch.ldexp(x, torch.tensor([1, 2, 3, 4]))",
 )
