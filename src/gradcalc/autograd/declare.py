@@ -141,6 +141,8 @@ class Op:
         self.reads_result = ("result", None) in read
         names = self.schema.output_names
         self.outputs_read = {names[k]: k for kind, k in read if kind == "output"}
+        # the outputs the node checks and packs: None for all of them
+        self.kept_outputs = None if self.reads_result else frozenset(self.outputs_read.values())
         # ``_saved_<argument>`` for the other arguments, but a ``dtype=`` only where a formula
         # reads it: PyTorch's formulas read them (``dim``, ``keepdim``), not the dtype
         self.shown_params = frozenset(

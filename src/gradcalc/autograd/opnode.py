@@ -153,9 +153,9 @@ class OpNode(Node):
                 if (0 if vc is None else vc[0]) == expected and not value._inference:
                     continue  # the version it was saved at (the property reads the same)
             elif name == "result":
-                read = None if self.op.reads_result else self.op.outputs_read.values()
+                kept = self.op.kept_outputs
                 for k, (array, (box, expected)) in enumerate(zip(value, self.result_boxes)):
-                    if box[0] != expected and (read is None or k in read):
+                    if box[0] != expected and (kept is None or k in kept):
                         raise modified_error(array, box[0], expected, self.label)
                 continue
             else:
@@ -185,9 +185,9 @@ class OpNode(Node):
         """Inside ``saved_tensors_hooks``: keep what the pack hook returns (savedhooks.py)."""
         import gradcalc.autograd.savedhooks as savedhooks
 
-        if not self.op.reads_result:  # only the outputs a formula reads (``indices``)
-            read = self.op.outputs_read.values()
-            results = tuple(r if k in read else None for k, r in enumerate(results))
+        kept = self.op.kept_outputs
+        if kept is not None:  # only the outputs a formula reads (``indices``)
+            results = tuple(r if k in kept else None for k, r in enumerate(results))
         self.saved = {
             name: savedhooks.pack(results if name == "result" else value)
             for name, value in self.saved.items()
@@ -265,8 +265,12 @@ class OpNode(Node):
             import gradcalc.autograd.savedhooks as savedhooks
 
             return savedhooks.unpack(outputs)[k]
-        floating = outputs[k].dtype.kind == "f"
-        t = make_tensor(outputs[k], floating, self if floating else None)
+        return self._output_tensor(outputs[k], k)
+
+    def _output_tensor(self, array: np.ndarray, k: int) -> Tensor:
+        """Output ``k`` as a tensor of this node (requiring grad when it is floating)."""
+        floating = array.dtype.kind == "f"
+        t = make_tensor(array, floating, self if floating else None)
         t._output_nr = k
         return t
 
@@ -381,12 +385,7 @@ class OpNode(Node):
             return math.prod(self.shapes[key])
         if kind == "output":
             array = self.saved["result"][key]
-            if not create_graph:
-                return array
-            floating = array.dtype.kind == "f"
-            t = make_tensor(array, floating, self if floating else None)
-            t._output_nr = key
-            return t
+            return self._output_tensor(array, key) if create_graph else array
         if kind == "result":
             arrays = self.saved["result"]
             if not create_graph:
